@@ -1,0 +1,50 @@
+"""Findings: the result of one rule on one subject, with the evidence behind it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from service.tables.model import Number
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNCERTAIN = "UNCERTAIN"  # an operand is missing: cannot say
+    WARN = "WARN"  # a soft rule does not hold (reports often deviate legitimately)
+    INFO = "INFO"
+
+
+class CellRef(BaseModel):
+    """A cell used as evidence: which table, row and column, its value and its source line."""
+
+    table: str
+    row: str
+    column: str
+    value: Number | None
+    printed: str | None = None
+    kind: str | None = None
+    line: int | None = None
+    inferred_from: str | None = None
+
+
+class Finding(BaseModel):
+    """One rule's verdict on one subject.
+
+    ``category`` separates "the report is wrong" (report) from "we could not read the report"
+    (parse): the first is a finding for the unit, the second is ours to fix or flag.
+    """
+
+    rule: str
+    name: str
+    category: Literal["report", "parse"] = "report"
+    status: Status
+    subject: str
+    message: str
+    expected: Number | None = None
+    actual: Number | None = None
+    cells: list[CellRef] = Field(default_factory=list)
+    lines: list[int] = Field(default_factory=list)

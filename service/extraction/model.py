@@ -1,0 +1,71 @@
+"""The narrative the extractors produce (gold format), with spans into the source and alignment status."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+ChannelKind = Literal["website", "wechat", "weibo", "video", "app", "other"]
+
+
+class Alignment(StrEnum):
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    NONE = "none"
+
+
+class Item(BaseModel):
+    """A problem or a measure, quoted from the report, with the span it came from."""
+
+    text: str
+    category: str = "other"
+    span: tuple[int, int] | None = None
+    alignment: Alignment = Alignment.NONE
+    similarity: float | None = None
+
+
+class Channel(BaseModel):
+    """A platform statistic stated in the text."""
+
+    channel: str
+    kind: ChannelKind = "other"
+    posts: int | None = None
+    followers: int | None = None
+    unit: str | None = None
+    span: tuple[int, int] | None = None
+    alignment: Alignment = Alignment.NONE
+
+
+class Narrative(BaseModel):
+    """What the free text says, in the gold format's keys."""
+
+    disclosure_total: int | None = None
+    channels: list[Channel] = Field(default_factory=list)
+    applications_received: int | None = None
+    problems: list[Item] = Field(default_factory=list)
+    measures: list[Item] = Field(default_factory=list)
+    processing_fee_collected: bool | None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ExtractionInfo(BaseModel):
+    """Which backend produced the narrative, what it cost, and what verification dropped."""
+
+    backend: Literal["rules", "llm"]
+    fallback: bool = False
+    fallback_reason: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    prompt_version: str | None = None
+    prompt_hash: str | None = None
+    calls: int = 0
+    cached: bool = False
+    usage: Usage = Field(default_factory=Usage)
+    dropped: dict[str, int] = Field(default_factory=dict)

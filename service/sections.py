@@ -1,0 +1,147 @@
+"""Find the six sections of an annual report under their title variants.
+
+Headings are recognised by what they say, not by their numbering, because numbering is often
+missing or restarts. Each section runs from its heading to the next section found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.reading.document import SourceDocument
+from service.reading.normalize import compact
+
+SECTION_KEYS = ("overview", "active", "applications", "review", "problems", "other")
+
+SECTION_NAMES = {
+    "overview": "一、总体情况",
+    "active": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "review": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+# Each section: patterns over the compacted heading text (no spaces or punctuation).
+_TITLE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "overview": re.compile(r"^(?:政府信息公开(?:工作)?)?(?:总体|基本|总的)情况|^概述$|^总体情况"),
+    "active": re.compile(r"^主动公开(?:政府)?信息(?:的)?(?:情况)?|^主动公开(?:情况)?$|^主动公开政府信息"),
+    "applications": re.compile(r"^收到和处理政府信息公开申请|^(?:收到|受理)(?:和|及)?处理.{0,6}申请|^依申请公开(?:政府信息)?(?:情况)?$"),
+    "review": re.compile(r"行政复议.{0,6}行政诉讼|复议.{0,3}诉讼情况|被申请行政复议|提起行政诉讼"),
+    "problems": re.compile(r"存在的?(?:主要)?问题|问题及(?:其)?改进|问题和改进|改进情况$|整改措施"),
+    "other": re.compile(r"^其他需要报告|^其他(?:需要|应当)?(?:报告)?(?:的)?事项"),
+}
+
+_ENUM_RE = re.compile(
+    r"^\s*(?:[#>*\-+]\s*|\*\*)*\s*"
+    r"(?P<num>(?:第[一二三四五六七八九十]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.．,，:：]|[(（]?[一二三四五六七八九十]+[)）]|[1-9][、.．]|[1-9]\s)?)"
+    r"\s*(?P<title>.*)$"
+)
+
+_MAX_TITLE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section: key, heading as printed, its line, and the text range it covers."""
+
+    key: str
+    heading: str
+    line: int
+    start: int  # offset of the heading line
+    body_start: int  # offset just after the heading line
+    end: int  # offset where the next section starts (or end of text)
+    numbered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMap:
+    """The sections found, in document order, and which of the six are missing."""
+
+    sections: tuple[Section, ...]
+
+    def get(self, key: str) -> Section | None:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        return None
+
+    @property
+    def missing(self) -> list[str]:
+        found = {s.key for s in self.sections}
+        return [k for k in SECTION_KEYS if k not in found]
+
+    def text(self, doc: SourceDocument, key: str) -> str:
+        s = self.get(key)
+        return doc.text[s.body_start : s.end] if s else ""
+
+
+def classify_heading(line: str) -> tuple[str, bool] | None:
+    """Return (section key, numbered) if the line reads as one of the six section headings."""
+    m = _ENUM_RE.match(line)
+    if not m:
+        return None
+    title = m.group("title").strip().strip("*").strip()
+    if not title or len(title) > _MAX_TITLE:
+        return None
+    key_text = compact(title)
+    if not key_text or len(key_text) > 32:
+        return None
+    numbered = bool(m.group("num"))
+    num = m.group("num") or ""
+    # A section heading is numbered with 一、… or 第一部分, or stands alone; "（一）" is a subsection.
+    if num and (num.lstrip().startswith(("(", "（")) or num[0].isdigit()):
+        return None
+    for key, pat in _TITLE_PATTERNS.items():
+        if pat.search(key_text):
+            if key == "problems" and not numbered and not re.search(r"问题", key_text):
+                continue
+            return key, numbered
+    return None
+
+
+def find_sections(doc: SourceDocument) -> SectionMap:
+    """Locate the six sections. The first plausible heading of each key wins, in document order."""
+    candidates: list[tuple[int, str, bool, int]] = []  # (line, key, numbered, offset)
+    for i, start in enumerate(doc.line_starts, start=1):
+        end = doc.line_starts[i] - 1 if i < len(doc.line_starts) else len(doc.text)
+        if end - start > 120:
+            continue
+        line = doc.text[start:end]
+        if not line.strip():
+            continue
+        hit = classify_heading(line)
+        if hit:
+            candidates.append((i, hit[0], hit[1], start))
+    chosen: dict[str, tuple[int, str, bool, int]] = {}
+    order = {k: n for n, k in enumerate(SECTION_KEYS)}
+    last_rank = -1
+    for cand in candidates:
+        key = cand[1]
+        if key in chosen:
+            continue
+        # Keep sections in their canonical order; an out-of-order repeat is more likely a mention.
+        if order[key] < last_rank and chosen:
+            continue
+        # "依申请公开情况" inside 总体情况 is a subsection, not section 三: require a numbered heading
+        # or a title that names 收到和处理 for the applications section before the tables appear.
+        chosen[key] = cand
+        last_rank = order[key]
+    ordered = sorted(chosen.values(), key=lambda c: c[3])
+    sections: list[Section] = []
+    for idx, (line, key, numbered, offset) in enumerate(ordered):
+        nxt = ordered[idx + 1][3] if idx + 1 < len(ordered) else len(doc.text)
+        _, line_end = doc.line_span(line)
+        sections.append(
+            Section(
+                key=key,
+                heading=doc.text[offset:line_end].strip(),
+                line=line,
+                start=offset,
+                body_start=min(line_end + 1, len(doc.text)),
+                end=nxt,
+                numbered=numbered,
+            )
+        )
+    return SectionMap(tuple(sections))

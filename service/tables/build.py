@@ -1,0 +1,127 @@
+"""Turn matched units into table rows: place printed values, solve lost cells, record provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from service.tables.model import Cell, CellKind, Row
+from service.tables.solver import CellId, Equation, Segment, solve
+from service.tables.tokens import Token, Unit
+
+
+@dataclass
+class RowInput:
+    """What the text gave for one row: the unit it matched (or None) and the expected column count."""
+
+    key: str
+    label: str
+    ncols: int
+    unit: Unit | None = None
+    values: list[Token] | None = None  # override of unit.values (e.g. 表四's flat list)
+
+
+@dataclass
+class BuildResult:
+    rows: dict[str, Row]
+    notes: list[str] = field(default_factory=list)
+    violations: int = 0
+    ambiguous: set[CellId] = field(default_factory=set)
+
+
+def build_rows(
+    inputs: Sequence[RowInput], equations: Sequence[Equation], line_of: Callable[[int], int] | None = None
+) -> BuildResult:
+    """Place each row's printed values, then let the relations determine what was not printed."""
+    fixed: dict[CellId, int | float | None] = {}
+    cells: dict[CellId, Cell] = {}
+    segments: list[Segment] = []
+    seg_rows: list[RowInput] = []
+    notes: list[str] = []
+    for ri in inputs:
+        vals = ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)
+        line = ri.unit.line if ri.unit else None
+        if vals is None:
+            for c in range(ri.ncols):
+                fixed[(ri.key, c)] = None
+                cells[(ri.key, c)] = Cell(kind=CellKind.ABSENT)
+            continue
+        if len(vals) == ri.ncols:
+            for c, tok in enumerate(vals):
+                fixed[(ri.key, c)] = tok.value if tok.kind is CellKind.NUMBER else None
+                cells[(ri.key, c)] = _cell_from_token(tok, line, line_of)
+            continue
+        if len(vals) < ri.ncols and all(t.kind is CellKind.NUMBER for t in vals):
+            seg = Segment(
+                cells=tuple((ri.key, c) for c in range(ri.ncols)),
+                values=tuple(t.value for t in vals if t.value is not None),
+                tokens=tuple(vals),
+            )
+            segments.append(seg)
+            seg_rows.append(ri)
+            for c in range(ri.ncols):
+                cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+            continue
+        # More values than columns, or a short row with "/" or "-" in it: positions cannot be trusted.
+        notes.append(
+            f"{ri.label}: {len(vals)} values printed for {ri.ncols} columns "
+            f"({' '.join(t.text for t in vals)}); row left unknown"
+        )
+        for c in range(ri.ncols):
+            fixed[(ri.key, c)] = None
+            cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+    sol = solve(fixed, equations, segments)
+    # Apply placements.
+    for s_idx, (seg, ri) in enumerate(zip(segments, seg_rows, strict=True)):
+        pos = sol.placements.get(s_idx)
+        line = ri.unit.line if ri.unit else None
+        if pos is None:
+            agreed = all(c in sol.values and c not in sol.ambiguous_cells for c in seg.cells)
+            printed = " ".join(str(v) for v in seg.values)
+            if agreed:
+                why = (f"{len(seg.values)} of {len(seg.cells)} values printed ({printed}); every placement "
+                       "consistent with the relations gives this value")
+                for c in seg.cells:
+                    cells[c].inferred_from = why
+                notes.append(f"{ri.label}: {why.replace('this value', 'the same row')}")
+            else:
+                notes.append(f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns "
+                             f"({printed}); which cell was lost is not determined")
+            continue
+        lost = [c for c in range(len(seg.cells)) if c not in pos]
+        for p, tok in zip(pos, seg.tokens, strict=True):
+            assert isinstance(tok, Token)
+            cells[seg.cells[p]] = _cell_from_token(tok, line, line_of)
+        notes.append(
+            f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns; "
+            f"lost column(s) {', '.join(str(c + 1) for c in lost)} determined by the relations"
+        )
+    for cell_id, cell in cells.items():
+        if cell.kind is CellKind.NUMBER:
+            continue
+        v = sol.values.get(cell_id)
+        if v is not None and cell_id not in sol.ambiguous_cells:
+            cell.value = v
+            if cell.inferred_from is None:
+                cell.inferred_from = sol.inferred.get(cell_id, "relations")
+    rows: dict[str, Row] = {}
+    for ri in inputs:
+        row_cells = [cells[(ri.key, c)] for c in range(ri.ncols)]
+        rows[ri.key] = Row(
+            key=ri.key,
+            label=ri.label,
+            printed_label=(ri.unit.label or None) if ri.unit else None,
+            line=ri.unit.line if ri.unit else None,
+            cells=row_cells,
+        )
+    if sol.note:
+        notes.append(sol.note)
+    return BuildResult(rows, notes, sol.violations, sol.ambiguous_cells)
+
+
+def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:
+    span = (tok.start, tok.end) if tok.start >= 0 else None
+    if span and line_of is not None:
+        line = line_of(tok.start)
+    value = tok.value if tok.kind is CellKind.NUMBER else None
+    return Cell(value=value, kind=tok.kind, printed=tok.text, line=line, span=span)

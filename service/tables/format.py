@@ -1,0 +1,30 @@
+"""Tell the 2021 format, the 2019 format and "not an annual report" apart, with the evidence."""
+
+from __future__ import annotations
+
+from service.reading.document import SourceDocument
+from service.reading.normalize import compact
+
+_M2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "第二十条第九项",
+          "政府集中采购", "采购总金额", "其他对外管理服务事项", "201960号")
+_M2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "202130号",
+          "逾期不补正", "逾期未按收费通知")
+_REPORT_WORDS = ("政府信息公开", "年度报告", "依申请公开", "主动公开")
+
+
+def detect_format(doc: SourceDocument, t2_text: str, tables_found: int) -> tuple[str, list[str]]:
+    """Return (format, evidence). ``t2_text`` is the text around 表二, where the formats differ most."""
+    whole = compact(doc.folded[:400_000])
+    scope = compact(t2_text) if t2_text else whole
+    ev2019 = [m for m in _M2019 if m in scope or (m == "201960号" and m in whole)]
+    ev2021 = [m for m in _M2021 if m in scope or (m in ("202130号", "逾期不补正", "逾期未按收费通知") and m in whole)]
+    report_words = [w for w in _REPORT_WORDS if w in whole]
+    if tables_found == 0 and len(report_words) < 2:
+        return "not_annual_report", ["no disclosure tables and no report vocabulary found"]
+    if tables_found == 0 and "年度报告" not in whole:
+        return "not_annual_report", ["no disclosure tables found and the text does not call itself an annual report"]
+    if len(ev2019) > len(ev2021):
+        return "2019", [f"2019-format marker: {m}" for m in ev2019]
+    if ev2021:
+        return "2021", [f"2021-format marker: {m}" for m in ev2021]
+    return "unknown", ["no marker of either table format found"]

@@ -1,0 +1,94 @@
+"""Assign units to table rows by label similarity and row order (dynamic programming).
+
+Rows are identified by what their label says and where they stand, never by line position: a
+label split over lines, OCR noise or header fragments lower a score but rarely change the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.reading.normalize import compact
+from service.tables.tokens import Unit
+
+MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    key: str
+    label: str  # canonical label as printed in the national template
+    core: str  # the distinctive part used for matching
+    enum: str = ""  # enumerator that precedes it, compacted: "七" for (七), "3" for 3.
+    weight: float = 1.0  # < 1 for rows that should lose ties (merged rows)
+
+
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    t = compact(text)
+    if len(t) == 1:
+        return frozenset({t})
+    return frozenset(t[i : i + 2] for i in range(len(t) - 1))
+
+
+def recall(core: str, context: str) -> float:
+    """Share of the core label's character bigrams found in the context."""
+    want = _bigrams(core)
+    if not want:
+        return 0.0
+    have = _bigrams(context)
+    return len(want & have) / len(want)
+
+
+def score(unit: Unit, spec: RowSpec) -> float:
+    own = unit.label
+    variants = (
+        (own, 1.0),
+        (unit.gap_before + own, 0.95),
+        (own + unit.gap_after, 0.9),
+        (unit.gap_before + own + unit.gap_after, 0.85),
+    )
+    best = 0.0
+    for ctx, w in variants:
+        if not ctx:
+            continue
+        s = recall(spec.core, ctx) * w
+        if s > best:
+            best = s
+    if spec.enum and (spec.enum + compact(spec.core)[:1]) in compact(own):
+        best += 0.1
+    return best * spec.weight
+
+
+def assign(units: Sequence[Unit], specs: Sequence[RowSpec], min_score: float = MIN_SCORE) -> dict[str, int]:
+    """Best order-preserving assignment of units to rows: {row key: unit index}."""
+    m, n = len(units), len(specs)
+    if not m or not n:
+        return {}
+    s = [[score(u, sp) for sp in specs] for u in units]
+    # dp[i][j]: best total using units[:i] and specs[:j]
+    dp = [[0.0] * (n + 1) for _ in range(m + 1)]
+    back: list[list[int]] = [[0] * (n + 1) for _ in range(m + 1)]  # 0 skip unit, 1 skip spec, 2 match
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            best, move = dp[i - 1][j], 0
+            if dp[i][j - 1] > best:
+                best, move = dp[i][j - 1], 1
+            sc = s[i - 1][j - 1]
+            if sc >= min_score and dp[i - 1][j - 1] + sc > best:
+                best, move = dp[i - 1][j - 1] + sc, 2
+            dp[i][j], back[i][j] = best, move
+    out: dict[str, int] = {}
+    i, j = m, n
+    while i > 0 and j > 0:
+        mv = back[i][j]
+        if mv == 2:
+            out[specs[j - 1].key] = i - 1
+            i, j = i - 1, j - 1
+        elif mv == 1:
+            j -= 1
+        else:
+            i -= 1
+    return out

@@ -1,0 +1,79 @@
+"""Table cells with provenance: what was printed, where, and whether a value was inferred."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+Number = int | float
+
+
+class CellKind(StrEnum):
+    """What the source held for a cell. Blank, "/", "-" and 0 are different things."""
+
+    NUMBER = "number"  # a number was printed
+    BLANK = "blank"  # the cell exists and is empty (structured sources only)
+    SLASH = "slash"  # "/" printed
+    DASH = "dash"  # "-", "—" printed
+    TEXT = "text"  # something else printed (e.g. "无")
+    LOST = "lost"  # the row printed fewer values than columns: this one was lost in extraction
+    ABSENT = "absent"  # the row (or table) was not found at all
+
+
+class Cell(BaseModel):
+    """One table cell. ``value`` is the number used by the checks: printed or inferred, else null."""
+
+    value: Number | None = None
+    kind: CellKind = CellKind.ABSENT
+    printed: str | None = None
+    line: int | None = None
+    span: tuple[int, int] | None = None
+    inferred_from: str | None = Field(default=None, description="the relation that determined a value that was not printed")
+
+    @property
+    def inferred(self) -> bool:
+        return self.inferred_from is not None
+
+
+class Row(BaseModel):
+    """A table row identified by its label, with the label as printed and its line."""
+
+    key: str
+    label: str
+    printed_label: str | None = None
+    line: int | None = None
+    cells: list[Cell]
+    note: str | None = None
+
+    @property
+    def values(self) -> list[Number | None]:
+        return [c.value for c in self.cells]
+
+
+class Table(BaseModel):
+    """One of 表二/表三/表四 with its rows, where it was found and what went wrong reading it."""
+
+    name: str
+    found: bool = False
+    source: str = "text"  # text | grid (a structured table of the source format)
+    lines: tuple[int, int] | None = None
+    columns: list[str]
+    rows: dict[str, Row] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+    def value(self, row: str, col: int) -> Number | None:
+        r = self.rows.get(row)
+        return r.cells[col].value if r else None
+
+    def cell(self, row: str, col: int) -> Cell | None:
+        r = self.rows.get(row)
+        return r.cells[col] if r else None
+
+
+class Tables(BaseModel):
+    """The three tables of a report."""
+
+    table2: Table
+    table3: Table
+    table4: Table

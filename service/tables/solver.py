@@ -1,0 +1,195 @@
+"""Determine lost or unprinted cells from the consistency relations, only when exactly one value fits.
+
+Cells are variables; relations are linear equations with integer coefficients (C1, C3, C4, C5).
+Counts are non-negative integers. Propagation derives only forced values: an equation with one
+unknown, or unknowns of one sign that must all be 0. A row that printed fewer values than columns
+("segment") has unknown positions; every placement is tried, and a cell is determined only when all
+placements that fit the relations best agree on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+CellId = tuple[str, int]  # (row key, column index)
+Num = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """sum(coef * cell) == 0, with a name used as provenance (e.g. "C4 row granted")."""
+
+    name: str
+    terms: tuple[tuple[CellId, int], ...]
+
+
+@dataclass(slots=True)
+class Segment:
+    """Values printed for an ordered run of cells, fewer than the cells: positions unknown."""
+
+    cells: tuple[CellId, ...]
+    values: tuple[Num, ...]
+    tokens: tuple[object, ...] = ()  # opaque per-value payload returned with the placement
+
+
+@dataclass(slots=True)
+class Solution:
+    values: dict[CellId, Num]
+    inferred: dict[CellId, str]
+    placements: dict[int, tuple[int, ...] | None]  # segment index -> chosen column positions (None: ambiguous)
+    violations: int
+    ambiguous_cells: set[CellId] = field(default_factory=set)
+    note: str | None = None
+
+
+MAX_COMBINATIONS = 4096
+
+
+def _propagate(
+    known: dict[CellId, Fraction], equations: Sequence[Equation], variables: set[CellId]
+) -> tuple[dict[CellId, Fraction], dict[CellId, str], int]:
+    """Derive forced values. Returns (values, provenance, number of contradictions)."""
+    vals = dict(known)
+    prov: dict[CellId, str] = {}
+    contradictions = 0
+    changed = True
+    done: set[int] = set()
+    while changed:
+        changed = False
+        for idx, eq in enumerate(equations):
+            if idx in done:
+                continue
+            const = Fraction(0)
+            unknown: list[tuple[CellId, int]] = []
+            for cell, coef in eq.terms:
+                v = vals.get(cell)
+                if v is None:
+                    if cell in variables:
+                        unknown.append((cell, coef))
+                    else:
+                        unknown = []
+                        const = Fraction(0)
+                        done.add(idx)  # an operand that can never be known
+                        break
+                else:
+                    const += coef * v
+            else:
+                if not unknown:
+                    done.add(idx)
+                    if const != 0:
+                        contradictions += 1
+                    continue
+                if len(unknown) == 1:
+                    cell, coef = unknown[0]
+                    v = -const / coef
+                    if v < 0 or v.denominator != 1:
+                        contradictions += 1
+                        done.add(idx)
+                        continue
+                    vals[cell] = v
+                    prov[cell] = eq.name
+                    done.add(idx)
+                    changed = True
+                    continue
+                signs = {1 if c > 0 else -1 for _, c in unknown}
+                if len(signs) == 1:
+                    sign = signs.pop()
+                    rest = -const * sign  # sum(|coef| * x) == rest
+                    if rest == 0:
+                        for cell, _ in unknown:
+                            vals[cell] = Fraction(0)
+                            prov[cell] = eq.name + " (non-negative parts summing to 0)"
+                        done.add(idx)
+                        changed = True
+                    elif rest < 0:
+                        contradictions += 1
+                        done.add(idx)
+    return vals, prov, contradictions
+
+
+def solve(
+    fixed: dict[CellId, Num | None],
+    equations: Sequence[Equation],
+    segments: Sequence[Segment] = (),
+    max_combinations: int = MAX_COMBINATIONS,
+) -> Solution:
+    """Fill what the relations force. ``fixed`` maps every cell to its printed number or None."""
+    seg_options: list[list[tuple[int, ...]]] = []
+    for seg in segments:
+        n, k = len(seg.cells), len(seg.values)
+        seg_options.append(list(itertools.combinations(range(n), k)) if k <= n else [])
+    total = 1
+    for opts in seg_options:
+        total *= max(1, len(opts))
+    if total > max_combinations:
+        # Too many ways to place the values: leave every cell of those segments unknown.
+        base = _run(fixed, equations, segments, [None] * len(segments))
+        base.placements = dict.fromkeys(range(len(segments)))
+        base.note = f"{total} ways to place the printed values; not enumerated"
+        return base
+    best: list[tuple[Solution, tuple[tuple[int, ...] | None, ...]]] = []
+    best_viol: int | None = None
+    choices = [opts if opts else [None] for opts in seg_options]
+    for combo in itertools.product(*choices) if choices else [()]:
+        sol = _run(fixed, equations, segments, list(combo))
+        if best_viol is None or sol.violations < best_viol:
+            best, best_viol = [(sol, tuple(combo))], sol.violations
+        elif sol.violations == best_viol:
+            best.append((sol, tuple(combo)))
+    if len(best) == 1:
+        sol, combo = best[0]
+        sol.placements = dict(enumerate(combo))
+        return sol
+    # Several placements fit equally well: keep only what they all agree on.
+    first = best[0][0]
+    agreed: dict[CellId, Num] = {}
+    inferred: dict[CellId, str] = {}
+    ambiguous: set[CellId] = set()
+    cells = set().union(*(s.values.keys() for s, _ in best))
+    for cell in cells:
+        vs = {s.values.get(cell) for s, _ in best}
+        if len(vs) == 1 and None not in vs:
+            agreed[cell] = first.values[cell]
+            prov = next((s.inferred[cell] for s, _ in best if cell in s.inferred), None)
+            if prov:
+                inferred[cell] = prov
+        else:
+            ambiguous.add(cell)
+    placements: dict[int, tuple[int, ...] | None] = {}
+    for idx in range(len(segments)):
+        opts = {c[idx] for _, c in best}
+        placements[idx] = opts.pop() if len(opts) == 1 else None
+    return Solution(agreed, inferred, placements, best_viol or 0, ambiguous)
+
+
+def _run(
+    fixed: dict[CellId, Num | None],
+    equations: Sequence[Equation],
+    segments: Sequence[Segment],
+    combo: Sequence[tuple[int, ...] | None],
+) -> Solution:
+    known: dict[CellId, Fraction] = {}
+    variables: set[CellId] = set()
+    for cell, v in fixed.items():
+        if v is None:
+            variables.add(cell)
+        else:
+            known[cell] = Fraction(v) if isinstance(v, int) else Fraction(str(v))
+    placed_by: dict[CellId, str] = {}
+    for seg, pos in zip(segments, combo, strict=True):
+        variables.update(seg.cells)
+        if pos is None:
+            continue
+        for p, v in zip(pos, seg.values, strict=True):
+            cell = seg.cells[p]
+            known[cell] = Fraction(v) if isinstance(v, int) else Fraction(str(v))
+            variables.discard(cell)
+            placed_by[cell] = "placed"
+    vals, prov, contradictions = _propagate(known, equations, variables)
+    out: dict[CellId, Num] = {}
+    for cell, v in vals.items():
+        out[cell] = int(v) if v.denominator == 1 else float(v)
+    return Solution(out, prov, {}, contradictions)

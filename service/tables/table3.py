@@ -1,0 +1,62 @@
+"""表三 收到和处理政府信息公开申请情况: 25 rows × 7 columns, with C1, C3 and C4 used to fill lost cells."""
+
+from __future__ import annotations
+
+from service.reading.document import SourceDocument
+from service.tables.build import RowInput, build_rows
+from service.tables.layout import T3_COLUMNS, T3_KEYS_2019, T3_KEYS_2021, T3_LABELS, T3_ROWS
+from service.tables.matching import assign
+from service.tables.model import Table
+from service.tables.solver import Equation
+from service.tables.tokens import Unit
+
+NCOLS = 7
+_SUBS = ("other_no_correction", "other_no_fee", "other_other")
+
+
+def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
+    """C4 per row, C1 and C3 per column; the merged (六) row ties its three sub-rows when printed alone."""
+    eqs: list[Equation] = []
+    for key in keys:
+        eqs.append(Equation(f"C4 row {key}: 总计 = sum of the six applicant columns",
+                            tuple([((key, c), 1) for c in range(6)] + [((key, 6), -1)])))
+    outcome = [k for k in keys if k not in ("new_received", "carried_over", "total_processed", "carried_forward", "other_processing")]
+    if "other_processing" in keys and "other_no_correction" not in keys:
+        outcome.append("other_processing")
+    for c in range(NCOLS):
+        col = T3_COLUMNS[c]
+        eqs.append(Equation(f"C1 column {col}: 一 + 二 = (七)总计 + 四",
+                            (( ("new_received", c), 1), (("carried_over", c), 1), (("total_processed", c), -1), (("carried_forward", c), -1))))
+        eqs.append(Equation(f"C3 column {col}: (七)总计 = sum of outcomes (一)…(六)",
+                            tuple([(("total_processed", c), 1)] + [((k, c), -1) for k in outcome])))
+        if merged_printed:
+            eqs.append(Equation(f"(六)其他处理 printed as one row, column {col}: (六) = (六)1 + (六)2 + (六)3",
+                                tuple([(("other_processing", c), 1)] + [((k, c), -1) for k in _SUBS])))
+    return eqs
+
+
+def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
+    table = Table(name="表三", source=source, lines=lines, columns=T3_COLUMNS)
+    match = assign(units, T3_ROWS)
+    has_subs = any(k in match for k in _SUBS)
+    merged = "other_processing" in match
+    if merged and has_subs:
+        # A group label line matched the merged row; the sub-rows are what the table holds.
+        del match["other_processing"]
+        merged = False
+    if fmt == "2019":
+        keys = list(T3_KEYS_2019)
+        merged_printed = False
+    else:
+        keys = list(T3_KEYS_2021)
+        merged_printed = merged
+        if merged:
+            keys.insert(keys.index("other_no_correction"), "other_processing")
+    inputs = [RowInput(k, T3_LABELS[k], NCOLS, units[match[k]] if k in match else None) for k in keys]
+    result = build_rows(inputs, equations(keys, merged_printed), doc.line_of)
+    table.found = bool(match)
+    table.rows = result.rows
+    table.notes = result.notes
+    if merged_printed:
+        table.notes.append("(六)其他处理 is printed as one row; its three sub-rows are determined from it where possible")
+    return table

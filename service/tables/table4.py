@@ -1,0 +1,54 @@
+"""表四 政府信息公开行政复议、行政诉讼情况: 15 numbers, three groups of five, C5 per group."""
+
+from __future__ import annotations
+
+from service.reading.document import SourceDocument
+from service.tables.build import RowInput, build_rows
+from service.tables.layout import T4_COLUMN_LABELS, T4_GROUP_LABELS, T4_GROUPS
+from service.tables.model import CellKind, Row, Table
+from service.tables.solver import Equation
+from service.tables.tokens import Token
+
+NVALUES = 15
+
+
+def equations() -> list[Equation]:
+    eqs = []
+    for g, group in enumerate(T4_GROUPS):
+        base = g * 5
+        eqs.append(Equation(f"C5 {T4_GROUP_LABELS[group]}: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+                            tuple([(("all", base + i), 1) for i in range(4)] + [(("all", base + 4), -1)])))
+    return eqs
+
+
+def parse_table4(doc: SourceDocument, tokens: list[Token], source: str, lines: tuple[int, int] | None) -> Table:
+    table = Table(name="表四", source=source, lines=lines, columns=T4_COLUMN_LABELS)
+    notes: list[str] = []
+    values: list[Token] | None = tokens
+    if len(tokens) > NVALUES:
+        notes.append(f"{len(tokens)} values found where 15 were expected ({' '.join(t.text for t in tokens)}); table left unknown")
+        values = None
+    elif not tokens:
+        values = None
+    result = build_rows([RowInput("all", "表四", NVALUES, None, values)], equations(), doc.line_of)
+    flat = result.rows["all"].cells
+    for g, group in enumerate(T4_GROUPS):
+        table.rows[group] = Row(key=group, label=T4_GROUP_LABELS[group], cells=flat[g * 5 : g * 5 + 5],
+                                line=next((c.line for c in flat[g * 5 : g * 5 + 5] if c.line), None))
+    table.found = bool(tokens)
+    table.notes = notes + [n.replace("表四:", "表四") for n in result.notes]
+    return table
+
+
+def value_tokens(units_tokens: list[list[Token]]) -> list[Token]:
+    """The table's value tokens in reading order, from lines that are mostly values."""
+    out: list[Token] = []
+    for toks in units_tokens:
+        vals = [t for t in toks if t.kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK)]
+        nums = [t for t in vals if t.kind is not CellKind.BLANK]
+        if not nums:
+            continue
+        if len(nums) * 2 < len([t for t in toks if t.kind is not CellKind.BLANK]):
+            continue  # a sentence with a number in it, not a row of values
+        out.extend(vals)
+    return out

@@ -1,0 +1,160 @@
+"""Split table text into units: a label and the values that follow it.
+
+Works on the folded text (widths unified) with offsets into the original. A text line is split on
+tabs, pipes and spaces; a unit is a line's trailing run of value tokens plus the label before it.
+Rows of a structured table (HTML, DOCX) keep their cells, so blank cells stay distinct.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from service.reading.document import GridTable, SourceDocument
+from service.tables.model import CellKind
+
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_SLASH = frozenset({"/", "\\", "／"})
+_DASH = frozenset({"-", "--", "—", "——", "–", "―", "－", "一一"})
+_TOKEN_RE = re.compile(r"[^\s|]+")
+_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)\]])(\d{1,12}(?:\.\d+)?)$")
+_MD_RULE_RE = re.compile(r"^:?-{3,}:?$")
+_STRIP = "*`_"
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: CellKind
+    value: int | float | None = None
+
+
+@dataclass(slots=True)
+class Unit:
+    """A label followed by values, from one text line or one structured row."""
+
+    line: int
+    label: str
+    values: list[Token]
+    structured: bool = False
+    gap_before: str = ""  # label-only text between the previous unit and this one
+    gap_after: str = ""
+    gap_lines: list[int] = field(default_factory=list)
+
+
+def classify(text: str) -> tuple[CellKind, int | float | None]:
+    t = text.strip().strip(_STRIP)
+    if not t:
+        return CellKind.BLANK, None
+    if _NUMBER_RE.match(t):
+        t2 = t.replace(",", "")
+        return CellKind.NUMBER, (float(t2) if "." in t2 else int(t2))
+    if t in _SLASH:
+        return CellKind.SLASH, None
+    if t in _DASH:
+        return CellKind.DASH, None
+    return CellKind.TEXT, None
+
+
+def line_tokens(folded: str, start: int, end: int) -> list[Token]:
+    """Tokens of one text line (offsets absolute)."""
+    out: list[Token] = []
+    for m in _TOKEN_RE.finditer(folded, start, end):
+        raw = m.group()
+        s, e = m.start(), m.end()
+        lead = len(raw) - len(raw.lstrip(_STRIP))
+        trail = len(raw) - len(raw.rstrip(_STRIP))
+        if lead or trail:
+            raw = raw[lead : len(raw) - trail] if trail else raw[lead:]
+            s, e = s + lead, e - trail
+            if not raw:
+                continue
+        kind, value = classify(raw)
+        if kind is CellKind.TEXT:
+            g = _GLUED_RE.match(raw)
+            if g and not _is_enumerator_only(g.group(1)):
+                cut = s + len(g.group(1))
+                out.append(Token(g.group(1), s, cut, CellKind.TEXT))
+                k2, v2 = classify(g.group(2))
+                out.append(Token(g.group(2), cut, e, k2, v2))
+                continue
+        out.append(Token(raw, s, e, kind, value))
+    return out
+
+
+def _is_enumerator_only(text: str) -> bool:
+    return bool(re.fullmatch(r"[(（]?[一二三四五六七八九十\d]+[)）]?[、.]?", text))
+
+
+def split_trailing(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Split tokens into (label tokens, trailing value tokens)."""
+    i = len(tokens)
+    while i > 0 and tokens[i - 1].kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK):
+        i -= 1
+    return tokens[:i], tokens[i:]
+
+
+def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Unit]:
+    """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached."""
+    units: list[Unit] = []
+    gap: list[str] = []
+    gap_lines: list[int] = []
+    for ln in range(first_line, last_line + 1):
+        s, e = doc.line_span(ln)
+        toks = line_tokens(doc.folded, s, e)
+        if not toks:
+            continue
+        if all(_MD_RULE_RE.match(t.text) for t in toks):
+            continue
+        label_toks, vals = split_trailing(toks)
+        label = "".join(t.text for t in label_toks)
+        if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and label_toks):
+            gap.append(label + "".join(v.text for v in vals))
+            gap_lines.append(ln)
+            continue
+        if not vals:
+            gap.append(label)
+            gap_lines.append(ln)
+            continue
+        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines)
+        if units:
+            units[-1].gap_after = unit.gap_before
+        units.append(unit)
+        gap, gap_lines = [], []
+    if units and gap:
+        units[-1].gap_after = "".join(gap)
+    return units
+
+
+def grid_units(doc: SourceDocument, grid: GridTable, max_values: int) -> list[Unit]:
+    """Units of a structured table: each row's trailing value cells (blanks kept) and its label cells."""
+    units: list[Unit] = []
+    gap: list[str] = []
+    for r_idx, row in enumerate(grid.rows):
+        toks: list[Token] = []
+        for cell in row:
+            kind, value = classify(cell.text)
+            start = cell.start if cell.start is not None else -1
+            end = cell.end if cell.end is not None else -1
+            toks.append(Token(cell.text.strip(), start, end, kind, value))
+        label_toks, vals = split_trailing(toks)
+        if len(vals) > max_values:
+            label_toks = label_toks + [t for t in vals[: len(vals) - max_values] if t.kind is not CellKind.BLANK]
+            vals = vals[len(vals) - max_values :]
+        label = "".join(t.text for t in label_toks)
+        line = doc.line_of(toks[0].start) if toks and toks[0].start >= 0 else r_idx + 1
+        if not any(v.kind is CellKind.NUMBER for v in vals) and not any(
+            v.kind in (CellKind.SLASH, CellKind.DASH) for v in vals
+        ):
+            gap.append(label)
+            continue
+        unit = Unit(line=line, label=label, values=vals, structured=True, gap_before="".join(gap))
+        if units:
+            units[-1].gap_after = unit.gap_before
+        units.append(unit)
+        gap = []
+    if units and gap:
+        units[-1].gap_after = "".join(gap)
+    return units
