@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from service.checks.model import Finding, Status
 from service.extraction.model import ExtractionInfo, Narrative
+from service.tables.format import ReportFormat
 from service.tables.model import Number, Tables
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
-
-ReportFormat = Literal["2021", "2019", "unknown", "not_annual_report"]
 
 
 class SourceInfo(BaseModel):

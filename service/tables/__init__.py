@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
-from service.tables.format import detect_format
+from service.tables.format import ReportFormat, detect_format
 from service.tables.model import Table, Tables
 from service.tables.regions import grid_regions, text_regions
 from service.tables.table2 import gold_view_2019, gold_view_2021, parse_table2
@@ -20,7 +20,7 @@ __all__ = ["ParsedTables", "gold_view_2019", "gold_view_2021", "parse_tables"]
 @dataclass
 class ParsedTables:
     tables: Tables
-    format: str
+    format: ReportFormat
     format_evidence: list[str]
 
 

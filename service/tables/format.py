@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from service.reading.document import SourceDocument
 from service.reading.normalize import compact
+
+ReportFormat = Literal["2021", "2019", "unknown", "not_annual_report"]
 
 _M2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "第二十条第九项",
           "政府集中采购", "采购总金额", "其他对外管理服务事项", "201960号")
@@ -12,7 +16,7 @@ _M2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本
 _REPORT_WORDS = ("政府信息公开", "年度报告", "依申请公开", "主动公开")
 
 
-def detect_format(doc: SourceDocument, t2_text: str, tables_found: int) -> tuple[str, list[str]]:
+def detect_format(doc: SourceDocument, t2_text: str, tables_found: int) -> tuple[ReportFormat, list[str]]:
     """Return (format, evidence). ``t2_text`` is the text around 表二, where the formats differ most."""
     whole = compact(doc.folded[:400_000])
     scope = compact(t2_text) if t2_text else whole

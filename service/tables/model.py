@@ -44,6 +44,7 @@ class Row(BaseModel):
     printed_label: str | None = None
     line: int | None = None
     cells: list[Cell]
+    columns: list[str] | None = None  # column labels when they differ from the table's (表二)
     note: str | None = None
 
     @property

@@ -22,6 +22,8 @@ def parse_table2(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     match = assign(units, [s for s, _ in spec_rows], min_score=0.85)
     inputs = [RowInput(s.key, s.label, len(cols), units[match[s.key]] if s.key in match else None) for s, cols in spec_rows]
     result = build_rows(inputs, [], doc.line_of)
+    for spec, cols in spec_rows:
+        result.rows[spec.key].columns = [col_labels[c] for c in cols]
     table.rows = result.rows
     table.notes = result.notes
     table.found = bool(match)

@@ -1,0 +1,53 @@
+"""Checks: every consistency rule of DOMAIN.md that one report can be held to, with evidence."""
+
+from __future__ import annotations
+
+from service.checks.model import CellRef, Finding, Status
+from service.checks.relations import check_c1, check_c3, check_c4, check_c5
+from service.checks.values import check_c8, check_c10, reading_findings
+from service.reading.document import SourceDocument
+from service.sections import SECTION_NAMES, SectionMap
+from service.tables.model import Tables
+
+__all__ = ["CellRef", "Finding", "Status", "run_checks", "summarize"]
+
+
+def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: str) -> list[Finding]:
+    """All single-report rules. C9 (text vs tables) needs the narrative and runs in verification."""
+    findings: list[Finding] = []
+    if fmt == "2019":
+        findings.append(Finding(rule="FORMAT", name="national format", status=Status.WARN, subject="report",
+                                message="tables follow the 2019 format (国办公开办函〔2019〕60号), not the 2021 format in force"))
+    for key in sections.missing:
+        findings.append(Finding(rule="SECTIONS", name="six sections present", status=Status.WARN, subject="report",
+                                message=f"section not found: {SECTION_NAMES[key]}"))
+    findings += check_c1(tables.table3)
+    findings += check_c3(tables.table3)
+    findings += check_c4(tables.table3)
+    findings += check_c5(tables.table4)
+    findings += check_c8(tables)
+    findings += check_c10(doc, sections, tables.table3)
+    findings += reading_findings(tables)
+    return findings
+
+
+_ORDER = {Status.FAIL: 0, Status.UNCERTAIN: 1, Status.WARN: 2, Status.INFO: 3, Status.PASS: 4}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """FAILs first, then UNCERTAIN, WARN, INFO, PASS; stable within a status."""
+    return sorted(findings, key=lambda f: _ORDER[f.status])
+
+
+def summarize(findings: list[Finding]) -> tuple[Status, dict[str, int], list[str]]:
+    counts: dict[str, int] = {s.value: 0 for s in Status}
+    for f in findings:
+        counts[f.status.value] += 1
+    failed = sorted({f.rule for f in findings if f.status is Status.FAIL and f.category == "report"})
+    if failed:
+        status = Status.FAIL
+    elif any(f.status is Status.UNCERTAIN for f in findings):
+        status = Status.UNCERTAIN
+    else:
+        status = Status.PASS
+    return status, counts, failed

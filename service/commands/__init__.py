@@ -1,0 +1,1 @@
+"""CLI subcommands; each module has ``register(subparsers)`` setting ``func`` on its parser."""

@@ -1,0 +1,1 @@
+"""Outputs: the report JSON, the readable verification report, the JSON Schema."""
