@@ -1,0 +1,183 @@
+"""Read a .docx report: body paragraphs (with Word's list numbers) and tables with their merged cells.
+
+Tables keep Word's structure: ``w:gridSpan`` is a colspan, a ``w:vMerge`` run of cells is one cell
+with a rowspan (the continuation cells are not repeated). Page headers and footers live in other
+parts of the package and are not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from service.errors import InputError
+from service.reading.document import SourceDocument
+from service.reading.docx_numbering import Numbering
+from service.reading.layout import RawCell, RawTable, TextBuilder, join_pieces
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
+_T, _TAB, _BR, _CR, _NB_HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
+_PPR, _RPR, _DEL, _R = qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:r")
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_SKIP = frozenset({qn("w:txbxContent"), _MC_FALLBACK, _DEL, _PPR, _RPR, qn("w:instrText"), qn("w:delText")})
+
+
+def read_docx(data: bytes, name: str) -> SourceDocument:
+    """Read a .docx file's body into a SourceDocument."""
+    import docx
+
+    try:
+        document = docx.Document(BytesIO(data))
+        body = document.element.body
+        numbering = Numbering(_numbering_element(document), document.styles.element)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {reason}", name) from exc
+    builder = TextBuilder()
+    _read_blocks(body, numbering, builder)
+    if not builder.text.strip():
+        raise InputError("the .docx file holds no text", name)
+    return SourceDocument(text=builder.text, path=name, kind="docx", encoding="utf-8", tables=builder.tables)
+
+
+def _numbering_element(document: Any) -> Any:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        return document.part.part_related_by(RT.NUMBERING).element
+    except (KeyError, AttributeError):
+        return None
+
+
+def _blocks(parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables of a container in document order (content controls opened)."""
+    for child in parent.iterchildren():
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _blocks(content)
+        elif child.tag == _CUSTOM_XML:
+            yield from _blocks(child)
+
+
+def _read_blocks(parent: Any, numbering: Numbering, builder: TextBuilder) -> None:
+    for el in _blocks(parent):
+        if el.tag == _P:
+            builder.line(paragraph_text(el, numbering))
+            continue
+        rows = _table_rows(el, numbering)
+        if len(rows) == 1 and len(rows[0]) == 1:
+            # A one-cell table is a frame around content, not a table: read what it holds.
+            cell = next(_row_cells(next(el.iterchildren(_TR))), None)
+            if cell is not None:
+                _read_blocks(cell, numbering, builder)
+            continue
+        builder.table(rows)
+
+
+def paragraph_text(p: Any, numbering: Numbering | None = None) -> str:
+    """A paragraph's visible text, its list number first."""
+    parts: list[str] = [numbering.label(p)] if numbering is not None else []
+    _collect(p, parts)
+    return "".join(parts)
+
+
+def _collect(el: Any, parts: list[str]) -> None:
+    for child in el.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in (_BR, _CR):
+            parts.append("\n")
+        elif tag == _NB_HYPHEN:
+            parts.append("-")
+        elif tag == _R and _hidden(child):
+            continue
+        elif tag not in _SKIP and isinstance(tag, str):
+            _collect(child, parts)
+
+
+def _hidden(run: Any) -> bool:
+    """A run formatted as hidden text (``w:vanish``)."""
+    rpr = run.find(_RPR)
+    vanish = rpr.find(qn("w:vanish")) if rpr is not None else None
+    return vanish is not None and vanish.get(qn("w:val")) not in ("0", "false", "off")
+
+
+def _row_cells(tr: Any) -> Iterator[Any]:
+    for child in tr.iterchildren():
+        if child.tag == _TC:
+            yield child
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if inner is not None:
+                yield from _row_cells(inner)
+
+
+def _rows(tbl: Any) -> Iterator[Any]:
+    for child in tbl.iterchildren():
+        if child.tag == _TR:
+            yield child
+        elif child.tag in (_SDT, _CUSTOM_XML):
+            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if inner is not None:
+                yield from _rows(inner)
+
+
+def _cell_text(tc: Any, numbering: Numbering) -> str:
+    pieces: list[str] = []
+    for el in _blocks(tc):
+        if el.tag == _P:
+            pieces.append(paragraph_text(el, numbering).replace("\t", " ").replace("\n", ""))
+        else:  # a table nested in a cell: its text, row by row
+            for row in _table_rows(el, numbering):
+                pieces.append(join_pieces([c.text for c in row]))
+    return join_pieces(pieces)
+
+
+def _int_val(el: Any, tag: str, default: int) -> int:
+    child = el.find(qn(tag)) if el is not None else None
+    try:
+        return int(child.get(qn("w:val"))) if child is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _table_rows(tbl: Any, numbering: Numbering) -> RawTable:
+    """Rows of cells with spans; vertically merged continuation cells are dropped."""
+    grid: list[list[tuple[int, int, str | None, Any]]] = []  # (column, colspan, vmerge, tc)
+    for tr in _rows(tbl):
+        trpr = tr.find(qn("w:trPr"))
+        col = _int_val(trpr, "w:gridBefore", 0)
+        row: list[tuple[int, int, str | None, Any]] = []
+        for tc in _row_cells(tr):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = max(1, _int_val(tcpr, "w:gridSpan", 1))
+            vm_el = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            vmerge = None if vm_el is None else (vm_el.get(qn("w:val")) or "continue")
+            row.append((col, span, vmerge, tc))
+            col += span
+        grid.append(row)
+    out: RawTable = []
+    for r, row in enumerate(grid):
+        cells: list[RawCell] = []
+        for col, span, vmerge, tc in row:
+            if vmerge == "continue":
+                continue
+            rowspan = 1
+            if vmerge == "restart":
+                for below in grid[r + 1 :]:
+                    if not any(c == col and v == "continue" for c, _, v, _ in below):
+                        break
+                    rowspan += 1
+            cells.append(RawCell(_cell_text(tc, numbering), rowspan, span))
+        out.append(cells)
+    return out

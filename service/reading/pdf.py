@@ -1,0 +1,332 @@
+"""Read a PDF with a text layer: paragraphs in reading order, ruled tables as grids.
+
+Tables are found on the page's visible ruling (lines and thin filled rectangles; invisible white
+boxes that some editors draw behind each text line are ignored), their cells filled with the
+characters inside them, so rows come out row by row whatever order the text layer stores them
+in. A table that runs on from one page to the next is joined; repeated page headers, footers and
+page numbers are dropped; the lines of a paragraph are joined into one line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from service.errors import InputError, UnsupportedFormatError
+from service.reading.document import SourceDocument
+from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
+from service.reading.pdf_grid import find_grids
+
+Char = dict[str, Any]
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^[-—–－_·•\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?(?:\s*共\s*\d{1,4}\s*页)?[-—–－_·•\s]*$"
+)
+_ENUM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+_DIGITS_RE = re.compile(r"\d+")
+_MIN_TEXT_CHARS = 10  # a page with fewer visible characters has no usable text layer
+
+
+@dataclass(slots=True)
+class _Line:
+    """A visual line of text outside tables."""
+
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    page_height: float
+
+
+@dataclass(slots=True)
+class _Table:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    rows: RawTable
+    last_page: int = 0
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    height: float
+    items: list[_Line | _Table] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, name: str) -> SourceDocument:
+    """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    pages: list[_Page] = []
+    stats = _Stats()
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise InputError("the PDF has no pages", name)
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_read_page(page, number, stats))
+    except InputError:
+        raise
+    except PDFPasswordIncorrect as exc:
+        raise InputError("the PDF is password-protected; remove the password first", name) from exc
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"cannot read the PDF (damaged or not a PDF): {reason}", name) from exc
+    warnings = _check_text_layer(stats, len(pages), name)
+    builder = TextBuilder()
+    _emit(_drop_running_lines(pages), builder)
+    if not builder.text.strip():
+        raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
+    return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="pdf", tables=builder.tables,
+                          warnings=warnings)
+
+
+# ---------------------------------------------------------------- text layer checks
+
+
+@dataclass(slots=True)
+class _Stats:
+    chars: int = 0
+    cid: int = 0
+    cjk: int = 0
+    blank_pages: list[int] = field(default_factory=list)  # pages without text
+    image_pages: list[int] = field(default_factory=list)  # ... of which hold an image
+
+
+def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
+    if stats.chars and stats.cid > 0.3 * stats.chars:
+        raise UnsupportedFormatError(
+            "the PDF's text layer cannot be decoded (its fonts have no Unicode map); it needs OCR first", name)
+    if len(stats.blank_pages) == npages:
+        what = "a scanned image" if stats.image_pages else "no text and no images"
+        raise UnsupportedFormatError(f"the PDF has no text layer ({what}); it needs OCR first", name)
+    warnings: list[str] = []
+    if stats.image_pages:
+        pages = ", ".join(str(p) for p in stats.image_pages)
+        warnings.append(f"page(s) {pages} have no text layer (scanned images); their content is missing, OCR needed")
+    if stats.chars > 200 and stats.cjk < 0.05 * stats.chars:
+        warnings.append("the text layer holds almost no Chinese characters; it may be garbled")
+    return warnings
+
+
+# ---------------------------------------------------------------- one page
+
+
+def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
+    chars = [c for c in page.chars if c["text"] and not c["text"].isspace()]
+    out = _Page(number, float(page.height))
+    stats.chars += len(chars)
+    stats.cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
+    stats.cjk += sum(1 for c in chars if is_cjk(c["text"][0]))
+    if len(chars) < _MIN_TEXT_CHARS:
+        stats.blank_pages.append(number)
+        if page.images:
+            stats.image_pages.append(number)
+    grids = find_grids(page) if chars else []
+    cell_chars: list[list[Char]] = [[] for g in grids for _ in g.cells]
+    offsets: list[int] = []
+    n = 0
+    for g in grids:
+        offsets.append(n)
+        n += len(g.cells)
+    free: list[Char] = []
+    for c in chars:
+        cx = (c["x0"] + c["x1"]) / 2
+        cy = (c["top"] + c["bottom"]) / 2
+        for gi, g in enumerate(grids):
+            if g.bbox.contains(cx, cy):
+                cell_chars[offsets[gi] + g.cell_at(cx, cy)].append(c)
+                break
+        else:
+            free.append(c)
+    for gi, g in enumerate(grids):
+        rows: RawTable = [[] for _ in range(g.nrows)]
+        for ci, cell in enumerate(g.cells):
+            text = join_pieces(_line_texts(cell_chars[offsets[gi] + ci], tabs=False))
+            rows[cell.row].append(RawCell(text, cell.rowspan, cell.colspan))
+        out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows))
+    for line in _cluster_lines(free):
+        text = _line_text(line, tabs=True)
+        if text:
+            sizes = sorted(c["size"] for c in line)
+            out.items.append(_Line(number, min(c["top"] for c in line), max(c["bottom"] for c in line),
+                                   line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height))
+    out.items.sort(key=lambda it: it.top)
+    return out
+
+
+def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
+    """Group characters into visual lines (by vertical overlap), each sorted left to right."""
+    lines: list[tuple[float, float, list[Char]]] = []
+    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        h = max(c["bottom"] - c["top"], 0.1)
+        if lines:
+            top, bottom, members = lines[-1]
+            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
+            if overlap >= 0.5 * min(h, bottom - top):
+                members.append(c)
+                lines[-1] = (min(top, c["top"]), max(bottom, c["bottom"]), members)
+                continue
+        lines.append((c["top"], c["bottom"], [c]))
+    out: list[list[Char]] = []
+    for _, _, members in lines:
+        members.sort(key=lambda c: c["x0"])
+        deduped: list[Char] = []
+        for c in members:
+            if deduped:
+                p = deduped[-1]
+                if c["text"] == p["text"] and abs(c["x0"] - p["x0"]) < 1.5 and abs(c["top"] - p["top"]) < 1.5:
+                    continue  # the same glyph drawn twice (fake bold)
+            deduped.append(c)
+        out.append(deduped)
+    return out
+
+
+def _line_text(line: list[Char], tabs: bool) -> str:
+    """A line's text: no space between CJK, a space between words, a tab at a wide gap (a column break)."""
+    parts: list[str] = []
+    prev: Char | None = None
+    for c in line:
+        t = c["text"]
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            size = max(prev["size"], c["size"], 1.0)
+            a, b = prev["text"][-1], t[0]
+            if tabs and gap > 1.5 * size:
+                parts.append("\t")
+            elif gap > 0.2 * size and not is_cjk(a) and not is_cjk(b):
+                parts.append(" ")
+        parts.append(t)
+        prev = c
+    return "".join(parts).strip()
+
+
+def _line_texts(chars: list[Char], tabs: bool) -> list[str]:
+    return [_line_text(line, tabs) for line in _cluster_lines(chars)]
+
+
+# ---------------------------------------------------------------- across pages
+
+
+def _drop_running_lines(pages: list[_Page]) -> list[_Page]:
+    """Remove page numbers and headers/footers repeated on several pages (in the top or bottom margin)."""
+    def key(line: _Line) -> str:
+        return _DIGITS_RE.sub("#", line.text.replace(" ", ""))
+
+    def in_margin(line: _Line) -> bool:
+        return line.bottom < 0.15 * line.page_height or line.top > 0.85 * line.page_height
+
+    counts: Counter[str] = Counter()
+    for p in pages:
+        counts.update({key(it) for it in p.items if isinstance(it, _Line) and in_margin(it)})
+    repeat = max(2, (len(pages) + 1) // 2)
+    for p in pages:
+        kept: list[_Line | _Table] = []
+        for idx, it in enumerate(p.items):
+            if isinstance(it, _Line) and in_margin(it):
+                edge = idx == 0 or idx == len(p.items) - 1
+                if (edge and _PAGE_NUMBER_RE.match(it.text)) or (len(pages) > 1 and counts[key(it)] >= repeat):
+                    continue
+            kept.append(it)
+        p.items = kept
+    return pages
+
+
+def _emit(pages: list[_Page], builder: TextBuilder) -> None:
+    """Write lines joined into paragraphs and tables joined across pages into the builder."""
+    items = [it for p in pages for it in p.items]
+    lines = [it for it in items if isinstance(it, _Line)]
+    left, right = _margins(lines)
+    para: list[str] = []
+    prev: _Line | _Table | None = None
+    table: _Table | None = None
+
+    def flush_para() -> None:
+        if para:
+            builder.line(join_pieces(para))
+            para.clear()
+
+    def flush_table() -> None:
+        nonlocal table
+        if table is not None:
+            builder.table(table.rows, table.page)
+            table = None
+
+    for it in items:
+        if isinstance(it, _Table):
+            flush_para()
+            if table is not None and prev is table and _continues(table, it):
+                table.rows.extend(_without_repeated_header(table.rows, it.rows))
+                table.bottom, table.last_page = it.bottom, it.page
+            else:
+                flush_table()
+                table = _Table(it.page, it.top, it.bottom, it.x0, it.x1, list(it.rows), it.page)
+            prev = table
+            continue
+        flush_table()
+        if "\t" in it.text:
+            flush_para()
+            builder.line(it.text, keep_tabs=True)
+            prev = None
+            continue
+        if para and isinstance(prev, _Line) and _joins(prev, it, left, right):
+            para.append(it.text)
+        else:
+            flush_para()
+            para.append(it.text)
+        prev = it
+    flush_para()
+    flush_table()
+
+
+def _margins(lines: list[_Line]) -> tuple[float, float]:
+    """The body's left edge (most common line start) and right edge (most common line end)."""
+    if not lines:
+        return 0.0, 0.0
+    lefts = Counter(round(ln.x0) for ln in lines)
+    rights = Counter(round(ln.x1) for ln in lines)
+    left = min(x for x, n in lefts.items() if n == max(lefts.values()))
+    right = max(x for x, n in rights.items() if n >= max(rights.values()) * 0.5)
+    return float(left), float(right)
+
+
+def _joins(prev: _Line, line: _Line, left: float, right: float) -> bool:
+    """Does ``line`` continue ``prev``'s paragraph? prev runs to the right edge, line starts at the left."""
+    size = max(prev.size, line.size)
+    if abs(prev.size - line.size) > 1.5:
+        return False
+    if prev.x1 < right - 1.5 * size or line.x0 > left + 0.6 * size:
+        return False
+    if _ENUM_START_RE.match(line.text):
+        return False
+    if line.page == prev.page:
+        return line.top - prev.bottom < 2.5 * size
+    return line.page == prev.page + 1
+
+
+def _continues(a: _Table, b: _Table) -> bool:
+    """Is table b (at the top of the next page) the rest of table a (at the bottom of this one)?"""
+    return b.page == max(a.page, a.last_page) + 1 and abs(a.x0 - b.x0) < 8 and abs(a.x1 - b.x1) < 8
+
+
+def _without_repeated_header(head: RawTable, rows: RawTable) -> RawTable:
+    """Drop the first rows of a continuation when they repeat the table's first rows (a repeated header)."""
+    k = 0
+    while k < len(rows) and k < len(head) and [c.text for c in rows[k]] == [c.text for c in head[k]]:
+        if not any(c.text for c in rows[k]):
+            break
+        k += 1
+    return rows[k:] if k < len(rows) else rows
+
