@@ -1,0 +1,178 @@
+"""PDF: text layer in reading order, ruled tables as grids joined across pages, no page chrome."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from service.errors import InputError, UnsupportedFormatError
+from service.reading import read_bytes, read_document
+
+DEV = Path(__file__).parent / "data" / "dev"
+DEV_PDFS = sorted(p.name for p in DEV.glob("*.pdf"))
+
+# ---------------------------------------------------------------- a minimal PDF writer for tests
+
+_IMAGE = b"<</Type/XObject/Subtype/Image/Width 2/Height 2/ColorSpace/DeviceGray/BitsPerComponent 8/Length 4>>stream\n\x00\xff\xff\x00\nendstream"
+
+
+def build_pdf(pages: list[bytes]) -> bytes:
+    """A PDF whose pages draw the given content streams (font F1: Chinese via Adobe-GB1, image Im0)."""
+    objs: list[bytes] = [b"", b""]
+    objs.append(b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-H/DescendantFonts[4 0 R]>>")
+    objs.append(b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light"
+                b"/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)/Supplement 4>>/DW 1000>>")
+    objs.append(_IMAGE)
+    kids: list[int] = []
+    for content in pages:
+        objs.append(b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 3 0 R>>"
+                    b"/XObject<</Im0 5 0 R>>>>/Contents %d 0 R>>" % len(objs))
+        kids.append(len(objs))
+    objs[0] = b"<</Type/Catalog/Pages 2 0 R>>"
+    objs[1] = b"<</Type/Pages/Kids[%s]/Count %d>>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def text(x: float, y: float, s: str, size: int = 14) -> bytes:
+    """Text at (x, y) from the bottom-left, one em per character."""
+    return b"BT /F1 %d Tf %.1f %.1f Td <%s> Tj ET\n" % (size, x, y, s.encode("utf-16-be").hex().encode())
+
+
+def rule(x0: float, y0: float, x1: float, y1: float) -> bytes:
+    return b"0 0 0 RG 0.5 w %.1f %.1f m %.1f %.1f l S\n" % (x0, y0, x1, y1)
+
+
+def white_box(x: float, y: float, w: float, h: float) -> bytes:
+    return b"1 1 1 rg %.1f %.1f %.1f %.1f re f\n" % (x, y, w, h)
+
+
+def ruled_table(top: float, rows: list[list[str]], xs: tuple[float, ...] = (72, 250, 380, 520)) -> bytes:
+    out = b""
+    for r, cells in enumerate(rows):
+        y = top - 30 * r
+        for c, cell in enumerate(cells):
+            out += text(xs[c] + 5, y - 20, cell)
+    bottom = top - 30 * len(rows)
+    for r in range(len(rows) + 1):
+        out += rule(xs[0], top - 30 * r, xs[-1], top - 30 * r)
+    for x in xs:
+        out += rule(x, top, x, bottom)
+    return out
+
+
+def page_chrome(n: int) -> bytes:
+    return text(200, 800, "某局政府信息公开工作年度报告", 10) + text(280, 40, f"- {n} -", 10)
+
+
+FULL = "本年度依法依规做好政府信息公开工作，按照要求主动公开各类信息"  # 30 characters: 72 + 2em .. 520
+FULL2 = FULL + "内容"  # 32 characters: 72 .. 520
+
+
+def synthetic_report() -> bytes:
+    p1 = (page_chrome(1) + text(150, 740, "某局2024年政府信息公开工作年度报告", 16)
+          + white_box(72, 690, 448, 18) + text(100, 700, FULL) + text(72, 680, "及时回应社会关切。")
+          + text(100, 640, "二、主动公开政府信息情况")
+          + ruled_table(300, [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "2"], ["行政规范性文件", "3", ""]]))
+    p2 = (page_chrome(2)
+          + ruled_table(760, [["信息内容", "本年制发件数", "现行有效件数"], ["行政许可", "5", "/"], ["行政处罚", "0", "-"]])
+          + text(100, 600, "五、存在的主要问题及改进情况")
+          + white_box(72, 570, 448, 18) + text(100, 580, FULL)
+          + text(72, 560, FULL2))
+    p3 = (page_chrome(3) + text(72, 760, "强。") + text(100, 720, "六、其他需要报告的事项")
+          + text(72, 690, "行政强制") + text(400, 690, "7") + text(72, 670, "行政事业性收费") + text(400, 670, "0.5"))
+    return build_pdf([p1, p2, p3])
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_synthetic_pdf_text_tables_and_chrome() -> None:
+    doc = read_bytes(synthetic_report(), "r.pdf")
+    assert doc.kind == "pdf"
+    lines = doc.text.split("\n")
+    assert lines[0] == "某局2024年政府信息公开工作年度报告"
+    assert lines[1] == FULL + "及时回应社会关切。"  # a paragraph's lines joined
+    assert "某局政府信息公开工作年度报告" not in doc.text  # running header
+    assert not any(line.startswith("- ") for line in lines)  # page numbers
+    assert len(doc.tables) == 1  # split over pages 1-2, joined; the repeated header row dropped
+    grid = doc.tables[0]
+    assert [[c.text for c in r] for r in grid.rows] == [
+        ["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "2"], ["行政规范性文件", "3", ""],
+        ["行政许可", "5", "/"], ["行政处罚", "0", "-"],
+    ]
+    assert grid.page == 1
+    assert lines[2:8] == ["二、主动公开政府信息情况", "信息内容\t本年制发件数\t现行有效件数", "规章\t1\t2",
+                          "行政规范性文件\t3\t", "行政许可\t5\t/", "行政处罚\t0\t-"]
+    # A paragraph continued on the next page is one line; an unruled row keeps its column break.
+    assert lines[-3:] == ["六、其他需要报告的事项", "行政强制\t7", "行政事业性收费\t0.5"]
+    assert FULL + FULL2 + "强。" in lines
+
+
+def test_image_only_pdf_needs_ocr() -> None:
+    data = build_pdf([b"q 500 0 0 700 50 50 cm /Im0 Do Q\n"] * 2)
+    with pytest.raises(UnsupportedFormatError, match=r"no text layer .*OCR"):
+        read_bytes(data, "scan.pdf")
+
+
+def test_blank_pdf_is_unsupported() -> None:
+    with pytest.raises(UnsupportedFormatError, match="OCR"):
+        read_bytes(build_pdf([b""]), "blank.pdf")
+
+
+def test_partly_scanned_pdf_warns() -> None:
+    data = build_pdf([text(100, 700, "一、总体情况") + text(72, 680, FULL), b"q 500 0 0 700 50 50 cm /Im0 Do Q\n"])
+    doc = read_bytes(data, "mixed.pdf")
+    assert doc.text.startswith("一、总体情况")
+    assert any("page(s) 2" in w and "OCR" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\n\x00\x01 not really a pdf", b"%PDF-1.7\n"])
+def test_corrupt_pdf_is_input_error(data: bytes) -> None:
+    with pytest.raises(InputError, match="cannot read the PDF") as info:
+        read_bytes(data, "bad.pdf")
+    assert not isinstance(info.value, UnsupportedFormatError)
+
+
+def test_truncated_dev_pdf_is_input_error() -> None:
+    data = (DEV / "hongze-district-2023.pdf").read_bytes()
+    with pytest.raises(InputError):
+        read_bytes(data[: len(data) // 2], "truncated.pdf")
+
+
+@pytest.mark.parametrize("name", DEV_PDFS)
+def test_dev_pdf_reading_order_and_chrome(name: str) -> None:
+    start = time.perf_counter()
+    doc = read_document(DEV / name)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0
+    lines = doc.text.split("\n")
+    assert not any(line.strip().startswith("- ") and line.strip().endswith(" -") for line in lines)
+    t3 = doc.tables[1]
+    labels = [r[0].text for r in t3.rows]
+    assert labels[-1] == "四、结转下年度继续办理"  # 表三 joined across the page break, in row order
+    assert sum(1 for r in t3.rows if len(r) >= 7 and r[-1].text.isdigit()) >= 21
+    t4 = doc.tables[2]
+    assert len(t4.rows[-1]) == 15 and all(c.text.isdigit() for c in t4.rows[-1])
+    assert doc.warnings == []
+
+
+def test_hongze_vertical_label_and_split_cells() -> None:
+    doc = read_document(DEV / "hongze-district-2023.pdf")
+    t3 = doc.tables[1]
+    group = next(c for r in t3.rows for c in r if c.text.startswith("三、本年度"))
+    assert group.text == "三、本年度办理结果"
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in doc.text
+    assert "5.要求行政机关确认或重新出具已获取信息" in doc.text
