@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from service.checks.locate import locate_all
 from service.checks.model import CellRef, Finding, Status
 from service.checks.relations import check_c1, check_c3, check_c4, check_c5
-from service.checks.values import check_c8, check_c10, reading_findings
+from service.checks.values import check_c8, check_c10, conflict_findings, reading_findings
 from service.reading.document import SourceDocument
 from service.sections import SECTION_NAMES, SectionMap
 from service.tables.model import Tables
@@ -27,6 +28,8 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings += check_c5(tables.table4)
     findings += check_c8(tables)
     findings += check_c10(doc, sections, tables.table3)
+    findings += conflict_findings(tables)
+    findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
     return findings
 

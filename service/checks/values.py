@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from service.checks.evidence import ref
-from service.checks.model import Finding, Status
+from service.checks.model import CellRef, Finding, Status
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.model import CellKind, Table, Tables
@@ -119,3 +119,27 @@ def reading_findings(tables: Tables) -> list[Finding]:
             out.append(Finding(rule="READ", name="reading note", category="parse", status=Status.INFO,
                                subject=table.name, message=note))
     return out
+
+
+def conflict_findings(tables: Tables) -> list[Finding]:
+    """Rows that lost a cell and whose printed values break the relations wherever it stood."""
+    out: list[Finding] = []
+    for table in (tables.table3, tables.table4):
+        for conflict in table.conflicts:
+            refs = [CellRef(table=table.name, row=conflict.label, column="(position lost)", value=_num(p), printed=p,
+                            kind="number", line=conflict.line) for p in conflict.printed]
+            for rule in conflict.rules:
+                out.append(Finding(rule=rule, name="relations with a lost cell", status=Status.FAIL,
+                                   subject=f"{table.name} row {conflict.label}", message=conflict.message,
+                                   cells=refs, lines=[conflict.line] if conflict.line else []))
+    return out
+
+
+def _num(text: str) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from service.tables.model import Cell, CellKind, Row
+from service.tables.model import Cell, CellKind, Conflict, Row
 from service.tables.solver import CellId, Equation, Segment, solve
 from service.tables.tokens import Token, Unit
 
@@ -25,6 +25,7 @@ class RowInput:
 class BuildResult:
     rows: dict[str, Row]
     notes: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     violations: int = 0
     ambiguous: set[CellId] = field(default_factory=set)
 
@@ -38,6 +39,7 @@ def build_rows(
     segments: list[Segment] = []
     seg_rows: list[RowInput] = []
     notes: list[str] = []
+    conflicts: list[Conflict] = []
     for ri in inputs:
         vals = ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)
         line = ri.unit.line if ri.unit else None
@@ -84,6 +86,13 @@ def build_rows(
                 for c in seg.cells:
                     cells[c].inferred_from = why
                 notes.append(f"{ri.label}: {why.replace('this value', 'the same row')}")
+            elif sol.violations:
+                rules = sorted({name.split()[0] for name in sol.violated})
+                conflicts.append(Conflict(
+                    row=ri.key, label=ri.label, printed=[str(v) for v in seg.values], line=line, rules=rules,
+                    message=(f"{len(seg.values)} values printed for {len(seg.cells)} columns ({printed}); wherever the "
+                             f"lost cell stood, the relations ({', '.join(rules)}) cannot all hold"),
+                ))
             else:
                 notes.append(f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns "
                              f"({printed}); which cell was lost is not determined")
@@ -116,7 +125,7 @@ def build_rows(
         )
     if sol.note:
         notes.append(sol.note)
-    return BuildResult(rows, notes, sol.violations, sol.ambiguous_cells)
+    return BuildResult(rows, notes, conflicts, sol.violations, sol.ambiguous_cells)
 
 
 def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:

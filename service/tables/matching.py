@@ -6,7 +6,8 @@ label split over lines, OCR noise or header fragments lower a score but rarely c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,8 +63,21 @@ def score(unit: Unit, spec: RowSpec) -> float:
     return best * spec.weight
 
 
-def assign(units: Sequence[Unit], specs: Sequence[RowSpec], min_score: float = MIN_SCORE) -> dict[str, int]:
-    """Best order-preserving assignment of units to rows: {row key: unit index}."""
+ORDER_FILL_SCORE = 0.2
+
+
+def assign(
+    units: Sequence[Unit],
+    specs: Sequence[RowSpec],
+    min_score: float = MIN_SCORE,
+    fits: Callable[[Unit, RowSpec], bool] | None = None,
+) -> dict[str, int]:
+    """Best order-preserving assignment of units to rows: {row key: unit index}.
+
+    Rows whose label is too damaged to pass ``min_score`` are still assigned by order when they sit
+    alone between two matched rows, their unit has the right number of values (``fits``) and some
+    resemblance to the label (``ORDER_FILL_SCORE``).
+    """
     m, n = len(units), len(specs)
     if not m or not n:
         return {}
@@ -80,15 +94,39 @@ def assign(units: Sequence[Unit], specs: Sequence[RowSpec], min_score: float = M
             if sc >= min_score and dp[i - 1][j - 1] + sc > best:
                 best, move = dp[i - 1][j - 1] + sc, 2
             dp[i][j], back[i][j] = best, move
-    out: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 and j > 0:
         mv = back[i][j]
         if mv == 2:
-            out[specs[j - 1].key] = i - 1
+            pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif mv == 1:
             j -= 1
         else:
             i -= 1
-    return out
+    pairs.reverse()
+    if fits is not None:
+        pairs = _fill_by_order(pairs, s, units, specs, fits)
+    return {specs[j].key: i for i, j in pairs}
+
+
+def _fill_by_order(
+    pairs: list[tuple[int, int]],
+    s: list[list[float]],
+    units: Sequence[Unit],
+    specs: Sequence[RowSpec],
+    fits: Callable[[Unit, RowSpec], bool],
+) -> list[tuple[int, int]]:
+    """Pair leftover units and rows one-to-one when they are the only ones between two anchors."""
+    anchors = [(-1, -1), *pairs, (len(units), len(specs))]
+    out = list(pairs)
+    for (ia, ja), (ib, jb) in itertools.pairwise(anchors):
+        free_units = list(range(ia + 1, ib))
+        free_specs = [j for j in range(ja + 1, jb) if specs[j].weight >= 1.0]
+        if len(free_units) != len(free_specs) or not free_units:
+            continue
+        cand = list(zip(free_units, free_specs, strict=True))
+        if all(fits(units[i], specs[j]) and s[i][j] >= ORDER_FILL_SCORE for i, j in cand):
+            out.extend(cand)
+    return sorted(out)

@@ -52,6 +52,17 @@ class Row(BaseModel):
         return [c.value for c in self.cells]
 
 
+class Conflict(BaseModel):
+    """A row whose printed values fit no placement of its lost cell(s) under the relations."""
+
+    row: str
+    label: str
+    printed: list[str]
+    line: int | None = None
+    rules: list[str]
+    message: str
+
+
 class Table(BaseModel):
     """One of 表二/表三/表四 with its rows, where it was found and what went wrong reading it."""
 
@@ -62,6 +73,7 @@ class Table(BaseModel):
     columns: list[str]
     rows: dict[str, Row] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
 
     def value(self, row: str, col: int) -> Number | None:
         r = self.rows.get(row)

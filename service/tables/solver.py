@@ -43,6 +43,7 @@ class Solution:
     violations: int
     ambiguous_cells: set[CellId] = field(default_factory=set)
     note: str | None = None
+    violated: set[str] = field(default_factory=set)  # names of equations violated (over the best placements)
 
 
 MAX_COMBINATIONS = 4096
@@ -50,11 +51,11 @@ MAX_COMBINATIONS = 4096
 
 def _propagate(
     known: dict[CellId, Fraction], equations: Sequence[Equation], variables: set[CellId]
-) -> tuple[dict[CellId, Fraction], dict[CellId, str], int]:
-    """Derive forced values. Returns (values, provenance, number of contradictions)."""
+) -> tuple[dict[CellId, Fraction], dict[CellId, str], set[str]]:
+    """Derive forced values. Returns (values, provenance, names of contradicted equations)."""
     vals = dict(known)
     prov: dict[CellId, str] = {}
-    contradictions = 0
+    contradictions: set[str] = set()
     changed = True
     done: set[int] = set()
     while changed:
@@ -80,13 +81,13 @@ def _propagate(
                 if not unknown:
                     done.add(idx)
                     if const != 0:
-                        contradictions += 1
+                        contradictions.add(eq.name)
                     continue
                 if len(unknown) == 1:
                     cell, coef = unknown[0]
                     v = -const / coef
                     if v < 0 or v.denominator != 1:
-                        contradictions += 1
+                        contradictions.add(eq.name)
                         done.add(idx)
                         continue
                     vals[cell] = v
@@ -105,7 +106,7 @@ def _propagate(
                         done.add(idx)
                         changed = True
                     elif rest < 0:
-                        contradictions += 1
+                        contradictions.add(eq.name)
                         done.add(idx)
     return vals, prov, contradictions
 
@@ -162,7 +163,8 @@ def solve(
     for idx in range(len(segments)):
         opts = {c[idx] for _, c in best}
         placements[idx] = opts.pop() if len(opts) == 1 else None
-    return Solution(agreed, inferred, placements, best_viol or 0, ambiguous)
+    violated = set().union(*(s.violated for s, _ in best))
+    return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated)
 
 
 def _run(
@@ -188,8 +190,8 @@ def _run(
             known[cell] = Fraction(v) if isinstance(v, int) else Fraction(str(v))
             variables.discard(cell)
             placed_by[cell] = "placed"
-    vals, prov, contradictions = _propagate(known, equations, variables)
+    vals, prov, contradicted = _propagate(known, equations, variables)
     out: dict[CellId, Num] = {}
     for cell, v in vals.items():
         out[cell] = int(v) if v.denominator == 1 else float(v)
-    return Solution(out, prov, {}, contradictions)
+    return Solution(out, prov, {}, len(contradicted), violated=contradicted)

@@ -19,13 +19,16 @@ def parse_table2(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
             if col_labels[c] not in all_cols:
                 all_cols.append(col_labels[c])
     table = Table(name="表二", source=source, lines=lines, columns=all_cols)
-    match = assign(units, [s for s, _ in spec_rows], min_score=0.85)
+    ncols = {s.key: len(cols) for s, cols in spec_rows}
+    match = assign(units, [s for s, _ in spec_rows], min_score=0.55,
+                   fits=lambda u, sp: len(u.values) == ncols[sp.key])
     inputs = [RowInput(s.key, s.label, len(cols), units[match[s.key]] if s.key in match else None) for s, cols in spec_rows]
     result = build_rows(inputs, [], doc.line_of)
     for spec, cols in spec_rows:
         result.rows[spec.key].columns = [col_labels[c] for c in cols]
     table.rows = result.rows
     table.notes = result.notes
+    table.conflicts = result.conflicts
     table.found = bool(match)
     return table
 

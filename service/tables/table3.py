@@ -37,7 +37,7 @@ def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
 
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
     table = Table(name="表三", source=source, lines=lines, columns=T3_COLUMNS)
-    match = assign(units, T3_ROWS)
+    match = assign(units, T3_ROWS, fits=lambda u, sp: 0 < len(u.values) <= NCOLS)
     has_subs = any(k in match for k in _SUBS)
     merged = "other_processing" in match
     if merged and has_subs:
@@ -57,6 +57,7 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     table.found = bool(match)
     table.rows = result.rows
     table.notes = result.notes
+    table.conflicts = result.conflicts
     if merged_printed:
         table.notes.append("(六)其他处理 is printed as one row; its three sub-rows are determined from it where possible")
     return table

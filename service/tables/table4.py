@@ -36,7 +36,8 @@ def parse_table4(doc: SourceDocument, tokens: list[Token], source: str, lines: t
         table.rows[group] = Row(key=group, label=T4_GROUP_LABELS[group], cells=flat[g * 5 : g * 5 + 5],
                                 line=next((c.line for c in flat[g * 5 : g * 5 + 5] if c.line), None))
     table.found = bool(tokens)
-    table.notes = notes + [n.replace("表四:", "表四") for n in result.notes]
+    table.notes = notes + result.notes
+    table.conflicts = result.conflicts
     return table
 
 

@@ -1,0 +1,95 @@
+"""The CLI: JSON in the gold format, readable checks, and exit codes 0 / 1 / 2 without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from service.cli import main
+from tests._corpus import REPO, SEEDS, gold_for
+
+GOLD_KEYS = ("meta", "active_disclosure", "applications", "review_litigation")
+
+
+def test_parse_json_has_gold_fields(capsys):
+    path = SEEDS[1]
+    assert main(["parse", str(path), "--json", "--no-narrative"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    gold = gold_for(path)
+    for key in GOLD_KEYS[1:]:
+        assert doc[key] == gold[key]
+    assert doc["format"] == "2021"
+    assert doc["versions"]["schema_version"] and doc["versions"]["parser"]
+    assert doc["tables"]["table3"]["rows"]["granted"]["cells"][0]["line"] > 0
+    assert all(f["status"] in ("PASS", "INFO") for f in doc["findings"])
+
+
+def test_check_exit_0_on_a_clean_report(capsys):
+    assert main(["check", str(SEEDS[2]), "--no-narrative"]) == 0
+    out = capsys.readouterr().out
+    assert "result: PASS" in out
+
+
+def test_check_exit_1_lists_fail_first_with_source_line(tmp_path, capsys):
+    text = SEEDS[3].read_text(encoding="utf-8").replace("行政许可\t17", "行政许可\t-17")
+    text = text.replace("一、本年新收政府信息公开申请数量\t\t1\t0", "一、本年新收政府信息公开申请数量\t\t4\t0")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["check", str(bad), "--no-narrative"]) == 1
+    out = capsys.readouterr().out
+    body = out.split("\n\n", 1)[1]
+    assert body.startswith("FAIL")
+    assert "C4" in out and "C1" in out and "C8" in out
+    assert "一、本年新收政府信息公开申请数量" in out and "| 一、本年新收" in out  # the source line is quoted
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01\x02" * 1000, "从前有座山，山里有座庙。庙里有个老和尚在给小和尚讲故事。".encode() * 200],
+    ids=["empty", "binary", "novel"],
+)
+def test_bad_input_exit_2_one_line(tmp_path, capsys, content):
+    f = tmp_path / "in.txt"
+    f.write_bytes(content)
+    assert main(["check", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govreport: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file_and_directory_exit_2(tmp_path, capsys):
+    assert main(["parse", str(tmp_path / "nope.txt")]) == 2
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "directory" in err
+
+
+def test_oversized_file_exit_2(tmp_path, capsys, monkeypatch):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    assert main(["check", str(big)]) == 2
+    assert "limit" in capsys.readouterr().err
+
+
+def test_report_cut_off_halfway_gets_findings_not_a_crash(tmp_path, capsys):
+    text = SEEDS[2].read_text(encoding="utf-8")
+    cut = text[: text.index("(四) 无法提供")]
+    f = tmp_path / "cut.txt"
+    f.write_text(cut, encoding="utf-8")
+    code = main(["check", str(f), "--no-narrative"])
+    out = capsys.readouterr().out
+    assert code == 0  # nothing the report says is wrong; what is missing is uncertain
+    assert "result: UNCERTAIN" in out
+    assert "section not found" in out and "not found" in out
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    f = tmp_path / "empty.txt"
+    f.write_text("", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "service", "check", str(f)], capture_output=True, text=True,
+                          cwd=REPO, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "empty" in proc.stderr

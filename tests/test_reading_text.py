@@ -1,0 +1,68 @@
+"""Reading text reports: encodings detected, invisible characters removed, offsets kept."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from service.errors import InputError
+from service.reading import read_bytes
+from service.reading.normalize import compact, fold
+from tests._corpus import SEEDS
+
+TEXT = SEEDS[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("gb18030"), "gb18030"),
+        (TEXT.encode("gbk", errors="replace"), "gb18030"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+    ],
+    ids=["utf8", "utf8-bom", "gb18030", "gbk", "utf16-bom", "utf16le", "utf16be"],
+)
+def test_encodings_are_detected(encoded, encoding):
+    doc = read_bytes(encoded, "r.txt")
+    assert doc.encoding == encoding
+    assert "政府信息公开工作年度报告" in doc.text
+    assert doc.text.count("\n") == TEXT.count("\n")
+
+
+def test_invisible_characters_removed_and_offsets_kept():
+    doc = read_bytes(("\ufeff一、总体\u200b情况\r\n第二行\u00ad（一）").encode(), "r.txt")
+    assert doc.text == "一、总体情况\n第二行（一）"
+    assert len(doc.folded) == len(doc.text)
+    assert doc.folded.endswith("(一)")
+    assert doc.line_of(doc.text.index("第二行")) == 2
+    assert doc.line_text(2) == "第二行（一）"
+
+
+def test_fold_is_one_to_one_and_compact_ignores_punctuation():
+    s = "（七）总计：１２３，【注】"
+    assert len(fold(s)) == len(s)
+    assert fold(s) == "(七)总计:123,(注)"
+    assert compact("（七） 总计") == compact("(七)总计") == "七总计"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\t\n", "empty"),
+        (bytes(range(256)) * 50, "binary"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "OCR"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".doc"),
+        (b"PK\x03\x04garbage", "ZIP"),
+    ],
+    ids=["empty", "whitespace", "binary", "png", "doc", "zip"],
+)
+def test_unreadable_input_is_a_clear_input_error(data, message):
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "bad.txt")
+    assert message in str(exc.value)
