@@ -176,3 +176,27 @@ def test_hongze_vertical_label_and_split_cells() -> None:
     assert group.text == "三、本年度办理结果"
     assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in doc.text
     assert "5.要求行政机关确认或重新出具已获取信息" in doc.text
+
+
+def test_rows_without_rules_between_them_are_split() -> None:
+    xs = (72, 250, 380, 520)
+    rows = [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "2"], ["行政规范性文件", "3", "/"], ["合计", "4", "-"]]
+    content = b""
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            content += text(xs[c] + 5, 700 - 30 * r - 20, cell)
+    for y in (700, 670, 580):  # the top, the rule under the header, the bottom: no rules between body rows
+        content += rule(xs[0], y, xs[-1], y)
+    for x in xs:
+        content += rule(x, 700, x, 580)
+    doc = read_bytes(build_pdf([content]), "r.pdf")
+    assert [[c.text for c in r] for r in doc.tables[0].rows] == rows
+
+
+def test_border_drawn_as_one_path() -> None:
+    rows = [["行政许可", "5"], ["行政处罚", "6"]]
+    content = text(77, 680, "行政许可") + text(255, 680, "5") + text(77, 650, "行政处罚") + text(255, 650, "6")
+    content += b"0 0 0 RG 0.5 w 72 700 m 400 700 l 400 640 l 72 640 l 72 700 l S\n"
+    content += rule(72, 670, 400, 670) + rule(250, 700, 250, 640)
+    doc = read_bytes(build_pdf([content]), "r.pdf")
+    assert [[c.text for c in r] for r in doc.tables[0].rows] == rows

@@ -19,7 +19,7 @@ from typing import Any
 from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
-from service.reading.pdf_grid import find_grids
+from service.reading.pdf_grid import Grid, find_grids
 
 Char = dict[str, Any]
 
@@ -28,6 +28,7 @@ _PAGE_NUMBER_RE = re.compile(
 )
 _ENUM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
 _DIGITS_RE = re.compile(r"\d+")
+_VALUE_RE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[/／\\]|[-—–－]{1,2})$")
 _MIN_TEXT_CHARS = 10  # a page with fewer visible characters has no usable text layer
 
 
@@ -152,10 +153,8 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
         else:
             free.append(c)
     for gi, g in enumerate(grids):
-        rows: RawTable = [[] for _ in range(g.nrows)]
-        for ci, cell in enumerate(g.cells):
-            text = join_pieces(_line_texts(cell_chars[offsets[gi] + ci], tabs=False))
-            rows[cell.row].append(RawCell(text, cell.rowspan, cell.colspan))
+        lines = [_cell_lines(cell_chars[offsets[gi] + ci]) for ci in range(len(g.cells))]
+        rows = _grid_rows(g, lines)
         out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows))
     for line in _cluster_lines(free):
         text = _line_text(line, tabs=True)
@@ -213,8 +212,53 @@ def _line_text(line: list[Char], tabs: bool) -> str:
     return "".join(parts).strip()
 
 
-def _line_texts(chars: list[Char], tabs: bool) -> list[str]:
-    return [_line_text(line, tabs) for line in _cluster_lines(chars)]
+def _cell_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """A cell's text lines with their vertical centres."""
+    out: list[tuple[float, str]] = []
+    for line in _cluster_lines(chars):
+        text = _line_text(line, tabs=False)
+        if text:
+            out.append(((min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2, text))
+    return out
+
+
+def _grid_rows(grid: Grid, lines: list[list[tuple[float, str]]]) -> RawTable:
+    """Rows of a grid's cells. A ruled row holding several rows of values (rules between body rows
+    not drawn) is split at the value lines, so each printed row is one row."""
+    bands: dict[int, list[float]] = {}
+    for r in range(grid.nrows):
+        stacked = [i for i, c in enumerate(grid.cells) if c.row == r and c.rowspan == 1
+                   and sum(1 for _, t in lines[i] if _VALUE_RE.match(t)) >= 2]
+        if len(stacked) >= 2:
+            ys = _cluster_y([y for i in stacked for y, t in lines[i] if _VALUE_RE.match(t)])
+            if len(ys) >= 2:
+                bands[r] = ys
+    rows: RawTable = [[] for _ in range(sum(len(bands.get(r, [0.0])) for r in range(grid.nrows)))]
+    first = [0]
+    for r in range(grid.nrows):
+        first.append(first[-1] + len(bands.get(r, [0.0])))
+    for i, cell in enumerate(grid.cells):
+        ys = bands.get(cell.row)
+        if ys is None or cell.rowspan > 1:
+            span = first[min(cell.row + cell.rowspan, grid.nrows)] - first[cell.row]
+            rows[first[cell.row]].append(RawCell(join_pieces([t for _, t in lines[i]]), span, cell.colspan))
+            continue
+        parts: list[list[str]] = [[] for _ in ys]
+        for y, t in lines[i]:
+            parts[min(range(len(ys)), key=lambda k: abs(ys[k] - y))].append(t)
+        for k, texts in enumerate(parts):
+            rows[first[cell.row] + k].append(RawCell(join_pieces(texts), 1, cell.colspan))
+    return rows
+
+
+def _cluster_y(values: list[float], tol: float = 3.0) -> list[float]:
+    out: list[list[float]] = []
+    for y in sorted(values):
+        if out and y - out[-1][-1] <= tol:
+            out[-1].append(y)
+        else:
+            out.append([y])
+    return [sum(g) / len(g) for g in out]
 
 
 # ---------------------------------------------------------------- across pages
@@ -228,19 +272,22 @@ def _drop_running_lines(pages: list[_Page]) -> list[_Page]:
     def in_margin(line: _Line) -> bool:
         return line.bottom < 0.15 * line.page_height or line.top > 0.85 * line.page_height
 
+    def candidates(p: _Page) -> list[_Line]:
+        """The first two and last two lines of a page, when they stand in its top or bottom margin."""
+        edge = p.items[:2] + p.items[-2:]
+        return [it for it in edge if isinstance(it, _Line) and in_margin(it)]
+
     counts: Counter[str] = Counter()
     for p in pages:
-        counts.update({key(it) for it in p.items if isinstance(it, _Line) and in_margin(it)})
+        counts.update({key(it) for it in candidates(p)})
     repeat = max(2, (len(pages) + 1) // 2)
     for p in pages:
-        kept: list[_Line | _Table] = []
-        for idx, it in enumerate(p.items):
-            if isinstance(it, _Line) and in_margin(it):
-                edge = idx == 0 or idx == len(p.items) - 1
-                if (edge and _PAGE_NUMBER_RE.match(it.text)) or (len(pages) > 1 and counts[key(it)] >= repeat):
-                    continue
-            kept.append(it)
-        p.items = kept
+        drop: set[int] = set()
+        for it in candidates(p):
+            first_or_last = it is p.items[0] or it is p.items[-1]
+            if (first_or_last and _PAGE_NUMBER_RE.match(it.text)) or (len(pages) > 1 and counts[key(it)] >= repeat):
+                drop.add(id(it))
+        p.items = [it for it in p.items if id(it) not in drop]
     return pages
 
 

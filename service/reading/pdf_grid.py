@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 _TOL = 2.0  # points: boundaries closer than this are one
@@ -108,6 +109,13 @@ def ruling(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             add(x0, bottom, x1, bottom)
             add(x0, top, x0, bottom)
             add(x1, top, x1, bottom)
+    for cv in page.curves:  # a border drawn as one polyline path
+        if not (cv.get("stroke") and _visible(cv.get("stroking_color"))):
+            continue
+        pts = cv.get("pts") or []
+        for (ax, ay), (bx, by) in pairwise(pts):
+            if abs(ax - bx) <= 1 or abs(ay - by) <= 1:
+                add(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
     return h, v
 
 
