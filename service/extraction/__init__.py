@@ -1,1 +1,76 @@
-"""Extraction of the free text: problems, measures, platform statistics (rules offline, LLM optional)."""
+"""Extraction of the free text: problems, measures, platform statistics (rules offline, LLM optional).
+
+``extract_narrative`` is the one entry point. The ``llm`` subpackage (openai, instructor) is imported
+only when the LLM backend runs, so the rules backend never touches provider code.
+"""
+
+from __future__ import annotations
+
+from service.errors import ConfigError, ExtractionError, RetryExhaustedError
+from service.extraction.base import ExtractionResult
+from service.extraction.model import ExtractionInfo, Usage
+from service.extraction.rules import extract_rules
+from service.extraction.settings import Settings, endpoint_configured
+from service.reading.document import SourceDocument
+from service.sections import SectionMap
+
+__all__ = ["BACKENDS", "ExtractionResult", "Settings", "extract_narrative", "fallback_result"]
+
+BACKENDS = ("rules", "llm")
+
+
+def extract_narrative(
+    doc: SourceDocument,
+    sections: SectionMap,
+    backend: str | None = None,
+    settings: Settings | None = None,
+) -> ExtractionResult:
+    """Extract the narrative. ``backend`` None means ``llm`` if an endpoint is configured, else ``rules``.
+
+    The LLM backend never makes a report fail: any failure (configuration, transport, validation)
+    falls back to ``rules`` with ``info.fallback`` set and the reason given.
+    """
+    if backend not in (None, *BACKENDS):
+        raise ConfigError(f"unknown extraction backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend is None:
+        backend = "llm" if (settings.configured if settings is not None else endpoint_configured()) else "rules"
+    if backend == "rules":
+        return extract_rules(doc, sections)
+    try:
+        settings = settings if settings is not None else Settings.from_env()
+    except ConfigError as exc:
+        return fallback_result(doc, sections, f"LLM configuration: {exc}")
+    if not settings.configured:
+        return fallback_result(
+            doc, sections, "no LLM endpoint configured (missing " + ", ".join(settings.missing) + ")", settings
+        )
+    from service.extraction.llm import extract_llm
+
+    try:
+        return extract_llm(doc, sections, settings)
+    except RetryExhaustedError as exc:
+        return fallback_result(doc, sections, str(exc), settings, calls=exc.attempts, usage=exc.usage)
+    except ExtractionError as exc:
+        return fallback_result(doc, sections, str(exc), settings)
+
+
+def fallback_result(
+    doc: SourceDocument,
+    sections: SectionMap,
+    reason: str,
+    settings: Settings | None = None,
+    calls: int = 0,
+    usage: dict[str, int] | None = None,
+) -> ExtractionResult:
+    """The rules result, flagged as a fallback from the LLM backend, with what the failed attempts cost."""
+    result = extract_rules(doc, sections)
+    result.info = ExtractionInfo(
+        backend="rules",
+        fallback=True,
+        fallback_reason=reason,
+        provider=settings.preset if settings else None,
+        model=settings.model if settings else None,
+        calls=calls,
+        usage=Usage(**{k: v for k, v in (usage or {}).items() if k in Usage.model_fields}),
+    )
+    return result

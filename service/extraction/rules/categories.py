@@ -1,0 +1,59 @@
+"""Category of a problem or measure by keyword rules over ``service/data/categories.json``.
+
+Each category has cue words. A cue in the item's lead (its heading, or its first clause) counts
+double; the highest score wins and ties go to the more specific category, in this order:
+application_handling, policy_interpretation, timeliness, depth_and_breadth, staff_capability,
+platforms_and_interaction, channels_and_forms, content_quality_and_review,
+management_and_mechanisms. No cue at all gives ``other``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+CUES: dict[str, tuple[str, ...]] = {
+    "application_handling": (
+        "依申请", "申请人", "申请件", "答复", "办理时限", "法定期限", "申请反馈", "申请办理", "申请公开",
+    ),
+    "policy_interpretation": ("政策解读", "解读", "图解", "答疑"),
+    "timeliness": ("不及时", "及时更新", "更新不及时", "时效", "同步", "滞后", "更新维护", "栏目更新"),
+    "depth_and_breadth": ("重点领域", "广度", "深度", "力度", "主动性", "公开范围", "公开内容", "应公开尽公开"),
+    "staff_capability": (
+        "队伍", "业务能力", "业务水平", "专业水平", "能力", "培训", "人员", "干部", "意识", "学习", "传帮带",
+    ),
+    "platforms_and_interaction": (
+        "新媒体", "平台", "活跃度", "互动", "影响力", "政民互动", "留言", "回应关切", "网站建设", "关切",
+    ),
+    "channels_and_forms": ("渠道", "形式", "方式", "线上线下", "多样", "单一", "载体"),
+    "content_quality_and_review": ("审核", "审查", "把关", "保密", "错误", "表述", "格式", "质量", "三审三校"),
+    "management_and_mechanisms": ("机制", "制度", "规范", "责任", "考核", "监督", "管理", "流程", "标准化"),
+}
+PRIORITY = tuple(CUES)
+_LEAD_END_RE = re.compile(r"[。，,；;：:]")
+
+
+@cache
+def category_keys() -> frozenset[str]:
+    """The category keys shipped with the package (``other`` included)."""
+    data = resources.files("service").joinpath("data", "categories.json").read_text(encoding="utf-8")
+    return frozenset(json.loads(data))
+
+
+def categorize(text: str) -> str:
+    """The category of one item's text."""
+    m = _LEAD_END_RE.search(text)
+    lead = text[: m.start()] if m else text
+    best, best_score = "other", 0
+    for name in PRIORITY:
+        score = 0
+        for cue in CUES[name]:
+            if cue in lead:
+                score += 2
+            elif cue in text:
+                score += 1
+        if score > best_score:
+            best, best_score = name, score
+    return best

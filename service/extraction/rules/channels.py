@@ -1,0 +1,144 @@
+"""Platform statistics stated in the text: 在政府门户网站公开信息161条, 微信公众号累计关注量5833 ….
+
+A channel is a platform keyword (its name extended leftwards to the account name), the first
+count in its own clause (posts) and a follower count in its own or the next clause. Clauses stop
+at ，。；： and at the next platform keyword, so a list "政府网站69条、政务微博174条" yields two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.extraction.model import Alignment, Channel, ChannelKind
+from service.extraction.view import TextView
+
+# Longest keywords first within each alternative; the group name is the kind.
+KEYWORD_RE = re.compile(
+    r"(?P<wechat>微信公众号|微信公众平台|公众号|微信号|微信)"
+    r"|(?P<weibo>微博)"
+    r"|(?P<video>视频号|抖音号?|快手号?|哔哩哔哩|B站)"
+    r"|(?P<app>客户端|APP|App|app|小程序)"
+    r"|(?P<website>门户网站|网站平台|政府网站|网站)"
+    r"|(?P<other>公报|头条号|今日头条|学习强国|百家号|(?:公开|信息|政务|服务|发布|党务)平台)"
+)
+_CLAUSE_STOP = "，,。；;：:\n"
+_NAME_STOP = "，,。；;：:、\n（）() "
+_NAME_PREFIX_STOP_RE = re.compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
+_NUMBER_RE = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
+_FOLLOWERS_RE = re.compile(r"关注|粉丝|订阅|用户数")
+_EXCLUDED_RE = re.compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_POST_UNITS = frozenset("条篇期则幅件次")
+_MAX_GAP = 40
+KINDS: dict[str, ChannelKind] = {
+    "website": "website", "wechat": "wechat", "weibo": "weibo", "video": "video", "app": "app", "other": "other",
+}
+
+
+@dataclass(slots=True)
+class _Stat:
+    kind: str
+    name: tuple[int, int]
+    posts: tuple[int, int, str] | None = None  # (view start, view end, unit) of the number
+    followers: tuple[int, int] | None = None
+
+
+def find_channels(view: TextView) -> list[Channel]:
+    """Every platform statistic in the view, merged by (kind, posts)."""
+    text, folded = view.text, view.folded
+    hits = list(KEYWORD_RE.finditer(folded))
+    stats: list[_Stat] = []
+    for idx, m in enumerate(hits):
+        kind = m.lastgroup or "other"
+        name_start = _name_start(folded, m.start())
+        name_end = m.end()
+        while name_end < len(folded) and folded[name_end] in '>"':
+            name_end += 1
+        nxt = hits[idx + 1].start() if idx + 1 < len(hits) else len(folded)
+        stat = _Stat(kind, (name_start, name_end))
+        clause_end = _clause_end(folded, name_end, nxt)
+        _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
+        # The next clause may carry the other figure ("关注量5833条,公开信息232条").
+        found = stat.followers is not None or stat.posts is not None
+        if found and clause_end < nxt and folded[clause_end] in "，,":
+            nxt_end = _clause_end(folded, clause_end + 1, nxt)
+            _read_clause(folded, clause_end + 1, nxt_end, stat, allow_posts=stat.followers is not None)
+        if stat.posts is not None or stat.followers is not None:
+            stats.append(stat)
+    return _merge(view, text, stats)
+
+
+def _name_start(folded: str, kw_start: int) -> int:
+    """Extend a keyword leftwards over the account name (stop at punctuation and 在/通过 …)."""
+    a = kw_start
+    while a > 0 and kw_start - a < 20 and folded[a - 1] not in _NAME_STOP:
+        a -= 1
+    prefix = folded[a:kw_start]
+    m = _NAME_PREFIX_STOP_RE.match(prefix)
+    if m:
+        a += m.end()
+    k = folded.find("<", a, kw_start)
+    if k != -1:
+        a = k
+    # Drop a leading verb-like run that is not part of a name ("制作<…公报>": handled above).
+    return a
+
+
+def _clause_end(folded: str, a: int, limit: int) -> int:
+    end = min(limit, a + _MAX_GAP, len(folded))
+    for k in range(a, end):
+        if folded[k] in _CLAUSE_STOP:
+            return k
+    return end
+
+
+def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) -> None:
+    for m in _NUMBER_RE.finditer(folded, a, b):
+        before = folded[a : m.start()]
+        after = folded[m.end() : m.end() + 1]
+        if after == "年" or (m.group("unit") is None and after in "年月日%"):
+            continue
+        if _EXCLUDED_RE.search(before):
+            return
+        if _FOLLOWERS_RE.search(before):
+            if stat.followers is None:
+                stat.followers = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"))
+            return
+        unit = m.group("unit")
+        if allow_posts and stat.posts is None and unit in _POST_UNITS:
+            stat.posts = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"), unit)
+        return
+
+
+def _value(text: str) -> int:
+    wan = text.endswith("万")
+    num = float(re.sub(r"[^\d.]", "", text))
+    return round(num * 10000) if wan else int(num)
+
+
+def _merge(view: TextView, text: str, stats: list[_Stat]) -> list[Channel]:
+    out: list[Channel] = []
+    for s in stats:
+        posts = _value(text[s.posts[0] : s.posts[1]]) if s.posts else None
+        followers = _value(text[s.followers[0] : s.followers[1]]) if s.followers else None
+        same = next((c for c in out if c.kind == s.kind and posts is not None and c.posts == posts), None)
+        if same is None and posts is None:
+            same = next((c for c in out if c.kind == s.kind and c.followers is None), None)
+        if same is not None:
+            if same.followers is None and followers is not None:
+                same.followers = followers
+            continue
+        end = max(x for x in (s.name[1], s.posts[1] if s.posts else 0, s.followers[1] if s.followers else 0))
+        kind = KINDS.get(s.kind, "other")
+        out.append(
+            Channel(
+                channel=text[s.name[0] : s.name[1]].strip(),
+                kind=kind,
+                posts=posts,
+                followers=followers,
+                unit=s.posts[2] if s.posts else None,
+                span=view.span(s.name[0], end),
+                alignment=Alignment.EXACT,
+            )
+        )
+    return [c for c in out if c.posts is not None or c.followers is not None]

@@ -1,0 +1,58 @@
+"""Measures: one item per enumerated point (its heading included), else one per ；-separated clause."""
+
+from __future__ import annotations
+
+import re
+
+from service.extraction.rules.enumerations import find_markers, points
+
+# The lead-in of an unenumerated measure paragraph: 针对存在问题，下一步，我市将 …
+_LEAD_RE = re.compile(
+    r"^(?:针对[^，,。]{0,12}[，,]\s*|对此[，,]?\s*|为此[，,]?\s*)?"
+    r"(?:(?:下一步|下步|下一阶段|下一?年度?|今后|未来|明年|\d{4}\s*年)[，,]?\s*)?"
+    r"(?:我们|我(?:局|市|区|县|镇|乡|委|办|中心|单位|街道)|本(?:机关|单位|局))?"
+    r"[^。；;，,]{0,12}?(?:将|要|拟|计划|准备)"
+    r"(?:从以下[^：:。]{0,12}[：:]|(?:重点|切实)?(?:做好|抓好)以下[^：:。]{0,8}[：:])?"
+)
+_LEAD_START_RE = re.compile(r"^(?:针对|对此|为此|下一步|下步|下一阶段|下一?年度?|今后|未来|明年|\d{4}\s*年|我们|我|本)")
+_TRAIL = "；;，,、：: \n"
+_LEAD_TRAIL = "。；;，,、：: \n"
+
+
+def measure_ranges(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """View ranges of the measures in ``folded[start:end]``."""
+    _, markers = find_markers(folded, start, end)
+    out: list[tuple[int, int]] = []
+    if markers:
+        for i, (a, b) in enumerate(points(markers, end)):
+            if i == len(markers) - 1:
+                nl = folded.find("\n", a, b)
+                b = nl if nl != -1 else b
+            a, b = _strip(folded, a, b)
+            if b > a:
+                out.append((a, b))
+        return out
+    a, b = _strip(folded, start, end)
+    if b <= a:
+        return []
+    m = _LEAD_RE.match(folded, a, b)
+    if m and m.end() < b and _LEAD_START_RE.match(folded, a, b):
+        a = m.end()
+    a, b = _strip(folded, a, b)
+    seps = "；;" if any(c in folded[a:b] for c in "；;") else "\n"
+    i = a
+    for k in range(a, b + 1):
+        if k == b or folded[k] in seps:
+            x, y = _strip(folded, i, k)
+            if y - x >= 6:
+                out.append((x, y))
+            i = k + 1
+    return out
+
+
+def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and folded[a] in _LEAD_TRAIL:
+        a += 1
+    while b > a and folded[b - 1] in _TRAIL:
+        b -= 1
+    return a, b

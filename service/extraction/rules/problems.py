@@ -1,0 +1,129 @@
+"""Problems: one item per enumerated point, or one per problem in a sentence that lists several."""
+
+from __future__ import annotations
+
+import re
+
+from service.extraction.rules.enumerations import find_markers, points
+
+# What a reader sees as "the problems start here": 存在…问题/不足, 主要表现在：, 主要是：, 如下：.
+_LEADIN_RE = re.compile(
+    r"(?:(?:存在|还有|仍有|面临|出现)[^。；;:：]{0,20}?(?:问题|不足|差距|短板|薄弱环节|困难|地方)[^，,。；;:：]{0,12}?[，,。:：]"
+    r"|(?:主要|具体)(?:表现|体现)(?:在|为)?[:：，,]|主要(?:是|有)[:：]|(?:如下|以下)(?:几个方面)?[:：])"
+)
+# Predicates a problem clause ends with (checked on the clause's last characters).
+_PREDICATE_RE = re.compile(
+    r"(?:有待|不够|不足|不强|不高|不及时|不到位|不全面|不规范|不完善|不明显|不充分|不平衡|不深入|不熟悉|不重视|不准确"
+    r"|不统一|不多|不广|不深|不佳|不大|不畅|单一|滞后|薄弱|欠缺|缺乏|偏少|较少|偏弱|较弱|较低|偏低|松懈|亟待|亟需|仍需|还需|尚需|需要?"
+    r"|差距|问题|情况|现象|短板|不够|待提[高升]|待加强|待完善|待规范)[^，,。；;、]{0,12}$"
+)
+_LIST_PREFIX_RE = re.compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
+_LIST_SUFFIX_RE = re.compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
+_TRAIL = "。；;，,、：: \n"
+
+
+def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and folded[a] in _TRAIL:
+        a += 1
+    while b > a and folded[b - 1] in _TRAIL:
+        b -= 1
+    return a, b
+
+
+def problem_ranges(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, int]]:
+    """View ranges of the problems in ``folded[start:end]``."""
+    _, markers = find_markers(folded, start, end)
+    if markers:
+        out = []
+        for i, (a, b) in enumerate(points(markers, end)):
+            if i == len(markers) - 1:
+                b = _first_sentence_end(folded, a, b)
+            a, b = _strip(folded, a, b)
+            if b > a:
+                out.append((a, b))
+        return out
+    return _listed(folded, start, end, headed)
+
+
+def _first_sentence_end(folded: str, a: int, b: int) -> int:
+    """The last point of a list stops at its sentence end (the text after it is not a problem)."""
+    stops = [k for k in (folded.find("。", a, b), folded.find("\n", a, b)) if k != -1]
+    return min(stops) if stops else b
+
+
+def _listed(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, int]]:
+    """Problems run together in one sentence: split at ；, then ，, then 、 where each piece is a problem."""
+    list_start = start
+    if not headed or not _PREDICATE_RE.search(folded[start : _sentence_stop(folded, start, end)]):
+        lead_end = None
+        for m in _LEADIN_RE.finditer(folded, start, end):
+            lead_end = m.end()
+        if lead_end is not None:
+            list_start = lead_end
+    list_end = _sentence_stop(folded, list_start, end)
+    a, b = _strip(folded, list_start, list_end)
+    text = folded[a:b]
+    m = _LIST_PREFIX_RE.match(text)
+    if m:
+        a += m.end()
+    m2 = _LIST_SUFFIX_RE.search(folded[a:b])
+    if m2 and m2.start() > 0:
+        b = a + m2.start()
+    if b <= a:
+        return []
+    for seps in ("；;", "，,"):
+        if any(c in folded[a:b] for c in seps):
+            pieces = _merge(folded, _split(folded, a, b, seps))
+            out: list[tuple[int, int]] = []
+            for pa, pb in pieces:
+                out.extend(_split_strict(folded, pa, pb, "、"))
+            return out
+    return _split_strict(folded, a, b, "、")
+
+
+def _sentence_stop(folded: str, a: int, end: int) -> int:
+    stops = [k for k in (folded.find("。", a, end), folded.find("\n", a, end)) if k != -1]
+    return min(stops) if stops else end
+
+
+def _split(folded: str, a: int, b: int, seps: str) -> list[tuple[int, int]]:
+    out = []
+    i = a
+    for k in range(a, b):
+        if folded[k] in seps:
+            out.append(_strip(folded, i, k))
+            i = k + 1
+    out.append(_strip(folded, i, b))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _is_problem(folded: str, a: int, b: int) -> bool:
+    return bool(_PREDICATE_RE.search(folded[a:b]))
+
+
+def _merge(folded: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A piece that states no problem is context for the next one: join them."""
+    out: list[tuple[int, int]] = []
+    pending: int | None = None
+    for a, b in pieces:
+        if pending is not None:
+            a = pending
+            pending = None
+        if _is_problem(folded, a, b):
+            out.append((a, b))
+        else:
+            pending = a
+    if pending is not None:
+        if out:
+            out[-1] = (out[-1][0], pieces[-1][1])
+        else:
+            out.append((pending, pieces[-1][1]))
+    return out
+
+
+def _split_strict(folded: str, a: int, b: int, seps: str) -> list[tuple[int, int]]:
+    """Split only if every piece is a problem of its own (、 usually joins nouns, not problems)."""
+    pieces = _split(folded, a, b, seps)
+    if len(pieces) > 1 and all(_is_problem(folded, x, y) for x, y in pieces):
+        return pieces
+    return [(a, b)]

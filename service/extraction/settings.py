@@ -1,0 +1,145 @@
+"""LLM backend settings from the environment, with provider presets. Pure data: imports no provider code.
+
+Variables: GOVREPORT_LLM_PRESET, GOVREPORT_LLM_BASE_URL, GOVREPORT_LLM_API_KEY (or the preset's usual
+variable, e.g. DEEPSEEK_API_KEY), GOVREPORT_LLM_MODEL, GOVREPORT_LLM_MODE, GOVREPORT_LLM_TIMEOUT,
+GOVREPORT_LLM_RETRIES, GOVREPORT_LLM_REASKS, GOVREPORT_LLM_MAX_IN_FLIGHT, GOVREPORT_CACHE_DIR,
+GOVREPORT_LLM_CACHE (0 disables the cache).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from service.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Preset:
+    """How to talk to one provider's OpenAI-compatible endpoint."""
+
+    name: str
+    base_url: str
+    model: str | None
+    key_vars: tuple[str, ...] = ()
+    needs_key: bool = True
+    mode: str = "json"  # json | md_json | tools (an instructor mode that works on this provider)
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+
+PRESETS: dict[str, Preset] = {
+    "deepseek": Preset("deepseek", "https://api.deepseek.com/v1", "deepseek-chat", ("DEEPSEEK_API_KEY",)),
+    # DashScope compatible mode; JSON output needs thinking off on Qwen3 models.
+    "qwen": Preset(
+        "qwen", "https://dashscope.aliyuncs.com/compatible-mode/v1", "qwen-plus", ("DASHSCOPE_API_KEY",),
+        extra_body={"enable_thinking": False},
+    ),
+    # Zhipu GLM: forced tool_choice is not supported, JSON mode is.
+    "glm": Preset(
+        "glm", "https://open.bigmodel.cn/api/paas/v4", "glm-4-plus", ("ZHIPUAI_API_KEY", "ZHIPU_API_KEY"),
+    ),
+    # Moonshot Kimi: tool_choice "required"/forced breaks with thinking models; JSON mode works.
+    "moonshot": Preset("moonshot", "https://api.moonshot.cn/v1", "moonshot-v1-32k", ("MOONSHOT_API_KEY",)),
+    "openai": Preset("openai", "https://api.openai.com/v1", "gpt-4o-mini", ("OPENAI_API_KEY",), mode="tools"),
+    "vllm": Preset("vllm", "http://localhost:8000/v1", None, ("VLLM_API_KEY",), needs_key=False),
+    "ollama": Preset("ollama", "http://localhost:11434/v1", "qwen2.5:7b", (), needs_key=False),
+    "llamacpp": Preset("llamacpp", "http://localhost:8080/v1", "default", (), needs_key=False),
+}
+MODES = ("json", "md_json", "tools")
+
+
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """GOVREPORT_CACHE_DIR, else $XDG_CACHE_HOME/govreport, else ~/.cache/govreport."""
+    if env.get("GOVREPORT_CACHE_DIR"):
+        return Path(env["GOVREPORT_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "govreport"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the LLM backend needs. ``configured`` is False when no endpoint is set up."""
+
+    preset: str = "custom"
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    mode: str = "json"
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float = 60.0
+    transport_retries: int = 3  # attempts after the first, on 429, 5xx, timeouts and connection errors
+    reasks: int = 1  # validation re-asks after the first answer
+    max_in_flight: int = 4
+    max_tokens: int = 4096
+    cache_dir: Path | None = None
+    backoff_base: float = 1.0
+    backoff_max: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.model and self.api_key)
+
+    @property
+    def missing(self) -> list[str]:
+        return [n for n, v in (("base URL", self.base_url), ("model", self.model), ("API key", self.api_key)) if not v]
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment (``os.environ`` by default)."""
+        env = os.environ if env is None else env
+        name = (env.get("GOVREPORT_LLM_PRESET") or "").strip().lower()
+        if name and name not in PRESETS:
+            raise ConfigError(f"unknown GOVREPORT_LLM_PRESET {name!r}; known: {', '.join(PRESETS)}")
+        preset = PRESETS.get(name)
+        base_url = env.get("GOVREPORT_LLM_BASE_URL") or (preset.base_url if preset else None)
+        key = env.get("GOVREPORT_LLM_API_KEY")
+        if not key and preset:
+            key = next((env[v] for v in preset.key_vars if env.get(v)), None)
+            if not key and not preset.needs_key:
+                key = "not-needed"
+        if not key and not preset and base_url and env.get("OPENAI_API_KEY"):
+            key = env["OPENAI_API_KEY"]
+        mode = (env.get("GOVREPORT_LLM_MODE") or (preset.mode if preset else "json")).strip().lower()
+        if mode not in MODES:
+            raise ConfigError(f"unknown GOVREPORT_LLM_MODE {mode!r}; known: {', '.join(MODES)}")
+        cache_on = env.get("GOVREPORT_LLM_CACHE", "1").strip() not in ("0", "false", "no", "off")
+        return cls(
+            preset=preset.name if preset else "custom",
+            base_url=base_url,
+            api_key=key,
+            model=env.get("GOVREPORT_LLM_MODEL") or (preset.model if preset else None),
+            mode=mode,
+            extra_body=dict(preset.extra_body) if preset else {},
+            timeout=_num(env, "GOVREPORT_LLM_TIMEOUT", 60.0),
+            transport_retries=int(_num(env, "GOVREPORT_LLM_RETRIES", 3)),
+            reasks=int(_num(env, "GOVREPORT_LLM_REASKS", 1)),
+            max_in_flight=max(1, int(_num(env, "GOVREPORT_LLM_MAX_IN_FLIGHT", 4))),
+            cache_dir=default_cache_dir(env) if cache_on else None,
+        )
+
+
+def _num(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def endpoint_configured(env: Mapping[str, str] | None = None) -> bool:
+    """True when the environment names an endpoint (a preset or a base URL) with what it needs."""
+    env = os.environ if env is None else env
+    if not (env.get("GOVREPORT_LLM_PRESET") or env.get("GOVREPORT_LLM_BASE_URL")):
+        return False
+    try:
+        return Settings.from_env(env).configured
+    except ConfigError:
+        return False

@@ -1,0 +1,120 @@
+"""Verification: nothing an extractor returns is shown as fact unless the source supports it.
+
+Problems and measures are aligned to a span of section 五 (exact, then fuzzy) and take the source's
+own text; channel numbers must stand near their channel's name; stated figures must occur in the
+text. What fails is dropped and counted in ``info.dropped``. Text carrying planted instructions is
+never a source. ``c9_findings`` compares the text's figures with the tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from service.extraction.base import ExtractionResult, MetaHint
+from service.extraction.model import Alignment as AlignmentKind
+from service.extraction.model import Item, Narrative
+from service.extraction.rules import figures
+from service.extraction.rules.categories import category_keys
+from service.extraction.view import TextView, build_view
+from service.reading.document import SourceDocument
+from service.reading.normalize import fold
+from service.sections import SectionMap
+from service.verification.alignment import Aligner
+from service.verification.c9 import c9_findings
+from service.verification.channels import verify_channels
+from service.verification.injection import instruction_spans, overlaps
+
+__all__ = ["c9_findings", "verify_narrative"]
+
+
+def verify_narrative(doc: SourceDocument, sections: SectionMap, result: ExtractionResult) -> ExtractionResult:
+    """Check every item, channel and figure against the source; return the verified result."""
+    narrative = result.narrative
+    info = result.info.model_copy(deep=True)
+    dropped: Counter[str] = Counter(info.dropped)
+    out = Narrative()
+
+    sec = sections.get("problems")
+    view5 = build_view(doc, sec.body_start, sec.end) if sec else build_view(doc)
+    forbidden5 = instruction_spans(view5.folded)
+    aligner = Aligner(view5)
+    keys = category_keys()
+    for key in ("problems", "measures"):
+        kept: list[Item] = []
+        spans: set[tuple[int, int]] = set()
+        for item in getattr(narrative, key):
+            al = aligner.align(item.text, forbidden5)
+            if al is None:
+                dropped[key] += 1
+                continue
+            span = view5.span(al.start, al.end)
+            if span in spans:
+                dropped[key + "_duplicate"] += 1
+                continue
+            spans.add(span)
+            kept.append(
+                Item(
+                    text=view5.text[al.start : al.end].replace("\n", "").strip(),
+                    category=item.category if item.category in keys else "other",
+                    span=span,
+                    alignment=AlignmentKind.EXACT if al.exact else AlignmentKind.FUZZY,
+                    similarity=round(al.similarity, 3),
+                )
+            )
+        setattr(out, key, kept)
+
+    full = build_view(doc)
+    forbidden = instruction_spans(full.folded)
+    out.channels = verify_channels(full, narrative.channels, forbidden, dropped)
+
+    ov = sections.get("overview")
+    oview = build_view(doc, ov.body_start, ov.end) if ov else full
+    oforbidden = instruction_spans(oview.folded) if ov else forbidden
+    out.disclosure_total = _verify_figure(
+        oview, oforbidden, narrative.disclosure_total, figures.disclosure_total(oview.folded), r"\s*(?:余|多)?\s*(?:条|篇)", dropped
+    )
+    out.applications_received = _verify_figure(
+        oview, oforbidden, narrative.applications_received, figures.applications_received(oview.folded),
+        r"\s*(?:件|条|个|宗|份|次)", dropped,
+    )
+    other = sections.get("other")
+    fee_text = build_view(doc, other.body_start, other.end).folded if other else full.folded
+    rules_fee = figures.fee_collected(fee_text)
+    fee = narrative.processing_fee_collected
+    if rules_fee is not None and fee is not None and fee != rules_fee:
+        dropped["processing_fee"] += 1
+    out.processing_fee_collected = rules_fee if rules_fee is not None else (fee if "费" in fee_text else None)
+
+    info.dropped = {k: v for k, v in sorted(dropped.items()) if v}
+    return ExtractionResult(narrative=out, info=info, meta=_verify_meta(full, forbidden, result.meta))
+
+
+def _verify_figure(
+    view: TextView, forbidden: list[tuple[int, int]], value: int | None, rules_value: int | None, unit: str,
+    dropped: Counter[str],
+) -> int | None:
+    """Keep a stated figure only if the deterministic reading agrees or it stands in the text with its unit."""
+    if value is None or value == rules_value:
+        return value
+    for m in re.finditer(r"(?<![\d.])" + str(value) + r"(?![\d.])" + unit, view.folded):
+        if not overlaps(forbidden, m.start(), m.end()):
+            return value
+    dropped["figures"] += 1
+    return None
+
+
+def _verify_meta(view: TextView, forbidden: list[tuple[int, int]], meta: MetaHint) -> MetaHint:
+    """Meta hints must occur in the text (organisation verbatim, year as a year)."""
+    out = MetaHint()
+    norm = re.sub(r"\s", "", view.folded)
+    if meta.organization and re.sub(r"\s", "", fold(meta.organization)) in norm:
+        out.organization = meta.organization
+    if meta.year and re.search(rf"{meta.year}\s*年", view.folded):
+        out.year = meta.year
+    date = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", meta.report_date or "")
+    if date:
+        y, mo, d = (int(x) for x in date.groups())
+        if re.search(rf"{y}\s*年\s*0?{mo}\s*月\s*0?{d}\s*日", view.folded):
+            out.report_date = meta.report_date
+    return out

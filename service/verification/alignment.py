@@ -1,0 +1,85 @@
+"""Align an extracted item to the source: exact (after normalisation), then fuzzy, else unaligned.
+
+Matching runs on a normalised copy of a reader view (folded widths, no whitespace or markup) that
+keeps a map back to view positions, so an aligned item gets the source's own text and span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from service.extraction.view import TextView
+from service.reading.normalize import fold
+
+FUZZY_MIN = 0.85
+_DROP_RE = re.compile(r"[\s*#]")
+_GRAM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    start: int  # view positions
+    end: int
+    similarity: float
+    exact: bool
+
+
+class Aligner:
+    """Index one view once, then align many items to it."""
+
+    def __init__(self, view: TextView) -> None:
+        self.view = view
+        keep = [i for i, ch in enumerate(view.folded) if not _DROP_RE.match(ch)]
+        self.pos = keep
+        self.norm = "".join(view.folded[i] for i in keep)
+        grams: dict[str, list[int]] = {}
+        for i in range(len(self.norm) - _GRAM + 1):
+            grams.setdefault(self.norm[i : i + _GRAM], []).append(i)
+        self.grams = grams
+
+    def _view_range(self, a: int, b: int) -> tuple[int, int]:
+        return self.pos[a], self.pos[b - 1] + 1
+
+    def align(self, text: str, forbidden: list[tuple[int, int]] | None = None) -> Alignment | None:
+        """Best alignment of ``text`` in the view, or None below FUZZY_MIN."""
+        item = _DROP_RE.sub("", fold(text)).strip("。；;，,、：: ")
+        if not item:
+            return None
+        k = self.norm.find(item)
+        while k != -1:
+            a, b = self._view_range(k, k + len(item))
+            if not forbidden or not any(x < b and a < y for x, y in forbidden):
+                return Alignment(a, b, 1.0, True)
+            k = self.norm.find(item, k + 1)
+        return self._fuzzy(item, forbidden)
+
+    def _fuzzy(self, item: str, forbidden: list[tuple[int, int]] | None) -> Alignment | None:
+        votes: Counter[int] = Counter()
+        for i in range(len(item) - _GRAM + 1):
+            for p in self.grams.get(item[i : i + _GRAM], ()):
+                votes[p - i] += 1
+        best: Alignment | None = None
+        n = len(item)
+        slack = max(4, n // 5)
+        for offset, _ in votes.most_common(3):
+            lo = max(0, offset - slack)
+            hi = min(len(self.norm), offset + n + slack)
+            window = self.norm[lo:hi]
+            sm = SequenceMatcher(None, item, window, autojunk=False)
+            blocks = [b for b in sm.get_matching_blocks() if b.size]
+            if not blocks:
+                continue
+            a = lo + blocks[0].b
+            b = lo + blocks[-1].b + blocks[-1].size
+            ratio = SequenceMatcher(None, item, self.norm[a:b], autojunk=False).ratio()
+            if best is None or ratio > best.similarity:
+                va, vb = self._view_range(a, b)
+                best = Alignment(va, vb, ratio, False)
+        if best is None or best.similarity < FUZZY_MIN:
+            return None
+        if forbidden and any(x < best.end and best.start < y for x, y in forbidden):
+            return None
+        return best

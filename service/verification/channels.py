@@ -1,0 +1,114 @@
+"""Channel statistics must be stated in the source: every number near its channel's name."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from service.extraction.model import Alignment, Channel, ChannelKind
+from service.extraction.rules.channels import KEYWORD_RE, KINDS
+from service.extraction.view import TextView
+from service.reading.normalize import fold
+from service.verification.injection import overlaps
+
+NEAR_BEFORE = 12  # characters before the name where its number may stand
+NEAR_AFTER = 80  # characters after the name
+_NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
+
+
+def _number_forms(n: int) -> list[str]:
+    forms = [str(n)]
+    if n >= 10000 and n % 1000 == 0:
+        forms.append(f"{n / 10000:g}万")
+    return forms
+
+
+def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where ``value`` stands as a whole number in ``folded[a-NEAR_BEFORE : b+NEAR_AFTER]``, if it does."""
+    lo, hi = max(0, a - NEAR_BEFORE), min(len(view.folded), b + NEAR_AFTER)
+    for form in _number_forms(value):
+        for m in re.finditer(r"(?<![\d.])" + re.escape(form) + r"(?![\d.])", view.folded[lo:hi]):
+            s, e = lo + m.start(), lo + m.end()
+            if not overlaps(forbidden, s, e):
+                return s, e
+    return None
+
+
+def _normalized(folded: str) -> tuple[str, list[int]]:
+    keep = [i for i, ch in enumerate(folded) if not _NAME_STRIP_RE.match(ch)]
+    return "".join(folded[i] for i in keep), keep
+
+
+def _name_hits(
+    view: TextView, name: str, kind: str, forbidden: list[tuple[int, int]], index: tuple[str, list[int]]
+) -> tuple[list[tuple[int, int]], bool]:
+    """Occurrences of the channel's name (exact=True), else of its platform keywords (exact=False)."""
+    key = _NAME_STRIP_RE.sub("", fold(name))
+    norm, keep = index
+    hits: list[tuple[int, int]] = []
+    if key:
+        k = norm.find(key)
+        while k != -1:
+            a, b = keep[k], keep[k + len(key) - 1] + 1
+            if not overlaps(forbidden, a, b):
+                hits.append((a, b))
+            k = norm.find(key, k + 1)
+        if hits:
+            return hits, True
+    for m in KEYWORD_RE.finditer(view.folded):
+        if m.lastgroup == kind and not overlaps(forbidden, m.start(), m.end()):
+            hits.append((m.start(), m.end()))
+    return hits, False
+
+
+def keyword_kind(name: str) -> ChannelKind | None:
+    """The kind a platform keyword in the name implies (the last keyword wins: "微博转载" is weibo)."""
+    kind: ChannelKind | None = None
+    for m in KEYWORD_RE.finditer(fold(name)):
+        kind = KINDS.get(m.lastgroup or "", kind)
+    return kind
+
+
+def verify_channels(
+    view: TextView, channels: list[Channel], forbidden: list[tuple[int, int]], dropped: Counter[str]
+) -> list[Channel]:
+    """Keep the channels whose posts (and followers) stand near their name; drop or blank the rest."""
+    out: list[Channel] = []
+    index = _normalized(view.folded)
+    for ch in channels:
+        implied = keyword_kind(ch.channel)
+        kind = implied or ch.kind
+        if implied and implied != ch.kind:
+            dropped["channel_kind_corrected"] += 1
+        hits, exact = _name_hits(view, ch.channel, kind, forbidden, index)
+        if not hits:
+            dropped["channels"] += 1
+            continue
+        posts_at = None
+        if ch.posts is not None:
+            posts_at = next((p for h in hits if (p := number_near(view, *h, ch.posts, forbidden))), None)
+            if posts_at is None:
+                dropped["channels"] += 1
+                continue
+        followers = ch.followers
+        if followers is not None and not any(number_near(view, *h, followers, forbidden) for h in hits):
+            dropped["channel_followers"] += 1
+            followers = None
+        if ch.posts is None and followers is None:
+            dropped["channels"] += 1
+            continue
+        anchor = hits[0]
+        if posts_at is not None:
+            anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
+        end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
+        out.append(
+            ch.model_copy(
+                update={
+                    "kind": kind,
+                    "followers": followers,
+                    "span": view.span(min(anchor[0], posts_at[0] if posts_at else anchor[0]), end),
+                    "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
+                }
+            )
+        )
+    return out

@@ -1,0 +1,38 @@
+"""Planted instructions in the report text (忽略以上指令…): nothing extracted may come from them."""
+
+from __future__ import annotations
+
+import re
+
+_INSTRUCTION_RE = re.compile(
+    r"忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?[^。\n]{0,6}?(?:指令|指示|提示|要求|规则|设定)"
+    r"|(?:无视|不要理会|不必遵守)[^。\n]{0,8}?(?:指令|指示|提示|规则)"
+    r"|(?:你现在是|你是一个|作为(?:一个)?(?:AI|人工智能|语言模型|助手))"
+    r"|(?:系统提示|system\s*prompt|assistant\s*:|developer\s*message)"
+    r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?|rules)"
+    r"|(?:请|务必|必须)(?:将|把)?[^。\n]{0,20}?(?:输出|返回|回答)(?:为|成)?[^。\n]{0,30}?(?:json|JSON|字段|problems|measures)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = "。！？!?\n"
+
+
+def instruction_spans(text: str) -> list[tuple[int, int]]:
+    """Ranges of the sentences in ``text`` that carry an instruction to a language model."""
+    out: list[tuple[int, int]] = []
+    for m in _INSTRUCTION_RE.finditer(text):
+        a = m.start()
+        while a > 0 and text[a - 1] not in _SENTENCE_END:
+            a -= 1
+        b = m.end()
+        while b < len(text) and text[b] not in _SENTENCE_END:
+            b += 1
+        b = min(len(text), b + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return any(x < b and a < y for x, y in spans)
