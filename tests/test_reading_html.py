@@ -140,3 +140,12 @@ def test_html_reading_is_fast() -> None:
 def test_no_tag_soup_leaks() -> None:
     doc = read_document(SHUYANG)
     assert not re.search(r"<[a-z/]", doc.text)
+
+
+def test_tables_as_images_or_attachments_warn() -> None:
+    page = """<html><body><div class="nav"><a href="/">首页</a></div><div class="content">
+    <p>一、总体情况</p><p>二、主动公开政府信息情况</p><p><img src="t2.png"></p>
+    <p>附件：<a href="/files/2024年报.pdf">2024年报.pdf</a></p></div></body></html>"""
+    doc = read_bytes(page.encode("utf-8"), "p.html")
+    assert any("image(s)" in w and "OCR" in w for w in doc.warnings)
+    assert any("2024年报.pdf" in w for w in doc.warnings)

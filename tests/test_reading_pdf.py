@@ -200,3 +200,22 @@ def test_border_drawn_as_one_path() -> None:
     content += rule(72, 670, 400, 670) + rule(250, 700, 250, 640)
     doc = read_bytes(build_pdf([content]), "r.pdf")
     assert [[c.text for c in r] for r in doc.tables[0].rows] == rows
+
+
+def test_password_protected_pdf_is_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise PdfminerException(PDFPasswordIncorrect())
+
+    monkeypatch.setattr(pdfplumber, "open", locked)
+    with pytest.raises(InputError, match="password-protected"):
+        read_bytes(b"%PDF-1.7\n", "locked.pdf")
+
+
+def test_large_image_on_a_text_page_warns() -> None:
+    data = build_pdf([text(100, 760, "三、收到和处理政府信息公开申请情况") + b"q 400 0 0 500 72 100 cm /Im0 Do Q\n"])
+    doc = read_bytes(data, "p.pdf")
+    assert any("page(s) 1 hold a large image" in w for w in doc.warnings)

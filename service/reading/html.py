@@ -18,7 +18,7 @@ from lxml import etree
 from service.errors import InputError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
-from service.reading.normalize import compact, strip_invisible
+from service.reading.normalize import strip_invisible
 
 _SKIP_TAGS = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -39,6 +39,8 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|zip|rar)(?:[?#].*)?$", re.I)
+_ANY_WS_RE = re.compile(r"\s+")
 _WS_RUN_RE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "x-gbk", "euc-cn", "gb-2312", "gb_2312-80"})
 
@@ -70,6 +72,8 @@ def read_html(data: bytes, name: str) -> SourceDocument:
         raise InputError("the HTML page holds no text", name)
     if not measures.get(container, _Measure()).markers:
         warnings.append("no report headings or table labels found in the page; the whole page body was read")
+    if len(builder.tables) < 3:
+        warnings.extend(_missing_table_hints(container, start))
     return SourceDocument(
         text=builder.text, path=name, kind="html", encoding=encoding, title=title, tables=builder.tables,
         warnings=warnings,
@@ -165,8 +169,8 @@ def _measure(el: etree._Element, in_link: bool, out: dict[etree._Element, _Measu
         if child.tail and not link:
             parts.append(child.tail)
     text = "".join(parts)
-    key = compact(text)
-    out[el] = _Measure(len(key), frozenset(m for m in _MARKERS if m in key))
+    key = _ANY_WS_RE.sub("", text)
+    out[el] = _Measure(len(key), frozenset(m for m in _MARKERS if m in key) if len(key) >= 4 else frozenset())
     return text
 
 
@@ -227,6 +231,23 @@ def _inline_text(el: etree._Element) -> str:
     r.walk(el)
     r.flush()
     return join_pieces([b for b in r.blocks if isinstance(b, str)])
+
+
+def _missing_table_hints(container: etree._Element, start: etree._Element) -> list[str]:
+    """Why tables may be missing: shown as images, or the report is an attached file."""
+    hints: list[str] = []
+    images = sum(1 for _ in container.iter("img"))
+    if images:
+        hints.append(f"the report body shows {images} image(s) and has fewer than three tables; "
+                     "tables published as images need OCR")
+    files = []
+    for a in start.iter("a"):
+        href = (a.get("href") or "").strip()
+        if _ATTACHMENT_RE.search(href):
+            files.append(href.rsplit("/", 1)[-1])
+    if files:
+        hints.append(f"the page links to attached file(s) {', '.join(files[:5])}; the report may be in them")
+    return hints
 
 
 # ---------------------------------------------------------------- rendering

@@ -67,7 +67,6 @@ class _Page:
 def read_pdf(data: bytes, name: str) -> SourceDocument:
     """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages: list[_Page] = []
@@ -80,11 +79,8 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
                 pages.append(_read_page(page, number, stats))
     except InputError:
         raise
-    except PDFPasswordIncorrect as exc:
-        raise InputError("the PDF is password-protected; remove the password first", name) from exc
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read the PDF (damaged or not a PDF): {reason}", name) from exc
+        raise InputError(_failure_reason(exc), name) from exc
     warnings = _check_text_layer(stats, len(pages), name)
     builder = TextBuilder()
     _emit(_drop_running_lines(pages), builder)
@@ -92,6 +88,24 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="pdf", tables=builder.tables,
                           warnings=warnings)
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """One line saying why a PDF could not be opened (pdfplumber wraps pdfminer's errors)."""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 10:
+        e = todo.pop()
+        seen.append(e)
+        todo.extend(a for a in (*e.args, e.__cause__, e.__context__) if isinstance(a, BaseException))
+    names = {type(e).__name__ for e in seen}
+    if "PDFPasswordIncorrect" in names:
+        return "the PDF is password-protected; it needs the password removed first"
+    if "PDFEncryptionError" in names:
+        return "the PDF is encrypted with a method that cannot be read; re-save it without encryption"
+    inner = seen[-1] if len(seen) > 1 else exc
+    text = str(inner).strip() or type(inner).__name__
+    return f"cannot read the PDF (damaged or not a PDF): {text.splitlines()[0][:120]}"
 
 
 # ---------------------------------------------------------------- text layer checks
@@ -104,6 +118,7 @@ class _Stats:
     cjk: int = 0
     blank_pages: list[int] = field(default_factory=list)  # pages without text
     image_pages: list[int] = field(default_factory=list)  # ... of which hold an image
+    picture_pages: list[int] = field(default_factory=list)  # pages with text and a large image
 
 
 def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
@@ -117,6 +132,9 @@ def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
     if stats.image_pages:
         pages = ", ".join(str(p) for p in stats.image_pages)
         warnings.append(f"page(s) {pages} have no text layer (scanned images); their content is missing, OCR needed")
+    if stats.picture_pages:
+        pages = ", ".join(str(p) for p in stats.picture_pages)
+        warnings.append(f"page(s) {pages} hold a large image (a table or a scan?) whose content is not read")
     if stats.chars > 200 and stats.cjk < 0.05 * stats.chars:
         warnings.append("the text layer holds almost no Chinese characters; it may be garbled")
     return warnings
@@ -135,6 +153,9 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
         stats.blank_pages.append(number)
         if page.images:
             stats.image_pages.append(number)
+    elif any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 0.25 * page.width * page.height
+             for im in page.images):
+        stats.picture_pages.append(number)
     grids = find_grids(page) if chars else []
     cell_chars: list[list[Char]] = [[] for g in grids for _ in g.cells]
     offsets: list[int] = []
