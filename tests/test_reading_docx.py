@@ -273,3 +273,18 @@ def test_damaged_docx_is_input_error() -> None:
         zf.writestr("word/document.xml", "<not xml")
     with pytest.raises(InputError, match=r"cannot read the \.docx"):
         read_bytes(buf.getvalue(), "broken.docx")
+
+
+def test_docx_one_column_frame_with_rows_is_read_as_paragraphs() -> None:
+    document = docx.Document()
+    frame = document.add_table(rows=2, cols=1)
+    frame.cell(0, 0).text = "某局2024年政府信息公开工作年度报告"
+    frame.cell(1, 0).text = "一、总体情况"
+    inner = frame.cell(1, 0).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "行政许可"
+    inner.cell(0, 1).text = "5"
+    buf = BytesIO()
+    document.save(buf)
+    doc = read_bytes(buf.getvalue(), "x.docx")
+    assert doc.text.split("\n") == ["某局2024年政府信息公开工作年度报告", "一、总体情况", "行政许可\t5"]
+    assert [[c.text for c in r] for r in doc.tables[0].rows] == [["行政许可", "5"]]

@@ -149,3 +149,13 @@ def test_tables_as_images_or_attachments_warn() -> None:
     doc = read_bytes(page.encode("utf-8"), "p.html")
     assert any("image(s)" in w and "OCR" in w for w in doc.warnings)
     assert any("2024年报.pdf" in w for w in doc.warnings)
+
+
+def test_two_column_layout_table_is_not_a_grid() -> None:
+    para = "本机关认真贯彻落实政府信息公开条例，" * 20
+    page = f"""<html><body><table><tr><td>导航 栏目</td><td>
+    <p>一、总体情况</p><p>{para}</p><p>二、主动公开政府信息情况</p><p>六、其他需要报告的事项</p><p>无。</p>
+    </td></tr></table></body></html>"""
+    doc = read_bytes(page.encode("utf-8"), "p.html")
+    assert doc.tables == []
+    assert doc.text.split("\n")[:2] == ["一、总体情况", para]

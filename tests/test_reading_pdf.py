@@ -219,3 +219,10 @@ def test_large_image_on_a_text_page_warns() -> None:
     data = build_pdf([text(100, 760, "三、收到和处理政府信息公开申请情况") + b"q 400 0 0 500 72 100 cm /Im0 Do Q\n"])
     doc = read_bytes(data, "p.pdf")
     assert any("page(s) 1 hold a large image" in w for w in doc.warnings)
+
+
+def test_slanted_watermark_dropped() -> None:
+    mark = b"BT /F1 40 Tf 0.7 0.7 -0.7 0.7 150 300 Tm <%s> Tj ET\n" % "内部资料".encode("utf-16-be").hex().encode()
+    data = build_pdf([text(100, 760, "一、总体情况") + text(72, 740, FULL2) + text(72, 720, FULL2) + mark])
+    doc = read_bytes(data, "w.pdf")
+    assert "内部资料" not in doc.text and "内" not in doc.text.replace("内容", "")

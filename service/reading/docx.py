@@ -71,14 +71,18 @@ def _read_blocks(parent: Any, numbering: Numbering, builder: TextBuilder) -> Non
         if el.tag == _P:
             builder.line(paragraph_text(el, numbering))
             continue
-        rows = _table_rows(el, numbering)
-        if len(rows) == 1 and len(rows[0]) == 1:
-            # A one-cell table is a frame around content, not a table: read what it holds.
-            cell = next(_row_cells(next(el.iterchildren(_TR))), None)
-            if cell is not None:
-                _read_blocks(cell, numbering, builder)
+        if _is_frame(el):
+            # A one-column table is a frame around content, not a report table: read what it holds.
+            for tr in _rows(el):
+                for tc in _row_cells(tr):
+                    _read_blocks(tc, numbering, builder)
             continue
-        builder.table(rows)
+        builder.table(_table_rows(el, numbering))
+
+
+def _is_frame(tbl: Any) -> bool:
+    """True when no row of the table has two cells or more."""
+    return all(sum(1 for _ in _row_cells(tr)) <= 1 for tr in _rows(tbl))
 
 
 def paragraph_text(p: Any, numbering: Numbering | None = None) -> str:

@@ -40,6 +40,7 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.
 _XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|zip|rar)(?:[?#].*)?$", re.I)
+_MAX_CELL_CHARS = 300  # a report table's longest cell (a (六) row label) is under 50 characters
 _ANY_WS_RE = re.compile(r"\s+")
 _WS_RUN_RE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "x-gbk", "euc-cn", "gb-2312", "gb_2312-80"})
@@ -254,11 +255,20 @@ def _missing_table_hints(container: etree._Element, start: etree._Element) -> li
 
 
 def _is_grid(table: etree._Element) -> bool:
-    """A data table: no nested tables and more than one cell."""
+    """A data table: no nested tables, a row with two cells or more, no cell holding running text.
+
+    Tables used for page layout (one column, or a cell holding the whole article) are read as blocks.
+    """
     if any(True for _ in table.iterdescendants("table")):
         return False
-    cells = table.iterdescendants("td", "th")
-    return next(cells, None) is not None and next(cells, None) is not None
+    wide = False
+    for tr in _own_rows(table):
+        cells = [c for c in tr if _tag(c) in ("td", "th")]
+        wide = wide or len(cells) > 1
+        for cell in cells:
+            if len(_ANY_WS_RE.sub("", cell.text_content())) > _MAX_CELL_CHARS:
+                return False
+    return wide
 
 
 def _own_rows(table: etree._Element) -> list[etree._Element]:

@@ -145,6 +145,9 @@ def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
 
 def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
     chars = [c for c in page.chars if c["text"] and not c["text"].isspace()]
+    slanted = sum(1 for c in chars if _slanted(c))
+    if 0 < slanted < 0.2 * len(chars):
+        chars = [c for c in chars if not _slanted(c)]  # a watermark across the page
     out = _Page(number, float(page.height))
     stats.chars += len(chars)
     stats.cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
@@ -185,6 +188,12 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
                                    line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height))
     out.items.sort(key=lambda it: it.top)
     return out
+
+
+def _slanted(c: Char) -> bool:
+    """Text set at a slant (not a multiple of 90°): watermarks and stamps."""
+    a, b = (c.get("matrix") or (1, 0))[:2]
+    return min(abs(a), abs(b)) > 0.1 * max(abs(a), abs(b))
 
 
 def _cluster_lines(chars: list[Char]) -> list[list[Char]]:

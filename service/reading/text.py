@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from service.errors import InputError
 from service.reading.normalize import strip_invisible
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
@@ -78,7 +80,7 @@ def _finish(text: str, encoding: str, path: str | None) -> tuple[str, str]:
     if not text.strip():
         raise InputError("the file holds no text", path)
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _CONTROL_OK) or ch == "\ufffd")
+    bad = len(_BAD_CHARS_RE.findall(sample))
     if bad > max(8, len(sample) // 50):
         raise InputError("binary data, not a text report (too many control characters)", path)
     return text, encoding
