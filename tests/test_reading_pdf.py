@@ -226,3 +226,11 @@ def test_slanted_watermark_dropped() -> None:
     data = build_pdf([text(100, 760, "一、总体情况") + text(72, 740, FULL2) + text(72, 720, FULL2) + mark])
     doc = read_bytes(data, "w.pdf")
     assert "内部资料" not in doc.text and "内" not in doc.text.replace("内容", "")
+
+
+def test_different_tables_on_consecutive_pages_not_joined() -> None:
+    p1 = ruled_table(200, [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "2"]])
+    p2 = ruled_table(780, [["行政复议", "维持", "纠正", "总计"], ["1", "2", "3", "6"]], xs=(72, 190, 300, 410, 520))
+    doc = read_bytes(build_pdf([p1, p2]), "two.pdf")
+    assert len(doc.tables) == 2
+    assert [c.text for c in doc.tables[1].rows[0]] == ["行政复议", "维持", "纠正", "总计"]

@@ -55,6 +55,7 @@ class _Table:
     x1: float
     rows: RawTable
     last_page: int = 0
+    cols: list[float] = field(default_factory=list)  # left edges of the columns
 
 
 @dataclass(slots=True)
@@ -179,7 +180,8 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
     for gi, g in enumerate(grids):
         lines = [_cell_lines(cell_chars[offsets[gi] + ci]) for ci in range(len(g.cells))]
         rows = _grid_rows(g, lines)
-        out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows))
+        cols = sorted({round(c.box.x0, 1) for c in g.cells})
+        out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows, number, cols))
     for line in _cluster_lines(free):
         text = _line_text(line, tabs=True)
         if text:
@@ -347,9 +349,10 @@ def _emit(pages: list[_Page], builder: TextBuilder) -> None:
             if table is not None and prev is table and _continues(table, it):
                 table.rows.extend(_without_repeated_header(table.rows, it.rows))
                 table.bottom, table.last_page = it.bottom, it.page
+                table.cols = sorted(set(table.cols) | set(it.cols))
             else:
                 flush_table()
-                table = _Table(it.page, it.top, it.bottom, it.x0, it.x1, list(it.rows), it.page)
+                table = _Table(it.page, it.top, it.bottom, it.x0, it.x1, list(it.rows), it.page, list(it.cols))
             prev = table
             continue
         flush_table()
@@ -395,7 +398,11 @@ def _joins(prev: _Line, line: _Line, left: float, right: float) -> bool:
 
 def _continues(a: _Table, b: _Table) -> bool:
     """Is table b (at the top of the next page) the rest of table a (at the bottom of this one)?"""
-    return b.page == max(a.page, a.last_page) + 1 and abs(a.x0 - b.x0) < 8 and abs(a.x1 - b.x1) < 8
+    if b.page != max(a.page, a.last_page) + 1 or abs(a.x0 - b.x0) >= 8 or abs(a.x1 - b.x1) >= 8:
+        return False
+    # The same column rules: the part with fewer columns has its columns among the other's.
+    few, many = sorted((a.cols, b.cols), key=len)
+    return all(any(abs(x - y) < 3 for y in many) for x in few)
 
 
 def _without_repeated_header(head: RawTable, rows: RawTable) -> RawTable:
