@@ -1,0 +1,489 @@
+"""Totals, rates and lists for the summary, computed from the per-report records only.
+
+A cell that a report leaves unknown (null) is never summed as 0: each total counts the reports that
+contributed and names those that could not. A rate is computed over the reports whose operands are all
+known; a zero denominator gives no rate ("—") with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from service.batch.crossyear import CrossYearFinding, Entry, cross_year, normalise_org
+from service.batch.model import FindingDigest, Record, UnitDigest
+from service.checks.model import Status
+from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
+from service.tables.model import Number
+
+TOTAL = 6  # the 总计 column of 表三
+
+#: 表三 rows the summary totals: the 2021 rows, plus the 2019 format's single (六) row when present.
+T3_SUMMARY_ROWS = [*T3_KEYS_2021[:20], "other_processing", *T3_KEYS_2021[20:]]
+
+OUTCOME_GROUPS: list[tuple[str, str, list[str]]] = [
+    ("granted", "(一)予以公开", ["granted"]),
+    ("partially_granted", "(二)部分公开", ["partially_granted"]),
+    ("denied", "(三)不予公开", [k for k in T3_KEYS_2021 if k.startswith("denied_")]),
+    ("unable", "(四)无法提供", [k for k in T3_KEYS_2021 if k.startswith("unable_")]),
+    ("not_processed", "(五)不予处理", [k for k in T3_KEYS_2021 if k.startswith("not_processed_")]),
+    ("other", "(六)其他处理", ["other_processing", "other_no_correction", "other_no_fee", "other_other"]),
+]
+
+T2_FIELDS: list[tuple[str, str | None, str]] = [
+    ("regulations", "issued", "规章·本年制发件数"),
+    ("regulations", "repealed", "规章·本年废止件数"),
+    ("regulations", "in_force", "规章·现行有效件数"),
+    ("normative_documents", "issued", "行政规范性文件·本年制发件数"),
+    ("normative_documents", "repealed", "行政规范性文件·本年废止件数"),
+    ("normative_documents", "in_force", "行政规范性文件·现行有效件数"),
+    ("licensing", None, "行政许可·本年处理决定数量"),
+    ("penalty", None, "行政处罚·本年处理决定数量"),
+    ("coercion", None, "行政强制·本年处理决定数量"),
+    ("fees_10k_yuan", None, "行政事业性收费·本年收费金额(万元)"),
+]
+
+ERROR_KIND_LABELS = {"input": "无法读取", "unsupported": "格式不支持", "not_a_report": "不是年度报告",
+                     "internal": "处理出错(本系统问题)"}
+
+
+@dataclass(slots=True)
+class Total:
+    """A sum over reports: ``reports`` contributed a known value; ``unknown`` names those that did not."""
+
+    value: Number = 0
+    reports: int = 0
+    unknown: list[str] = field(default_factory=list)
+
+    def add(self, v: Number | None, who: str) -> None:
+        if v is None:
+            self.unknown.append(who)
+        else:
+            self.value += v
+            self.reports += 1
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unknown)
+
+
+@dataclass(slots=True)
+class Rate:
+    """A rate with its formula and explicit denominator; ``value`` None means "—" for ``reason``."""
+
+    key: str
+    label: str
+    formula: str
+    denominator_label: str
+    numerator: Number = 0
+    denominator: Number = 0
+    reports: int = 0
+    excluded: list[str] = field(default_factory=list)
+    value: float | None = None
+    reason: str | None = None
+
+    def shown(self) -> str:
+        return "—" if self.value is None else f"{self.value * 100:.1f}%"
+
+
+@dataclass(slots=True)
+class UnitRow:
+    """One report in the units table."""
+
+    name: str
+    label: str
+    organization: str | None
+    year: int | None
+    unit_type: str
+    format: str
+    kind: str
+    status: str
+    failed_rules: list[str]
+    new_received: Number | None
+    total_processed: Number | None
+    granted: Number | None
+    partially_granted: Number | None
+    carried_forward: Number | None
+    review_total: Number | None
+    litigation_total: Number | None
+    correction: Rate
+    fails: int = 0
+    uncertain: int = 0
+    warns: int = 0
+    problems: int = 0
+    measures: int = 0
+    report_date: str | None = None
+    late: bool | None = None
+
+
+@dataclass(slots=True)
+class FindingRow:
+    name: str
+    label: str
+    year: int | None
+    finding: FindingDigest
+    cross_year: bool = False
+
+
+@dataclass(slots=True)
+class ErrorRow:
+    name: str
+    path: str
+    kind: str
+    message: str
+
+
+@dataclass(slots=True)
+class ItemRow:
+    name: str
+    label: str
+    kind: str  # 问题 | 措施
+    category: str
+    text: str
+
+
+@dataclass(slots=True)
+class ChannelStat:
+    kind: str
+    units: int = 0
+    posts: Total = field(default_factory=Total)
+    followers: Total = field(default_factory=Total)
+
+
+@dataclass(slots=True)
+class Unaddressed:
+    name: str
+    label: str
+    category: str
+    problems: list[str]
+
+
+@dataclass
+class Aggregate:
+    found: int
+    records: int
+    units: list[UnitRow]
+    errors: list[ErrorRow]
+    formats: Counter[str]
+    unit_types: Counter[str]
+    years: Counter[str]
+    late: list[UnitRow]
+    expected: list[str] | None
+    missing: list[str]
+    duplicates: list[list[str]]
+    t2: dict[str, Total]
+    t2_units: int
+    t3: dict[str, list[Total]]
+    t4: dict[str, dict[str, Total]]
+    outcomes: list[tuple[str, str, Total]]
+    rates: list[Rate]
+    rule_stats: dict[str, Counter[str]]
+    findings: list[FindingRow]
+    top_applications: list[UnitRow]
+    top_correction: list[UnitRow]
+    channels: list[ChannelStat]
+    problem_categories: Counter[str]
+    measure_categories: Counter[str]
+    problem_units: Counter[str]
+    measure_units: Counter[str]
+    unaddressed: list[Unaddressed]
+    items: list[ItemRow]
+    per_year: dict[str, dict[str, Total]]
+    cross: list[CrossYearFinding]
+    narrative_units: int
+    has_2019: bool
+
+
+def unit_type(org: str | None) -> str:
+    """部门, 乡镇街道 or 人民政府 (a county or city government), from the organisation's name."""
+    if not org:
+        return "未识别"
+    if re.search(r"(镇|乡|街道|街道办事处)(人民政府)?$", org) or "街道办事处" in org:
+        return "乡镇街道"
+    if org.endswith("人民政府") or org.endswith("政府办公室"):
+        return "人民政府"
+    return "部门"
+
+
+def deadline(org: str | None, year: int) -> date:
+    """条例 第四十九条: departments by 31 January, governments (their own report) by 31 March."""
+    return date(year + 1, 3, 31) if unit_type(org) == "人民政府" else date(year + 1, 1, 31)
+
+
+def aggregate(records: Sequence[Record], found: int | None = None, expected: Sequence[str] | None = None) -> Aggregate:
+    """Everything the summaries show, from the batch's records (ok records carry their digest)."""
+    ok = [(r, r.digest) for r in records if r.status == "ok" and r.digest is not None]
+    labels = _labels(ok)
+    units = [_unit_row(r, d, labels[r.name]) for r, d in ok]
+    errors = [ErrorRow(r.name, r.path, r.error_kind or "internal", r.error or "") for r in records if r.status == "error"]
+
+    t3: dict[str, list[Total]] = {k: [Total() for _ in range(7)] for k in T3_SUMMARY_ROWS}
+    t4: dict[str, dict[str, Total]] = {g: {c: Total() for c in T4_COLUMNS} for g in T4_GROUPS}
+    t2: dict[str, Total] = {lab: Total() for _, _, lab in T2_FIELDS}
+    t2_units = 0
+    for r, d in ok:
+        who = labels[r.name]
+        for key, values in (d.applications or {}).items():
+            if key in t3:
+                for i in range(7):
+                    t3[key][i].add(values[i] if i < len(values) else None, who)
+        for g, cols in (d.review_litigation or {}).items():
+            if g in t4:
+                for c in T4_COLUMNS:
+                    t4[g][c].add(cols.get(c), who)
+        if d.active_disclosure is not None:
+            t2_units += 1
+            for row, col, lab in T2_FIELDS:
+                v = d.active_disclosure.get(row)
+                if col is not None:
+                    v = v.get(col) if isinstance(v, dict) else None
+                t2[lab].add(v if isinstance(v, int | float) else None, who)
+    has_2019 = any(d.format == "2019" for _, d in ok)
+    if not has_2019:
+        t3.pop("other_processing")
+
+    outcomes = []
+    for key, label, rows in OUTCOME_GROUPS:
+        tot = Total()
+        for r, d in ok:
+            apps = d.applications or {}
+            present = [apps[k][TOTAL] for k in rows if k in apps]
+            if present:
+                tot.add(None if None in present else sum(v for v in present if v is not None), labels[r.name])
+        outcomes.append((key, label, tot))
+
+    cross = cross_year([Entry(r.name, labels[r.name], d) for r, d in ok])
+    findings = [FindingRow(r.name, labels[r.name], d.year, f) for r, d in ok for f in d.findings]
+    findings += [FindingRow(c.name, c.label, _year_of(ok, c.name), c.finding, cross_year=True)
+                 for c in cross if c.finding.status is not Status.PASS]
+    rule_stats: dict[str, Counter[str]] = {}
+    for _, d in ok:
+        for rule in d.failed_rules:
+            rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
+        for f in d.findings:
+            rule_stats.setdefault(f.rule, Counter())[str(f.status)] += 1
+    for c in cross:
+        rule_stats.setdefault(c.finding.rule, Counter())[str(c.finding.status)] += 1
+
+    items: list[ItemRow] = []
+    pc: Counter[str] = Counter()
+    mc: Counter[str] = Counter()
+    pu: Counter[str] = Counter()
+    mu: Counter[str] = Counter()
+    unaddressed: list[Unaddressed] = []
+    channels: dict[str, ChannelStat] = {}
+    for r, d in ok:
+        who = labels[r.name]
+        items += [ItemRow(r.name, who, "问题", p.category, p.text) for p in d.problems]
+        items += [ItemRow(r.name, who, "措施", m.category, m.text) for m in d.measures]
+        pc.update(p.category for p in d.problems)
+        mc.update(m.category for m in d.measures)
+        pu.update({p.category for p in d.problems})
+        mu.update({m.category for m in d.measures})
+        covered = {m.category for m in d.measures}
+        for cat in sorted({p.category for p in d.problems} - covered - {"other"}):
+            unaddressed.append(Unaddressed(r.name, who, cat, [p.text for p in d.problems if p.category == cat]))
+        for kind in {c.kind for c in d.channels}:
+            channels.setdefault(kind, ChannelStat(kind)).units += 1
+        for c in d.channels:
+            stat = channels.setdefault(c.kind, ChannelStat(c.kind))
+            stat.posts.add(c.posts, who)
+            stat.followers.add(c.followers, who)
+
+    with_apps = [u for u in units if u.new_received]
+    top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[:10]
+    top_corr = sorted((u for u in units if u.correction.value is not None),
+                      key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[:10]
+
+    per_year: dict[str, dict[str, Total]] = {}
+    for r, d in ok:
+        y = str(d.year) if d.year is not None else "年份未识别"
+        slot = per_year.setdefault(y, {k: Total() for k in _YEAR_KEYS})
+        slot["报告数"].add(1, labels[r.name])
+        for k, getter in _YEAR_KEYS.items():
+            if k != "报告数":
+                slot[k].add(getter(d), labels[r.name])
+
+    by_sha: dict[str, list[str]] = {}
+    for r in records:
+        if r.file_sha256:
+            by_sha.setdefault(r.file_sha256, []).append(r.name)
+    orgs: dict[tuple[str | None, int | None], list[str]] = {}
+    for r, d in ok:
+        orgs.setdefault((d.organization, d.year), []).append(r.name)
+    duplicates = [v for v in by_sha.values() if len(v) > 1]
+    duplicates += [v for (org, _), v in orgs.items() if org and len(v) > 1 and v not in duplicates]
+
+    missing: list[str] = []
+    if expected is not None:
+        have = {normalise_org(d.organization) for _, d in ok if d.organization}
+        missing = [e for e in expected if normalise_org(e) not in have
+                   and not any(h.endswith(normalise_org(e)) or normalise_org(e).endswith(h) for h in have)]
+
+    return Aggregate(
+        found=found if found is not None else len(records),
+        records=len(records),
+        units=units,
+        errors=errors,
+        formats=Counter(d.format for _, d in ok),
+        unit_types=Counter(u.unit_type for u in units),
+        years=Counter(str(d.year) if d.year else "年份未识别" for _, d in ok),
+        late=[u for u in units if u.late],
+        expected=list(expected) if expected is not None else None,
+        missing=missing,
+        duplicates=duplicates,
+        t2=t2,
+        t2_units=t2_units,
+        t3=t3,
+        t4=t4,
+        outcomes=outcomes,
+        rates=rates([d for _, d in ok], [labels[r.name] for r, _ in ok]),
+        rule_stats=dict(sorted(rule_stats.items())),
+        findings=sorted(findings, key=_finding_order),
+        top_applications=top_apps,
+        top_correction=top_corr,
+        channels=sorted(channels.values(), key=lambda c: (-c.units, c.kind)),
+        problem_categories=pc,
+        measure_categories=mc,
+        problem_units=pu,
+        measure_units=mu,
+        unaddressed=unaddressed,
+        items=items,
+        per_year=dict(sorted(per_year.items())),
+        cross=cross,
+        narrative_units=sum(1 for _, d in ok if d.narrative),
+        has_2019=has_2019,
+    )
+
+
+def _cell(d: UnitDigest, row: str, col: int = TOTAL) -> Number | None:
+    values = (d.applications or {}).get(row)
+    return values[col] if values is not None and col < len(values) else None
+
+
+def _t4(d: UnitDigest, groups: Sequence[str], col: str) -> Number | None:
+    rl = d.review_litigation or {}
+    vals = [rl.get(g, {}).get(col) for g in groups]
+    return None if not rl or None in vals else sum(v for v in vals if v is not None)
+
+
+_YEAR_KEYS: dict[str, Callable[[UnitDigest], Number | None]] = {
+    "报告数": lambda d: 1,
+    "本年新收申请": lambda d: _cell(d, "new_received"),
+    "办理总计": lambda d: _cell(d, "total_processed"),
+    "予以公开": lambda d: _cell(d, "granted"),
+    "部分公开": lambda d: _cell(d, "partially_granted"),
+    "结转下年度": lambda d: _cell(d, "carried_forward"),
+    "行政复议": lambda d: _t4(d, ["review"], "total"),
+    "行政诉讼": lambda d: _t4(d, ["litigation_direct", "litigation_after_review"], "total"),
+}
+
+
+def _rate(key: str, label: str, formula: str, den_label: str, digests: Sequence[UnitDigest], who: Sequence[str],
+          num: Callable[[UnitDigest], list[Number | None]], den: Callable[[UnitDigest], list[Number | None]]) -> Rate:
+    rate = Rate(key=key, label=label, formula=formula, denominator_label=den_label)
+    for d, w in zip(digests, who, strict=True):
+        n, m = num(d), den(d)
+        if not n or not m or None in n or None in m:
+            rate.excluded.append(w)
+            continue
+        rate.numerator += sum(v for v in n if v is not None)
+        rate.denominator += sum(v for v in m if v is not None)
+        rate.reports += 1
+    if rate.reports == 0:
+        rate.reason = "没有数据完整的报告"
+    elif rate.denominator == 0:
+        rate.reason = f"分母({den_label})为 0"
+    else:
+        rate.value = rate.numerator / rate.denominator
+    return rate
+
+
+def _cells(*rows: str) -> Callable[[UnitDigest], list[Number | None]]:
+    return lambda d: [_cell(d, r) for r in rows] if d.applications is not None else []
+
+
+def _groups(groups: Sequence[str], cols: Sequence[str]) -> Callable[[UnitDigest], list[Number | None]]:
+    def get(d: UnitDigest) -> list[Number | None]:
+        rl = d.review_litigation
+        return [] if rl is None else [rl.get(g, {}).get(c) for g in groups for c in cols]
+
+    return get
+
+
+_UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear_after_correction")
+_LIT = ("litigation_direct", "litigation_after_review")
+_DECIDED = ("upheld", "corrected", "other")
+
+
+def rates(digests: Sequence[UnitDigest], who: Sequence[str]) -> list[Rate]:
+    """The rates of the summary, each over the reports whose operands are all known (表三 总计 column)."""
+    return [
+        _rate("grant", "予以公开率", "(一)予以公开 ÷ (七)总计", "(七)总计", digests, who,
+              _cells("granted"), _cells("total_processed")),
+        _rate("substantive", "实质公开率", "((一)予以公开 + (二)部分公开) ÷ (七)总计", "(七)总计", digests, who,
+              _cells("granted", "partially_granted"), _cells("total_processed")),
+        _rate("carry", "结转率", "四、结转下年度 ÷ (一、本年新收 + 二、上年结转)", "本年新收 + 上年结转", digests, who,
+              _cells("carried_forward"), _cells("new_received", "carried_over")),
+        _rate("not_held", "无法提供中“不掌握”占比", "(四)1 本机关不掌握 ÷ (四)无法提供 1–3", "(四)无法提供合计",
+              digests, who, _cells("unable_not_held"), _cells(*_UNABLE)),
+        _rate("correction_review", "纠错率(行政复议)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果)",
+              "已审结复议案件(维持+纠正+其他)", digests, who,
+              _groups(["review"], ["corrected"]), _groups(["review"], _DECIDED)),
+        _rate("correction_litigation", "纠错率(行政诉讼)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果), 两类诉讼合计",
+              "已审结诉讼案件(维持+纠正+其他)", digests, who,
+              _groups(_LIT, ["corrected"]), _groups(_LIT, _DECIDED)),
+        _rate("correction", "纠错率(复议与诉讼合计)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果), 复议与诉讼合计",
+              "已审结案件(维持+纠正+其他)", digests, who,
+              _groups(T4_GROUPS, ["corrected"]), _groups(T4_GROUPS, _DECIDED)),
+    ]
+
+
+def _labels(ok: Sequence[tuple[Record, UnitDigest]]) -> dict[str, str]:
+    """'沙坡头区民政局', or '沙坡头区民政局(2023)' where a unit has several reports; the file name when unnamed."""
+    count = Counter(d.organization for _, d in ok if d.organization)
+    out: dict[str, str] = {}
+    for r, d in ok:
+        if not d.organization:
+            out[r.name] = f"〈{r.name}〉"
+        elif count[d.organization] > 1:
+            out[r.name] = f"{d.organization}({d.year or r.name})"
+        else:
+            out[r.name] = d.organization
+    return out
+
+
+def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
+    corr = _rate("correction", "纠错率", "", "已审结案件", [d], [label],
+                 _groups(T4_GROUPS, ["corrected"]), _groups(T4_GROUPS, _DECIDED))
+    late: bool | None = None
+    if d.report_date and d.year:
+        try:
+            late = date.fromisoformat(d.report_date[:10]) > deadline(d.organization, d.year)
+        except ValueError:
+            late = None
+    statuses = Counter(f.status for f in d.findings if f.category == "report")
+    return UnitRow(
+        name=r.name, label=label, organization=d.organization, year=d.year, unit_type=unit_type(d.organization),
+        format=d.format, kind=d.kind, status=str(d.status or ""), failed_rules=d.failed_rules,
+        new_received=_cell(d, "new_received"), total_processed=_cell(d, "total_processed"),
+        granted=_cell(d, "granted"), partially_granted=_cell(d, "partially_granted"),
+        carried_forward=_cell(d, "carried_forward"),
+        review_total=_t4(d, ["review"], "total"), litigation_total=_t4(d, _LIT, "total"),
+        correction=corr, fails=statuses[Status.FAIL], uncertain=statuses[Status.UNCERTAIN], warns=statuses[Status.WARN],
+        problems=len(d.problems), measures=len(d.measures), report_date=d.report_date, late=late,
+    )
+
+
+def _year_of(ok: Sequence[tuple[Record, UnitDigest]], name: str) -> int | None:
+    return next((d.year for r, d in ok if r.name == name), None)
+
+
+_STATUS_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.UNCERTAIN: 2, Status.INFO: 3, Status.PASS: 4}
+
+
+def _finding_order(f: FindingRow) -> tuple[int, int, str, str]:
+    return (0 if f.finding.category == "report" else 1, _STATUS_ORDER[f.finding.status], f.label, f.finding.rule)

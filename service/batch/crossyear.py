@@ -1,0 +1,149 @@
+"""Checks across years of one unit: C6 (carry-over) and C7 (documents in force), units matched by name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from service.batch.model import FindingDigest, UnitDigest
+from service.checks.model import Status
+from service.tables.layout import T3_COLUMNS
+
+_PUNCT = re.compile(r"[\s\u3000·•・,，、.。:：;；'\"“”‘’()（）\[\]【】《》〈〉<>-]+")
+_REGION = ("省", "市", "区", "县", "州", "盟", "旗")
+_PLACE_MARK = ("省", "市", "区", "县", "州", "盟", "旗", "镇", "乡", "街道")
+
+
+def normalise_org(name: str) -> str:
+    """Fold width and case, drop spaces and punctuation: '沙坡头区 民政局' == '沙坡头区民政局'."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", name)).lower()
+
+
+def _suffixes(norm: str) -> list[str]:
+    """The name without a leading region ('淮安市洪泽区人民政府' → '洪泽区人民政府')."""
+    return [norm[i:] for i in range(1, len(norm) - 3) if norm[i - 1] in _REGION]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One report that takes part in cross-year checks."""
+
+    name: str  # the report's output name
+    label: str  # what the summary calls the unit
+    digest: UnitDigest
+
+
+def group_units(entries: list[Entry]) -> list[list[Entry]]:
+    """Group reports of one unit: the same normalised name, or one name is the other with a region in front
+    (the shorter must itself name a place, so '民政局' never swallows every 民政局)."""
+    by_norm: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.digest.organization:
+            by_norm.setdefault(normalise_org(e.digest.organization), []).append(e)
+    parent = {n: n for n in by_norm}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for norm in by_norm:
+        for suffix in _suffixes(norm):
+            if suffix in by_norm and any(m in suffix for m in _PLACE_MARK):
+                parent[find(norm)] = find(suffix)
+    groups: dict[str, list[Entry]] = {}
+    for norm, items in by_norm.items():
+        groups.setdefault(find(norm), []).extend(items)
+    return [sorted(g, key=lambda e: (e.digest.year or 0, e.name)) for g in groups.values()]
+
+
+@dataclass(slots=True)
+class CrossYearFinding:
+    """A cross-year finding, attached to the later year's report."""
+
+    name: str
+    label: str
+    finding: FindingDigest
+
+
+def cross_year(entries: list[Entry]) -> list[CrossYearFinding]:
+    """C6 and C7 for every unit with reports for two consecutive years in the batch."""
+    out: list[CrossYearFinding] = []
+    for group in group_units(entries):
+        by_year: dict[int, Entry] = {}
+        for e in group:
+            if e.digest.year is not None:
+                by_year.setdefault(e.digest.year, e)
+        for year in sorted(by_year):
+            if year + 1 in by_year:
+                prev, cur = by_year[year], by_year[year + 1]
+                out.append(CrossYearFinding(cur.name, cur.label, c6(prev, cur)))
+                out.append(CrossYearFinding(cur.name, cur.label, c7(prev, cur)))
+    return out
+
+
+def c6(prev: Entry, cur: Entry) -> FindingDigest:
+    """四、结转下年度继续办理 of year Y = 二、上年结转 of year Y+1, per column."""
+    y0, y1 = prev.digest.year, cur.digest.year
+    fwd = (prev.digest.applications or {}).get("carried_forward")
+    back = (cur.digest.applications or {}).get("carried_over")
+    subject = f"{y0}→{y1} 结转"
+    evidence = f"{prev.name}: {y0}年 四、结转下年度继续办理 = {_fmt(fwd)}; {cur.name}: {y1}年 二、上年结转 = {_fmt(back)}"
+    if fwd is None or back is None:
+        return FindingDigest(rule="C6", status=Status.UNCERTAIN, subject=subject, evidence=evidence,
+                             message="cannot check: a carry-over row is missing")
+    diffs, unknown = [], []
+    for i, col in enumerate(T3_COLUMNS):
+        a = fwd[i] if i < len(fwd) else None
+        b = back[i] if i < len(back) else None
+        if a is None or b is None:
+            unknown.append(col)
+        elif a != b:
+            diffs.append(f"{col} {a}≠{b}")
+    if diffs:
+        return FindingDigest(rule="C6", status=Status.FAIL, subject=subject, evidence=evidence,
+                             message=f"{y0}年结转下年度 ≠ {y1}年上年结转: " + ", ".join(diffs))
+    if unknown:
+        return FindingDigest(rule="C6", status=Status.UNCERTAIN, subject=subject, evidence=evidence,
+                             message="cannot check column(s) " + "、".join(unknown) + ": value unknown")
+    return FindingDigest(rule="C6", status=Status.PASS, subject=subject, evidence=evidence,
+                         message=f"{y0}年结转下年度 = {y1}年上年结转 in every column")
+
+
+def c7(prev: Entry, cur: Entry) -> FindingDigest:
+    """现行有效(Y+1) = 现行有效(Y) + 制发(Y+1) − 废止(Y+1), for 规章 and 行政规范性文件 (a warning)."""
+    y0, y1 = prev.digest.year, cur.digest.year
+    subject = f"{y0}→{y1} 现行有效件数"
+    a0, a1 = prev.digest.active_disclosure, cur.digest.active_disclosure
+    if a0 is None or a1 is None:
+        old = prev.name if a0 is None else cur.name
+        return FindingDigest(rule="C7", status=Status.UNCERTAIN, subject=subject,
+                             message=f"cannot check: {old} has no 现行有效件数 (2019 format or 表二 not read)")
+    problems, unknown, evidence = [], [], []
+    for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+        before = (a0.get(key) or {}).get("in_force")
+        row = a1.get(key) or {}
+        issued, repealed, now = row.get("issued"), row.get("repealed"), row.get("in_force")
+        evidence.append(f"{label}: {y0}年现行有效 {_v(before)}, {y1}年制发 {_v(issued)} 废止 {_v(repealed)} 现行有效 {_v(now)}")
+        if None in (before, issued, repealed, now):
+            unknown.append(label)
+        elif before + issued - repealed != now:
+            problems.append(f"{label} {before} + {issued} − {repealed} = {before + issued - repealed}, but {y1}年现行有效 = {now}")
+    ev = "; ".join(evidence)
+    if problems:
+        return FindingDigest(rule="C7", status=Status.WARN, subject=subject, evidence=ev, message="; ".join(problems))
+    if unknown:
+        return FindingDigest(rule="C7", status=Status.UNCERTAIN, subject=subject, evidence=ev,
+                             message="cannot check " + "、".join(unknown) + ": value unknown")
+    return FindingDigest(rule="C7", status=Status.PASS, subject=subject, evidence=ev,
+                         message="现行有效 = 上年现行有效 + 制发 − 废止")
+
+
+def _fmt(values: list[int | float | None] | None) -> str:
+    return "—" if values is None else "[" + ", ".join(_v(v) for v in values) + "]"
+
+
+def _v(v: object) -> str:
+    return "空" if v is None else str(v)

@@ -1,0 +1,184 @@
+"""Run a batch: discover, skip what is done, analyse the rest in parallel, record, then summarise."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from service.batch.aggregate import Aggregate, aggregate
+from service.batch.discovery import discover
+from service.batch.executor import Mode, run_bounded
+from service.batch.model import Record
+from service.batch.progress import Progress
+from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
+from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process
+
+
+@dataclass
+class BatchOptions:
+    out: Path
+    force: bool = False
+    narrative: bool = True
+    backend: str | None = None
+    jobs: int | None = None  # workers; default: the cores (offline), GOVREPORT_LLM_MAX_IN_FLIGHT + cores (llm)
+    mode: Mode | None = None  # default: processes for offline work on more than one core, threads for llm
+    progress: bool = True
+    expected: list[str] | None = None
+    summaries: bool = True
+    durable: bool = True  # fsync each record (off only for benchmarks of the rest)
+    analyze: Analyzer | None = None  # replaces the pipeline (tests, benchmarks)
+
+
+@dataclass
+class BatchResult:
+    found: int
+    processed: int
+    skipped: int
+    records: list[Record]
+    aggregate: Aggregate | None
+    outputs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mode: str = "serial"
+    jobs: int = 1
+
+    @property
+    def errors(self) -> list[Record]:
+        return [r for r in self.records if r.status == "error"]
+
+
+@dataclass
+class Counts:
+    """How far a running batch got (for an interrupted batch's message)."""
+
+    done: int = 0
+    total: int = 0
+
+
+def narrative_available() -> str | None:
+    """None if free-text extraction can run in this build, else why not."""
+    try:
+        from service.extraction import extract_narrative  # noqa: F401
+        from service.verification import verify_narrative  # noqa: F401
+    except ImportError as exc:
+        return f"free-text extraction is not available in this build ({exc})"
+    return None
+
+
+def narrative_identity(opts: BatchOptions) -> str:
+    """What the stored narrative depends on: "off", "rules", or the LLM endpoint, model and prompt."""
+    if not opts.narrative:
+        return "off"
+    if opts.analyze is not None:
+        return f"custom:{getattr(opts.analyze, '__name__', type(opts.analyze).__name__)}:{opts.backend}"
+    from service.extraction.settings import Settings, endpoint_configured
+
+    if opts.backend == "rules" or (opts.backend is None and not endpoint_configured()):
+        return "rules"
+    from service.extraction.llm.prompt import load_prompt
+
+    settings = Settings.from_env()
+    prompt = load_prompt()
+    return f"llm:{settings.preset}:{settings.base_url}:{settings.model}:{settings.mode}:{prompt.version}:{prompt.hash}"
+
+
+def _llm_in_flight() -> int:
+    from service.extraction.settings import Settings
+
+    return Settings.from_env().max_in_flight
+
+
+def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, counts: Counts | None = None) -> BatchResult:
+    """Process every report under ``paths`` into ``opts.out``; resumable, see service.batch.state."""
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    found = discover(paths, exclude=[out])
+    if opts.narrative and opts.analyze is None:
+        why = narrative_available()
+        if why:
+            notes.append(why + "; tables and checks only")
+            opts.narrative = False
+    narrative_id = narrative_identity(opts)
+    llm = narrative_id.startswith("llm:")
+    key = run_key(run_versions(narrative_id))
+
+    store = ResultStore(out, durable=opts.durable)
+    previous = {r.name: r for r in store.load()}
+    keep: list[Record] = []
+    tasks: list[Task] = []
+    unreadable: list[Record] = []
+    for f in found:
+        try:
+            sha: str | None = file_sha256(f.path)
+        except OSError as exc:
+            sha = None
+            unreadable.append(error_record(
+                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend),
+                "input", f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        prev = previous.get(f.name)
+        if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
+            keep.append(prev)
+        else:
+            tasks.append(Task(f.name, str(f.path), str(out), sha, key, opts.narrative, opts.backend, opts.durable))
+    kept = {r.name for r in keep if r.status == "ok"}
+    for name in previous:
+        if name not in kept:
+            store.report_path(name).unlink(missing_ok=True)
+    store.begin(keep)
+
+    # LLM-bound: threads, a few more than the client's request slots so parsing overlaps the waits.
+    jobs = opts.jobs or (_llm_in_flight() + (os.cpu_count() or 1) if llm else (os.cpu_count() or 1))
+    mode: Mode = opts.mode or ("thread" if llm else ("process" if jobs > 1 and len(tasks) >= 4 * jobs else "serial"))
+    records = {r.name: r for r in keep}
+    progress = Progress(len(tasks), enabled=opts.progress)
+    counts = counts if counts is not None else Counts()
+    counts.total = len(tasks)
+    try:
+        for rec in unreadable:
+            store.append(rec)
+            records[rec.name] = rec
+        work = partial(process, analyze=opts.analyze or default_analyzer)
+        for task, result in run_bounded(work, tasks, limit=jobs, mode=mode, backlog=jobs):
+            rec = result if isinstance(result, Record) else error_record(
+                task, "internal", f"{type(result).__name__}: {result}")
+            store.append(rec)
+            records[rec.name] = rec
+            counts.done += 1
+            progress.advance(task.name, ok=rec.status == "ok")
+    finally:
+        store.close()
+        progress.close()
+
+    ordered = [records[f.name] for f in found if f.name in records]
+    result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep),
+                         records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs)
+    if opts.summaries:
+        result.aggregate = aggregate(ordered, found=len(found), expected=opts.expected)
+        result.outputs = write_summaries(result.aggregate, out)
+    return result
+
+
+def write_summaries(agg: Aggregate, out: Path) -> list[Path]:
+    """summary.xlsx, summary.md, summary.docx and the charts they show."""
+    from service.batch.charts import render_charts
+    from service.batch.state import write_atomic
+    from service.batch.summary_doc import summary_blocks
+    from service.batch.summary_docx import render_docx
+    from service.batch.summary_md import render_markdown
+    from service.batch.summary_xlsx import render_xlsx
+
+    charts = render_charts(agg, out)
+    drawn = {out / c.path for c in charts}
+    for old in (out / "charts").glob("*.png"):
+        if old not in drawn:
+            old.unlink(missing_ok=True)
+    blocks = summary_blocks(agg, charts)
+    paths = [out / "summary.xlsx", out / "summary.md", out / "summary.docx"]
+    render_xlsx(agg, paths[0])
+    write_atomic(paths[1], render_markdown(blocks), durable=False)
+    render_docx(blocks, out, paths[2])
+    return paths + sorted(drawn)

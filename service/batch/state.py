@@ -1,0 +1,128 @@
+"""Resumable batch state: per-report JSON written atomically, results.jsonl appended and fsynced.
+
+A report is done when results.jsonl holds its record: the record is appended only after the report's
+JSON is in place, so a batch killed at any point (Ctrl-C, kill -9) loses at most the reports in flight,
+and a re-run redoes exactly those. A torn last line (killed mid-write) is dropped on the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+
+from service.batch.model import Record
+from service.versions import PARSER_VERSION, SCHEMA_VERSION
+
+RESULTS = "results.jsonl"
+REPORTS = "reports"
+
+
+def run_versions(narrative: str) -> dict[str, str]:
+    """The versions a stored result must match to be reused. ``narrative`` is "off" or the extractor's identity."""
+    return {"schema": SCHEMA_VERSION, "parser": PARSER_VERSION, "narrative": narrative}
+
+
+def run_key(versions: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename: readers see the old file or the new one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(text)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+    os.replace(tmp, path)
+    if durable:
+        _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets a directory be opened for fsync
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class ResultStore:
+    """The output folder's results.jsonl and reports/ folder."""
+
+    def __init__(self, out: Path, durable: bool = True) -> None:
+        self.out = out
+        self.reports = out / REPORTS
+        self.results = out / RESULTS
+        self.durable = durable
+        self._fh: IO[str] | None = None
+
+    def load(self) -> list[Record]:
+        """Records from a previous run, in file order; a torn or invalid line is skipped."""
+        if not self.results.exists():
+            return []
+        records: list[Record] = []
+        with self.results.open("r", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if not line.endswith("\n"):
+                    break  # torn last line: the write never completed
+                try:
+                    records.append(Record.model_validate_json(line))
+                except (ValidationError, ValueError):
+                    continue
+        return records
+
+    def begin(self, keep: Iterable[Record]) -> None:
+        """Start a run: results.jsonl rewritten (atomically) with only the records kept, then opened for append."""
+        self.reports.mkdir(parents=True, exist_ok=True)
+        for stale in self.reports.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+        write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable)
+        self._fh = self.results.open("a", encoding="utf-8")
+
+    def report_path(self, name: str) -> Path:
+        return self.reports / f"{name}.json"
+
+    def append(self, record: Record) -> None:
+        """Append one record as a single write, flushed (and fsynced when durable)."""
+        if self._fh is None:
+            raise RuntimeError("ResultStore.begin() was not called")
+        self._fh.write(record.model_dump_json() + "\n")
+        self._fh.flush()
+        if self.durable:
+            os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def reusable(record: Record, name: str, sha: str | None, key: str, store: ResultStore,
+             redo_fallback: bool = False) -> bool:
+    """A previous record stands for this file: same name, content and versions, and its output still there.
+    Internal errors are never reused (they may be transient); unreadable input is, as it reads the same again.
+    With ``redo_fallback``, a report whose LLM extraction fell back to rules is redone too."""
+    if record.name != name or sha is None or record.file_sha256 != sha or record.key != key:
+        return False
+    if record.status == "error":
+        return record.error_kind != "internal"
+    if redo_fallback and record.digest is not None and record.digest.extraction_fallback:
+        return False
+    return record.report is not None and (store.out / record.report).exists()

@@ -1,0 +1,133 @@
+"""summary.xlsx: units, 表三/表四/表二 totals, rates, findings, problems and measures, errors.
+
+Plain values only (no formulas, no macros), sheet names without the characters Excel forbids, control
+characters stripped: it opens cleanly in Excel and WPS. An unknown cell stays empty, never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total
+from service.batch.charts import CATEGORY_LABELS
+from service.tables.layout import (
+    T3_COLUMNS,
+    T3_LABELS,
+    T4_COLUMN_LABELS,
+    T4_COLUMNS,
+    T4_GROUP_LABELS,
+    T4_GROUPS,
+)
+
+SHEETS = ["单位", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道", "未处理文件"]
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def render_xlsx(agg: Aggregate, path: Path) -> None:
+    wb = Workbook()
+    first = wb.active
+    if first is not None:
+        wb.remove(first)
+
+    _sheet(wb.create_sheet("单位"), [
+        "文件", "单位", "年度", "单位类型", "报告格式", "文件类型", "审核结论", "不通过的规则", "不通过项", "提示项", "无法确认项",
+        "本年新收申请", "办理总计", "予以公开", "部分公开", "结转下年度", "行政复议总计", "行政诉讼总计", "纠错率",
+        "落款日期", "逾期", "问题条数", "措施条数"],
+        [[u.name, u.organization, u.year, u.unit_type, u.format, u.kind, u.status, " ".join(u.failed_rules), u.fails,
+          u.warns, u.uncertain, u.new_received, u.total_processed, u.granted, u.partially_granted, u.carried_forward,
+          u.review_total, u.litigation_total, u.correction.value if u.correction.value is not None else "—",
+          u.report_date, {True: "是", False: "否", None: ""}[u.late], u.problems, u.measures] for u in agg.units],
+        percent_cols=[19])
+
+    t3_rows = []
+    for key in T3_SUMMARY_ROWS:
+        if key in agg.t3:
+            cols = agg.t3[key]
+            unknown = sorted({w for c in cols for w in c.unknown})
+            t3_rows.append([T3_LABELS.get(key, key), key, *[c.value for c in cols], max(c.reports for c in cols),
+                            "、".join(unknown)])
+    _sheet(wb.create_sheet("表三合计"), ["项目", "键", *T3_COLUMNS, "计入报告数", "单元格未知的报告(未计入)"], t3_rows)
+
+    t4_rows = [[T4_GROUP_LABELS[g], g, *[agg.t4[g][c].value for c in T4_COLUMNS],
+                max(agg.t4[g][c].reports for c in T4_COLUMNS), _unknown(agg.t4[g].values())] for g in T4_GROUPS]
+    _sheet(wb.create_sheet("表四合计"), ["类别", "键", *T4_COLUMN_LABELS, "计入报告数", "单元格未知的报告(未计入)"], t4_rows)
+
+    _sheet(wb.create_sheet("表二合计"), ["项目", "合计", "计入报告数", "单元格未知的报告(未计入)"],
+           [[k, t.value, t.reports, "、".join(t.unknown)] for k, t in agg.t2.items()])
+
+    _sheet(wb.create_sheet("比率"), ["指标", "数值", "计算方法", "分子", "分母", "分母含义", "计入报告数", "未计入的报告", "说明"],
+           [[r.label, r.value if r.value is not None else "—", r.formula, r.numerator, r.denominator,
+             r.denominator_label, r.reports, "、".join(r.excluded), r.reason or ""] for r in agg.rates],
+           percent_cols=[2])
+
+    _sheet(wb.create_sheet("审核发现"), ["单位", "文件", "年度", "规则", "结论", "类别", "对象", "说明", "依据"],
+           [[f.label, f.name, f.year, f.finding.rule, str(f.finding.status),
+             "报告问题" if f.finding.category == "report" else "读取问题(本系统)", f.finding.subject, f.finding.message,
+             f.finding.evidence] for f in agg.findings], wide={8: 60, 9: 80})
+
+    _sheet(wb.create_sheet("问题与措施"), ["单位", "文件", "类型", "类别", "类别名称", "内容"],
+           [[i.label, i.name, i.kind, i.category, CATEGORY_LABELS.get(i.category, i.category), i.text]
+            for i in agg.items], wide={6: 100})
+
+    _sheet(wb.create_sheet("渠道"), ["渠道类型", "提及单位数", "发布信息合计", "发布数未知的", "关注合计", "关注数未知的"],
+           [[c.kind, c.units, c.posts.value, len(c.posts.unknown), c.followers.value, len(c.followers.unknown)]
+            for c in agg.channels])
+
+    _sheet(wb.create_sheet("未处理文件"), ["文件", "路径", "原因", "说明"],
+           [[e.name, e.path, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message] for e in agg.errors], wide={4: 80})
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def _unknown(totals: Iterable[Total]) -> str:
+    return "、".join(sorted({w for t in totals for w in t.unknown}))
+
+
+def _sheet(ws: Worksheet, header: list[str], rows: list[list[Any]], percent_cols: Sequence[int] = (),
+           wide: dict[int, int] | None = None) -> None:
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        ws.append([_value(v) for v in row])
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+    for col in percent_cols:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+    widths = wide or {}
+    for i, title in enumerate(header, start=1):
+        longest = max([_width(title), *(_width(r[i - 1]) for r in rows[:500] if i - 1 < len(r))])
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(i, min(max(8, longest + 2), 40))
+        if i in widths:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", v)[:32000]
+    return v
+
+
+def _width(v: Any) -> int:
+    if v is None:
+        return 0
+    s = str(v)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s[:60])
