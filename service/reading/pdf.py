@@ -87,7 +87,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     _emit(_drop_running_lines(pages), builder)
     if not builder.text.strip():
         raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
-    return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="pdf", tables=builder.tables,
+    return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
                           warnings=warnings)
 
 
@@ -372,13 +372,17 @@ def _emit(pages: list[_Page], builder: TextBuilder) -> None:
 
 
 def _margins(lines: list[_Line]) -> tuple[float, float]:
-    """The body's left edge (most common line start) and right edge (most common line end)."""
+    """The body's left and right edges: the outermost line starts and ends that recur.
+
+    (The most common start can be the first-line indent in a report of short paragraphs.)
+    """
     if not lines:
         return 0.0, 0.0
     lefts = Counter(round(ln.x0) for ln in lines)
     rights = Counter(round(ln.x1) for ln in lines)
-    left = min(x for x, n in lefts.items() if n == max(lefts.values()))
-    right = max(x for x, n in rights.items() if n >= max(rights.values()) * 0.5)
+    top_left, top_right = max(lefts.values()), max(rights.values())
+    left = min(x for x, n in lefts.items() if n >= min(top_left, max(2, 0.2 * top_left)))
+    right = max(x for x, n in rights.items() if n >= min(top_right, max(2, 0.5 * top_right)))
     return float(left), float(right)
 
 
