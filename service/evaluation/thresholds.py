@@ -1,0 +1,73 @@
+"""Thresholds: the figure every run must reach (eval/thresholds.json), and the gate that names shortfalls."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.evaluation.gold import REPO_ROOT, GoldError
+
+DEFAULT_THRESHOLDS = REPO_ROOT / "eval" / "thresholds.json"
+
+
+@dataclass(frozen=True)
+class Bound:
+    figure: str
+    min: float | None = None
+    max: float | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A figure that does not meet a threshold or fell from the baseline."""
+
+    figure: str
+    value: float | None
+    bound: float
+    kind: str  # "below threshold" | "above threshold" | "dropped from baseline" | "rose from baseline"
+    why: str = ""
+
+    def __str__(self) -> str:
+        v = "n/a" if self.value is None else fmt(self.value)
+        return f"{self.figure} = {v}, {self.kind} {fmt(self.bound)}" + (f" ({self.why})" if self.why else "")
+
+
+def fmt(v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    if float(v).is_integer():
+        return str(int(v))
+    return f"{v:.3f}"
+
+
+def load_thresholds(path: str | Path, section: str) -> list[Bound]:
+    """The bounds of one section ("gold" or "planted") of a thresholds file."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise GoldError(f"cannot read thresholds: {exc}", str(p)) from exc
+    out = []
+    for name, spec in (data.get(section) or {}).items():
+        if not isinstance(spec, dict) or not ({"min", "max"} & spec.keys()):
+            raise GoldError(f"threshold for {name} needs a min or a max", str(p))
+        out.append(Bound(name, spec.get("min"), spec.get("max"), str(spec.get("why", ""))))
+    return out
+
+
+def gate(figures: dict[str, float | None], bounds: list[Bound]) -> tuple[list[Shortfall], list[str]]:
+    """(shortfalls, figures not scored in this run). A figure that is absent or None is not scored."""
+    short: list[Shortfall] = []
+    skipped: list[str] = []
+    for b in bounds:
+        v = figures.get(b.figure)
+        if v is None:
+            skipped.append(b.figure)
+            continue
+        if b.min is not None and v < b.min - 1e-12:
+            short.append(Shortfall(b.figure, v, b.min, "below threshold", b.why))
+        if b.max is not None and v > b.max + 1e-12:
+            short.append(Shortfall(b.figure, v, b.max, "above threshold", b.why))
+    return short, skipped
