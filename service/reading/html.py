@@ -48,7 +48,7 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "x-g
 
 def read_html(data: bytes, name: str) -> SourceDocument:
     """Read an HTML page's report: text, tables (as grids), <title>, encoding."""
-    text, encoding = decode_html(data, name)
+    text, encoding = decode_html(data)
     text = _XML_DECL_STR_RE.sub("", text, count=1)
     if not text.strip():
         raise InputError("the HTML page is empty", name)
@@ -72,7 +72,7 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     if not builder.text.strip():
         raise InputError("the HTML page holds no text", name)
     if not measures.get(container, _Measure()).markers:
-        warnings.append("no report headings or table labels found in the page; the whole page body was read")
+        warnings.append("no report headings or table labels found in the page; its main block of text was read")
     if len(builder.tables) < 3:
         warnings.extend(_missing_table_hints(container, start))
     return SourceDocument(
@@ -84,7 +84,7 @@ def read_html(data: bytes, name: str) -> SourceDocument:
 # ---------------------------------------------------------------- decoding
 
 
-def decode_html(data: bytes, name: str = "") -> tuple[str, str]:
+def decode_html(data: bytes) -> tuple[str, str]:
     """Decode page bytes: BOM, then the declared charset, else detect (UTF-8, GB18030, charset-normalizer)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -223,8 +223,12 @@ def _page_title(root: etree._Element) -> str | None:
         el = root.find(".//title")
     if el is None:
         return None
-    text = _WS_RUN_RE.sub(" ", strip_invisible(el.text_content())).strip()
+    text = _WS_RUN_RE.sub(" ", strip_invisible(_all_text(el))).strip()
     return text or None
+
+
+def _all_text(el: etree._Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
 def _inline_text(el: etree._Element) -> str:
@@ -266,7 +270,7 @@ def _is_grid(table: etree._Element) -> bool:
         cells = [c for c in tr if _tag(c) in ("td", "th")]
         wide = wide or len(cells) > 1
         for cell in cells:
-            if len(_ANY_WS_RE.sub("", cell.text_content())) > _MAX_CELL_CHARS:
+            if len(_ANY_WS_RE.sub("", _all_text(cell))) > _MAX_CELL_CHARS:
                 return False
     return wide
 
@@ -366,10 +370,10 @@ class _Renderer:
         for tr in _own_rows(table):
             if _skipped(tr, "tr"):
                 continue
-            row = [RawCell(self._cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
-                   for td in tr if _tag(td) in ("td", "th")]
-            if row:
-                rows.append(row)
+            cells = [RawCell(self._cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
+                     for td in tr if _tag(td) in ("td", "th")]
+            if cells:
+                rows.append(cells)
         if rows:
             self.blocks.append(rows)
 

@@ -270,14 +270,14 @@ def _grid_rows(grid: Grid, lines: list[list[tuple[float, str]]]) -> RawTable:
     for r in range(grid.nrows):
         first.append(first[-1] + len(bands.get(r, [0.0])))
     for i, cell in enumerate(grid.cells):
-        ys = bands.get(cell.row)
-        if ys is None or cell.rowspan > 1:
+        band = bands.get(cell.row)
+        if band is None or cell.rowspan > 1:
             span = first[min(cell.row + cell.rowspan, grid.nrows)] - first[cell.row]
             rows[first[cell.row]].append(RawCell(join_pieces([t for _, t in lines[i]]), span, cell.colspan))
             continue
-        parts: list[list[str]] = [[] for _ in ys]
+        parts: list[list[str]] = [[] for _ in band]
         for y, t in lines[i]:
-            parts[min(range(len(ys)), key=lambda k: abs(ys[k] - y))].append(t)
+            parts[min(range(len(band)), key=lambda k: abs(band[k] - y))].append(t)
         for k, texts in enumerate(parts):
             rows[first[cell.row] + k].append(RawCell(join_pieces(texts), 1, cell.colspan))
     return rows
