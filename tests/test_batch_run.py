@@ -1,0 +1,261 @@
+"""Batch end to end: totals against the per-report JSON, bad files, resume, --force, kill -9, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from service.batch import BatchOptions, run_batch
+from service.batch.state import RESULTS
+from service.batch.summary_xlsx import SHEETS
+from service.report import Report
+from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
+from tests._corpus import REPO, SEEDS
+
+SEED_002 = next(p for p in SEEDS if p.name.startswith("002_"))
+
+
+def variant_2019(text: str) -> str:
+    """Seed 002 in the 2019 format (国办公开办函〔2019〕60号): 表二 columns and a single (六) row, year 2020."""
+    start, end = text.index("二、主动公开政府信息情况"), text.index("三、收到和处理政府信息公开申请情况")
+    t2 = ("二、主动公开政府信息情况\n\n第二十条第（一）项\t\t\t\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+          "规章\t0\t0\t0\n规范性文件\t2\t2\t15\n第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+          "行政许可\t12\t1\t30\n其他对外管理服务事项\t3\t0\t5\n第二十条第（六）项\t\t\t\n"
+          "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政处罚\t4\t0\t7\n行政强制\t1\t0\t0\n"
+          "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t2\t0\t\n"
+          "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n政府集中采购\t3\t12.5\t\n\n")
+    text = text[:start] + t2 + text[end:]
+    text = re.sub(r"\t\(六\) 其他处理\t1\.申请人.*?\n\t\t2\.申请人.*?\n3\.其他\t\t[^\n]*\n",
+                  "\t(六) 其他处理\t0\t0\t0\t0\t0\t0\t0\n", text, flags=re.S)
+    assert "(六) 其他处理\t0" in text
+    return text.replace("2024", "2020").replace("国办公开办函〔2021〕30号", "国办公开办函〔2019〕60号")
+
+
+def variant_prior_year(text: str, carried_forward: int) -> str:
+    """Seed 002 as its 2023 report, with 四、结转下年度 set for 自然人 and 总计."""
+    row = "四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0"
+    assert row in text
+    text = text.replace(row, f"四、结转下年度继续办理\t\t{carried_forward}\t0\t0\t0\t0\t0\t{carried_forward}")
+    return text.replace("2024", "2023")
+
+
+def make_folder(root: Path) -> Path:
+    """Seeds, the 2019-format variant, a corrupt PDF, an empty file and a .doc, in nested folders."""
+    src = root / "in"
+    (src / "sub").mkdir(parents=True)
+    for p in SEEDS:
+        shutil.copy(p, src / p.name)
+    (src / "sub" / "old-format-2020.txt").write_text(variant_2019(SEED_002.read_text(encoding="utf-8")), encoding="utf-8")
+    (src / "sub" / "corrupt.pdf").write_bytes(b"%PDF-1.4\n%\x00\x01\x02 not a pdf at all")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    (src / "notes.bin").write_bytes(b"ignored: not a report extension")
+    return src
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("batch")
+    src = make_folder(root)
+    out = root / "out"
+    result = run_batch([src], BatchOptions(out=out, progress=False))
+    assert result.found == len(SEEDS) + 4
+    return src, out
+
+
+def records(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / RESULTS).read_text(encoding="utf-8").splitlines()]
+
+
+def test_bad_files_are_errors_and_the_rest_completes(batch: tuple[Path, Path]) -> None:
+    _, out = batch
+    recs = {r["name"]: r for r in records(out)}
+    assert recs["corrupt"]["status"] == "error" and recs["corrupt"]["error_kind"] == "input"
+    assert recs["empty"]["status"] == "error" and "empty" in recs["empty"]["error"]
+    assert recs["legacy"]["status"] == "error" and recs["legacy"]["error_kind"] == "unsupported"
+    assert "notes" not in recs
+    for p in SEEDS:
+        assert recs[p.stem]["status"] == "ok"
+        assert (out / recs[p.stem]["report"]).exists()
+    old = recs["old-format-2020"]
+    assert old["status"] == "ok" and old["digest"]["format"] == "2019"
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    findings = list(wb["审核发现"].iter_rows(min_row=2, values_only=True))
+    assert any(row[1] == "old-format-2020" and row[3] == "FORMAT" for row in findings)
+    errors = {row[0] for row in wb["未处理文件"].iter_rows(min_row=2, values_only=True)}
+    assert errors == {"corrupt", "empty", "legacy"}
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "2019 年旧格式 1 份" in md and "未能处理 3 份" in md
+
+
+def _independent_totals(out: Path) -> tuple[dict[str, list[float]], dict[str, dict[str, float]], dict[str, int]]:
+    """表三 and 表四 totals summed straight from reports/*.json (not through service.batch.aggregate)."""
+    t3: dict[str, list[float]] = {}
+    t4: dict[str, dict[str, float]] = {g: dict.fromkeys(T4_COLUMNS, 0) for g in T4_GROUPS}
+    unknown: dict[str, int] = {}
+    for rec in records(out):
+        if rec["status"] != "ok":
+            continue
+        report = json.loads((out / rec["report"]).read_text(encoding="utf-8"))
+        for key, values in report["applications"].items():
+            acc = t3.setdefault(key, [0] * 7)
+            for i, v in enumerate(values):
+                if v is None:
+                    unknown[key] = unknown.get(key, 0) + 1
+                else:
+                    acc[i] += v
+        for g, cols in report["review_litigation"].items():
+            for c, v in cols.items():
+                t4[g][c] += v or 0
+    return t3, t4, unknown
+
+
+def test_totals_equal_the_sums_of_the_per_report_tables(batch: tuple[Path, Path]) -> None:
+    _, out = batch
+    t3, t4, _ = _independent_totals(out)
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    sheet = {row[1]: list(row[2:9]) for row in wb["表三合计"].iter_rows(min_row=2, values_only=True)}
+    for key in T3_KEYS_2021:
+        assert sheet[key] == t3.get(key, [0] * 7), key
+    assert sheet["other_processing"] == t3["other_processing"]  # the 2019-format report's single (六) row
+    assert sum(t3["new_received"]) > 0
+    t4_sheet = {row[1]: list(row[2:7]) for row in wb["表四合计"].iter_rows(min_row=2, values_only=True)}
+    for g in T4_GROUPS:
+        assert t4_sheet[g] == [t4[g][c] for c in T4_COLUMNS]
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert f"本年新收政府信息公开申请 {t3['new_received'][6]:,} 件" in md
+    rates = {row[0]: row for row in wb["比率"].iter_rows(min_row=2, values_only=True)}
+    substantive = rates["实质公开率"]
+    assert substantive[3] == t3["granted"][6] + t3["partially_granted"][6]
+    assert substantive[4] == t3["total_processed"][6]
+
+
+def test_outputs_open(batch: tuple[Path, Path]) -> None:
+    from docx import Document
+
+    _, out = batch
+    wb = load_workbook(out / "summary.xlsx")
+    assert wb.sheetnames == SHEETS
+    units = list(wb["单位"].iter_rows(min_row=2, values_only=True))
+    assert len(units) == len(SEEDS) + 1
+    doc = Document(str(out / "summary.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "政府信息公开工作年度报告汇总" in text and "纠错率" in text
+    assert len(doc.inline_shapes) >= 1  # the outcome chart
+    assert (out / "charts" / "outcomes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "分母" in md and "![办理结果分布](charts/outcomes.png)" in md
+
+
+def test_rerun_skips_done_and_force_redoes(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SEEDS[:3]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    opts = dict(out=out, progress=False, narrative=False)
+    first = run_batch([src], BatchOptions(**opts))
+    assert (first.processed, first.skipped) == (3, 0)
+    again = run_batch([src], BatchOptions(**opts))
+    assert (again.processed, again.skipped) == (0, 3)
+    forced = run_batch([src], BatchOptions(**opts, force=True))
+    assert (forced.processed, forced.skipped) == (3, 0)
+    assert len(records(out)) == 3
+    # A changed file is redone; a different versions key (narrative on) redoes everything.
+    changed = src / SEEDS[0].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附: 更正。\n", encoding="utf-8")
+    partial = run_batch([src], BatchOptions(**opts))
+    assert (partial.processed, partial.skipped) == (1, 2)
+    other_key = run_batch([src], BatchOptions(out=out, progress=False, narrative=True, backend="rules"))
+    assert other_key.processed == 3
+    # A torn last line (killed mid-write) is dropped and that report redone.
+    text = (out / RESULTS).read_text(encoding="utf-8")
+    (out / RESULTS).write_text(text[: len(text) - 40], encoding="utf-8")
+    torn = run_batch([src], BatchOptions(out=out, progress=False, narrative=True, backend="rules"))
+    assert (torn.processed, torn.skipped) == (1, 2)
+    names = [r["name"] for r in records(out)]
+    assert sorted(names) == sorted(p.stem for p in SEEDS[:3])
+
+
+def test_unexpected_exception_is_an_error_record(tmp_path: Path) -> None:
+    from service.pipeline import analyze_path
+
+    def flaky(path: str, narrative: bool, backend: str | None) -> Report:
+        if "001_" in path:
+            raise RuntimeError("boom")
+        return analyze_path(path, narrative=False)
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SEEDS[:3]:
+        shutil.copy(p, src / p.name)
+    result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, analyze=flaky, mode="thread", jobs=2))
+    by_name = {r.name: r for r in result.records}
+    bad = by_name[SEEDS[1].stem]
+    assert bad.status == "error" and bad.error_kind == "internal" and "RuntimeError: boom" in (bad.error or "")
+    assert sum(r.status == "ok" for r in result.records) == 2
+    # internal errors are retried on the next run
+    rerun = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, analyze=flaky, mode="thread", jobs=2))
+    assert rerun.processed == 1
+
+
+def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    n = 48
+    seeds = [p for p in SEEDS if not p.name.startswith("004_")]  # the quick ones
+    for i in range(n):
+        p = seeds[i % len(seeds)]
+        (src / f"r{i:03d}.txt").write_text(p.read_text(encoding="utf-8") + f"\n编号 {i}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "service", "batch", str(src), "--out", str(out), "--no-progress", "--no-narrative",
+           "--jobs", "1"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = out / RESULTS
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if results.exists() and results.read_text(encoding="utf-8").count("\n") >= 8:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = results.read_text(encoding="utf-8").count("\n")
+    assert 8 <= done_before < n, "the batch was not killed halfway"
+    assert not (out / "summary.xlsx").exists()
+    rerun = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{n - done_before} processed, {done_before} already done" in rerun.stdout
+    recs = records(out)
+    names = [r["name"] for r in recs]
+    assert len(names) == n and len(set(names)) == n
+    assert all(r["status"] == "ok" and (out / r["report"]).exists() for r in recs)
+    assert len(list((out / "reports").glob("*.json"))) == n
+    assert (out / "summary.xlsx").exists()
+
+
+def test_cross_year_checks_with_two_years_of_one_unit(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    text = SEED_002.read_text(encoding="utf-8")
+    (src / "unit-2024.txt").write_text(text, encoding="utf-8")
+    (src / "unit-2023.txt").write_text(variant_prior_year(text, carried_forward=3), encoding="utf-8")
+    result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, narrative=False))
+    agg = result.aggregate
+    assert agg is not None
+    by_rule = {c.finding.rule: c for c in agg.cross}
+    assert by_rule["C6"].finding.status == "FAIL" and by_rule["C6"].name == "unit-2024"
+    assert "自然人 3≠0" in by_rule["C6"].finding.message
+    assert by_rule["C7"].finding.status == "PASS"
+    wb = load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
+    assert any(row[3] == "C6" and row[4] == "FAIL" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))

@@ -1,0 +1,192 @@
+"""Batch parts: unknown cells and rates, cross-year matching, discovery names, executor, rate gate."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from service.batch.aggregate import aggregate, unit_type
+from service.batch.crossyear import Entry, c6, c7, group_units
+from service.batch.discovery import discover
+from service.batch.executor import WorkerDied, run_bounded
+from service.batch.limiter import RateGate, RateLimitedError
+from service.batch.model import Record, UnitDigest
+from service.errors import InputError
+from service.tables.layout import T3_KEYS_2021
+
+
+def digest(org: str | None, year: int | None = 2024, **cells: list[int | None]) -> UnitDigest:
+    apps: dict[str, list[int | float | None]] = {k: [0] * 7 for k in T3_KEYS_2021}
+    apps.update(cells)
+    rl: dict[str, dict[str, int | float | None]] = {
+        g: {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
+        for g in ("review", "litigation_direct", "litigation_after_review")}
+    return UnitDigest(organization=org, year=year, format="2021", kind="text", applications=apps, review_litigation=rl,
+                      active_disclosure={"regulations": {"issued": 0, "repealed": 0, "in_force": 2},
+                                         "normative_documents": {"issued": 1, "repealed": 0, "in_force": 5},
+                                         "licensing": 3, "penalty": None, "coercion": 0, "fees_10k_yuan": 1.5})
+
+
+def record(name: str, d: UnitDigest) -> Record:
+    return Record(name=name, path=f"{name}.txt", file_sha256=name, key="k", status="ok", report=f"reports/{name}.json",
+                  digest=d)
+
+
+def test_unknown_cells_are_named_not_summed_and_rates_exclude_them() -> None:
+    a = digest("甲区民政局", new_received=[2, 0, 0, 0, 0, 0, 2], granted=[1, 0, 0, 0, 0, 0, 1],
+               total_processed=[2, 0, 0, 0, 0, 0, 2])
+    b = digest("乙区民政局", new_received=[None, 0, 0, 0, 0, 0, 5], granted=[3, 0, 0, 0, 0, 0, None],
+               total_processed=[5, 0, 0, 0, 0, 0, 5])
+    agg = aggregate([record("a", a), record("b", b)])
+    new = agg.t3["new_received"]
+    assert new[6].value == 7 and new[6].reports == 2
+    assert new[0].value == 2 and new[0].unknown == ["乙区民政局"]
+    grant = next(r for r in agg.rates if r.key == "grant")
+    assert (grant.numerator, grant.denominator, grant.reports) == (1, 2, 1)
+    assert grant.excluded == ["乙区民政局"] and grant.shown() == "50.0%"
+    assert agg.t2["行政处罚·本年处理决定数量"].unknown == ["甲区民政局", "乙区民政局"]
+    assert agg.t2["行政事业性收费·本年收费金额(万元)"].value == 3.0
+
+
+def test_zero_denominator_gives_a_dash_with_the_reason() -> None:
+    agg = aggregate([record("a", digest("甲区民政局"))])
+    rates = {r.key: r for r in agg.rates}
+    assert rates["grant"].value is None and rates["grant"].shown() == "—"
+    assert "为 0" in (rates["grant"].reason or "")
+    assert rates["correction"].denominator_label.startswith("已审结案件")
+    assert agg.top_correction == [] and agg.top_applications == []
+
+
+def test_correction_rate_uses_decided_cases_only() -> None:
+    d = digest("甲区人民政府")
+    assert d.review_litigation is not None
+    d.review_litigation["review"] = {"upheld": 6, "corrected": 2, "other": 2, "pending": 5, "total": 15}
+    agg = aggregate([record("a", d)])
+    corr = next(r for r in agg.rates if r.key == "correction_review")
+    assert (corr.numerator, corr.denominator) == (2, 10)  # pending cases are not in the denominator
+    assert agg.top_correction[0].correction.shown() == "20.0%"
+
+
+def test_unit_types() -> None:
+    assert unit_type("沙坡头区常乐镇") == "乡镇街道"
+    assert unit_type("某某街道办事处") == "乡镇街道"
+    assert unit_type("淮安市人民政府") == "人民政府"
+    assert unit_type("吴忠市民政局") == "部门"
+    assert unit_type(None) == "未识别"
+
+
+def test_units_matched_by_normalised_name_with_or_without_region() -> None:
+    entries = [Entry("a", "a", digest("洪泽区人民政府", 2023)), Entry("b", "b", digest("淮安市洪泽区人民政府", 2024)),
+               Entry("c", "c", digest("沙坡头区 民政局", 2023)), Entry("d", "d", digest("沙坡头区民政局", 2024)),
+               Entry("e", "e", digest("民政局", 2024)), Entry("f", "f", digest("吴忠市民政局", 2024))]
+    groups = sorted(sorted(e.name for e in g) for g in group_units(entries))
+    assert groups == [["a", "b"], ["c", "d"], ["e"], ["f"]]
+
+
+def test_c6_and_c7() -> None:
+    y23 = digest("甲区民政局", 2023, carried_forward=[1, 0, 0, 0, 0, 0, 1])
+    y24 = digest("甲区民政局", 2024, carried_over=[1, 0, 0, 0, 0, 0, 1])
+    assert c6(Entry("a", "a", y23), Entry("b", "b", y24)).status == "PASS"
+    y24.applications = {**(y24.applications or {}), "carried_over": [0, 0, 0, 0, 0, 0, None]}
+    f = c6(Entry("a", "a", y23), Entry("b", "b", y24))
+    assert f.status == "FAIL" and "自然人 1≠0" in f.message
+    y24.applications["carried_over"] = [1, 0, 0, 0, 0, 0, None]
+    assert c6(Entry("a", "a", y23), Entry("b", "b", y24)).status == "UNCERTAIN"
+    # 现行有效 2024 = 5 (2023) + 1 - 0 = 6, but it says 5: a warning
+    assert c7(Entry("a", "a", y23), Entry("b", "b", y24)).status == "WARN"
+    assert y24.active_disclosure is not None
+    y24.active_disclosure["normative_documents"]["in_force"] = 6
+    y24.active_disclosure["regulations"]["in_force"] = 2
+    assert c7(Entry("a", "a", y23), Entry("b", "b", y24)).status == "PASS"
+    y23.active_disclosure = None  # 2019 format: no 现行有效件数
+    assert c7(Entry("a", "a", y23), Entry("b", "b", y24)).status == "UNCERTAIN"
+
+
+def test_discovery_names_are_unique_and_skip_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "out" / "reports").mkdir(parents=True)
+    (tmp_path / "a" / "report.txt").write_text("x")
+    (tmp_path / "b" / "report.txt").write_text("x")
+    (tmp_path / "b" / "other.PDF").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    (tmp_path / "out" / "reports" / "old.txt").write_text("x")
+    found = discover([tmp_path], exclude=[tmp_path / "out"])
+    assert sorted(f.name for f in found) == ["a__report.txt", "b__report.txt", "other"]
+    with pytest.raises(InputError):
+        discover([tmp_path / "missing"])
+
+
+def _square_slow(x: int) -> int:
+    time.sleep(0.01)
+    return x * x
+
+
+def _die_on_three(x: int) -> int:
+    if x == 3:
+        os._exit(1)
+    return x
+
+
+def test_executor_threads_bound_in_flight() -> None:
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+
+    def work(x: int) -> int:
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.02)
+        with lock:
+            state["now"] -= 1
+        if x == 5:
+            raise ValueError("five")
+        return x
+
+    results = dict(run_bounded(work, range(20), limit=4, mode="thread"))
+    assert state["max"] == 4
+    assert isinstance(results[5], ValueError) and results[7] == 7
+
+
+def test_executor_processes_and_a_dying_worker() -> None:
+    assert sorted(r for _, r in run_bounded(_square_slow, range(6), limit=2, mode="process")) == [0, 1, 4, 9, 16, 25]
+    out = dict(run_bounded(_die_on_three, range(6), limit=2, mode="process"))
+    assert isinstance(out[3], WorkerDied)
+    assert [out[i] for i in (0, 1, 2, 4, 5)] == [0, 1, 2, 4, 5]
+
+
+class _Limited(Exception):
+    pass
+
+
+def test_rate_gate_backs_off_for_everyone_on_429() -> None:
+    gate = RateGate(3, base_delay=0.05)
+    calls: list[float] = []
+    lock = threading.Lock()
+
+    def call() -> str:
+        with lock:
+            calls.append(time.monotonic())
+            first = len(calls) == 1
+        if first:
+            raise _Limited()
+        time.sleep(0.01)
+        return "ok"
+
+    retry_after = lambda exc: 0.2 if isinstance(exc, _Limited) else None  # noqa: E731
+    start = time.monotonic()
+    threads = [threading.Thread(target=lambda: gate.call(call, retry_after)) for _ in range(6)]
+    for t in threads:
+        t.start()
+        time.sleep(0.002)
+    for t in threads:
+        t.join()
+    assert gate.rate_limited == 1 and gate.max_in_flight <= 3
+    assert len(calls) == 7
+    assert max(calls) - start >= 0.2  # the retry waited for Retry-After
+    with pytest.raises(RateLimitedError):
+        RateGate(1, retries=1, base_delay=0.001).call(lambda: (_ for _ in ()).throw(_Limited()), retry_after)
