@@ -6,6 +6,10 @@ only when the LLM backend runs, so the rules backend never touches provider code
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 from service.errors import ConfigError, ExtractionError, RetryExhaustedError
 from service.extraction.base import ExtractionResult
 from service.extraction.model import ExtractionInfo, Usage
@@ -14,7 +18,7 @@ from service.extraction.settings import Settings, endpoint_configured
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
-__all__ = ["BACKENDS", "ExtractionResult", "Settings", "extract_narrative", "fallback_result"]
+__all__ = ["BACKENDS", "ExtractionResult", "Settings", "extract_many", "extract_narrative", "fallback_result"]
 
 BACKENDS = ("rules", "llm")
 
@@ -24,11 +28,14 @@ def extract_narrative(
     sections: SectionMap,
     backend: str | None = None,
     settings: Settings | None = None,
+    *,
+    client: Any = None,
 ) -> ExtractionResult:
     """Extract the narrative. ``backend`` None means ``llm`` if an endpoint is configured, else ``rules``.
 
     The LLM backend never makes a report fail: any failure (configuration, transport, validation)
-    falls back to ``rules`` with ``info.fallback`` set and the reason given.
+    falls back to ``rules`` with ``info.fallback`` set and the reason given. ``client`` (an
+    ``LLMClient``) replaces the process-wide one, e.g. in tests.
     """
     if backend not in (None, *BACKENDS):
         raise ConfigError(f"unknown extraction backend {backend!r}; use one of {', '.join(BACKENDS)}")
@@ -47,7 +54,7 @@ def extract_narrative(
     from service.extraction.llm import extract_llm
 
     try:
-        return extract_llm(doc, sections, settings)
+        return extract_llm(doc, sections, settings, client=client)
     except RetryExhaustedError as exc:
         return fallback_result(doc, sections, str(exc), settings, calls=exc.attempts, usage=exc.usage)
     except ExtractionError as exc:
@@ -74,3 +81,19 @@ def fallback_result(
         usage=Usage(**{k: v for k, v in (usage or {}).items() if k in Usage.model_fields}),
     )
     return result
+
+
+def extract_many(
+    items: Iterable[tuple[SourceDocument, SectionMap]],
+    backend: str | None = None,
+    settings: Settings | None = None,
+    max_workers: int | None = None,
+) -> list[ExtractionResult]:
+    """Extract many reports in threads, results in input order. Requests in flight are bounded by
+    ``settings.max_in_flight`` (GOVREPORT_LLM_MAX_IN_FLIGHT) whatever ``max_workers`` is."""
+    pairs = list(items)
+    if backend == "rules" or (backend is None and not (settings.configured if settings else endpoint_configured())):
+        return [extract_rules(doc, sections) for doc, sections in pairs]
+    workers = max_workers or (settings.max_in_flight if settings is not None else 4)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda p: extract_narrative(p[0], p[1], "llm", settings), pairs))

@@ -1,0 +1,56 @@
+"""The LLM backend (openai + instructor + tenacity). Imported only when the LLM backend runs."""
+
+from __future__ import annotations
+
+from service.extraction.base import ExtractionResult, MetaHint
+from service.extraction.llm.cache import ResponseCache, cache_key
+from service.extraction.llm.client import LLMClient, shared_client
+from service.extraction.llm.prompt import load_prompt, messages, sections_text
+from service.extraction.llm.schema import LLMExtraction
+from service.extraction.model import Channel, ExtractionInfo, Item, Narrative, Usage
+from service.extraction.settings import Settings
+from service.reading.document import SourceDocument
+from service.sections import SectionMap
+
+__all__ = ["LLMClient", "extract_llm"]
+
+
+def extract_llm(
+    doc: SourceDocument, sections: SectionMap, settings: Settings, client: LLMClient | None = None
+) -> ExtractionResult:
+    """One LLM call per report (none on a cache hit). Unverified: run ``verify_narrative`` on the result."""
+    prompt = load_prompt()
+    text = sections_text(doc, sections)
+    model = settings.model or ""
+    key = cache_key(text, prompt.version, prompt.hash, model, settings.mode, settings.preset)
+    cache = ResponseCache(settings.cache_dir) if settings.cache_dir else None
+    hit = cache.get(key) if cache else None
+    info = ExtractionInfo(backend="llm", provider=settings.preset, model=model, prompt_version=prompt.version,
+                          prompt_hash=prompt.hash)
+    if hit is not None:
+        answer = LLMExtraction.model_validate(hit["response"])
+        info.cached = True
+    else:
+        answer, stats = (client or shared_client(settings)).complete(messages(prompt, text))
+        info.calls = stats.calls
+        info.transport_retries = stats.transport_retries
+        info.reasks = max(0, stats.answers - 1)
+        info.usage = Usage(**stats.usage())
+        if cache:
+            cache.put(key, {"response": answer.model_dump(mode="json"), "usage": stats.usage(),
+                            "model": model, "prompt": prompt.version})
+    return ExtractionResult(narrative=to_narrative(answer), info=info,
+                            meta=MetaHint(answer.organization, answer.year, answer.report_date))
+
+
+def to_narrative(answer: LLMExtraction) -> Narrative:
+    """The model's answer in the narrative's shape (no spans yet: verification aligns them)."""
+    return Narrative(
+        disclosure_total=answer.disclosure_total,
+        applications_received=answer.applications_received,
+        processing_fee_collected=answer.processing_fee_collected,
+        channels=[Channel(channel=c.channel, kind=c.kind, posts=c.posts, followers=c.followers, unit=c.unit)
+                  for c in answer.channels],
+        problems=[Item(text=i.text, category=i.category) for i in answer.problems],
+        measures=[Item(text=i.text, category=i.category) for i in answer.measures],
+    )

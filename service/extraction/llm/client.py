@@ -1,0 +1,101 @@
+"""The LLM client: openai (no retries of its own) + instructor (validation re-asks) + our transport retries.
+
+One client per settings is shared across threads; ``max_in_flight`` bounds concurrent requests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import instructor
+import openai
+from instructor.core import InstructorRetryException
+from pydantic import ValidationError
+
+from service.errors import ExtractionError, RetryExhaustedError
+from service.extraction.llm.schema import LLMExtraction
+from service.extraction.llm.transport import CallStats, RefusalError, with_transport_retries
+from service.extraction.settings import Settings
+
+MODES = {"json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "tools": instructor.Mode.TOOLS}
+
+
+class LLMClient:
+    """Sends one report's messages and returns the validated answer with what it cost."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: Any = None,
+        create: Callable[..., Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.mode = MODES[settings.mode]
+        self._sleep = sleep
+        self._slots = threading.BoundedSemaphore(settings.max_in_flight)
+        if create is None:
+            self.openai = openai.OpenAI(
+                base_url=settings.base_url,
+                api_key=settings.api_key,
+                timeout=settings.timeout,
+                max_retries=0,  # transport retries are ours (tenacity), counted and bounded
+                http_client=http_client,
+            )
+            create = self.openai.chat.completions.create
+        self._create = create
+
+    def complete(self, messages: list[dict[str, str]]) -> tuple[LLMExtraction, CallStats]:
+        """One extraction: transport retries inside, validation re-asks outside; raises RetryExhaustedError."""
+        s = self.settings
+        stats = CallStats()
+        patched = instructor.patch(create=with_transport_retries(self._create, s, stats, self._sleep), mode=self.mode)
+        kwargs: dict[str, Any] = {"model": s.model, "messages": messages, "temperature": 0, "max_tokens": s.max_tokens}
+        if s.extra_body:
+            kwargs["extra_body"] = dict(s.extra_body)
+        with self._slots:
+            try:
+                answer = patched(response_model=LLMExtraction, max_retries=s.reasks, strict=False, **kwargs)
+            except InstructorRetryException as exc:
+                raise self._exhausted(exc, stats) from exc
+            except (openai.OpenAIError, ValidationError, ExtractionError) as exc:
+                raise self._exhausted(exc, stats) from exc
+        if not isinstance(answer, LLMExtraction):
+            raise RetryExhaustedError("the model's answer is not an extraction", attempts=stats.calls,
+                                      usage=stats.usage(), last_output=stats.last_output)
+        return answer, stats
+
+    def _exhausted(self, exc: BaseException, stats: CallStats) -> RetryExhaustedError:
+        cause = exc.__cause__ if isinstance(exc, InstructorRetryException) and exc.__cause__ else exc
+        if isinstance(cause, RefusalError):
+            reason = str(cause)
+        elif isinstance(cause, openai.APIStatusError):
+            reason = f"HTTP {cause.status_code} after {stats.transport_retries + 1} attempts"
+        elif isinstance(cause, openai.APITimeoutError):
+            reason = f"timeout after {stats.transport_retries + 1} attempts"
+        elif isinstance(cause, openai.APIConnectionError):
+            reason = f"connection error after {stats.transport_retries + 1} attempts"
+        else:
+            reason = f"invalid answer after {stats.answers} answer(s): {type(cause).__name__}"
+        return RetryExhaustedError(
+            f"LLM extraction failed ({self.settings.preset}/{self.settings.model}): {reason}",
+            attempts=stats.calls, usage=stats.usage(), last_output=stats.last_output, last_error=cause,
+        )
+
+
+_CLIENTS: dict[str, LLMClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def shared_client(settings: Settings) -> LLMClient:
+    """The process-wide client for these settings (thread-safe)."""
+    with _CLIENTS_LOCK:
+        key = repr(settings)
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = LLMClient(settings)
+        return client
