@@ -29,7 +29,8 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings += check_c8(tables)
     findings += check_c10(doc, sections, tables.table3)
     findings += conflict_findings(tables)
-    findings += locate_all(tables.table3, tables.table4)
+    if any(f.status is Status.FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
+        findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
     return findings
 

@@ -17,10 +17,12 @@ from service.tables.model import CellKind, Table
 from service.tables.solver import CellId, Equation
 
 
-def _value(table: Table, cell: CellId) -> Fraction | None:
+def _value(table: Table, cell: CellId) -> Fraction | int | None:
     key, col = cell
     v = table.value(key, col)
-    return None if v is None else Fraction(str(v))
+    if v is None or isinstance(v, int):
+        return v
+    return Fraction(str(v))
 
 
 def _broken(table: Table, eqs: list[Equation]) -> tuple[list[Equation], list[Equation]]:
@@ -30,7 +32,7 @@ def _broken(table: Table, eqs: list[Equation]) -> tuple[list[Equation], list[Equ
         vals = [_value(table, c) for c, _ in eq.terms]
         if any(v is None for v in vals):
             continue
-        total = sum((coef * v for (_, coef), v in zip(eq.terms, vals, strict=True) if v is not None), Fraction(0))
+        total = sum(coef * v for (_, coef), v in zip(eq.terms, vals, strict=True) if v is not None)
         (bad if total != 0 else good).append(eq)
     return bad, good
 
@@ -40,20 +42,20 @@ def locate(table: Table, eqs: list[Equation]) -> list[Finding]:
     if not bad:
         return []
     common = set.intersection(*({c for c, _ in eq.terms} for eq in bad))
-    suggestions: list[tuple[CellId, Fraction]] = []
+    suggestions: list[tuple[CellId, Fraction | int]] = []
     for cell in sorted(common):
         c = table.cell(*cell)
         if c is None or c.kind is not CellKind.NUMBER:
             continue
-        wanted: set[Fraction] = set()
+        wanted: set[Fraction | int] = set()
         for eq in bad:
             coef = dict(eq.terms)[cell]
-            rest = sum((k * (_value(table, x) or 0) for x, k in eq.terms if x != cell), Fraction(0))
-            wanted.add(-rest / coef)
+            rest = sum(k * (_value(table, x) or 0) for x, k in eq.terms if x != cell)
+            wanted.add(-rest * coef if coef in (1, -1) else Fraction(-rest, coef))
         if len(wanted) != 1:
             continue
         w = wanted.pop()
-        if w < 0 or w.denominator != 1:
+        if w < 0 or (isinstance(w, Fraction) and w.denominator != 1):
             continue
         # With the suggested value every relation through this cell must hold.
         ok = True
@@ -63,7 +65,7 @@ def locate(table: Table, eqs: list[Equation]) -> list[Finding]:
             vals = [(w if x == cell else _value(table, x)) for x, _ in eq.terms]
             if any(v is None for v in vals):
                 continue
-            if sum((k * v for (_, k), v in zip(eq.terms, vals, strict=True) if v is not None), Fraction(0)) != 0:
+            if sum(k * v for (_, k), v in zip(eq.terms, vals, strict=True) if v is not None) != 0:
                 ok = False
                 break
         if ok:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.checks.evidence import lines_of, ref
+from service.checks.evidence import ref
 from service.checks.model import CellRef, Finding, Status
 from service.tables.layout import (
     T3_COLUMNS,
@@ -25,38 +25,54 @@ def _fmt(v: Number | None) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+Operand = tuple[Table, str, int, str | None]  # (table, row key, column index, column name override)
+
+
 def _sum_finding(
     rule: str,
     name: str,
     subject: str,
-    parts: Sequence[CellRef],
-    total: Sequence[CellRef],
+    parts: Sequence[Operand],
+    total: Sequence[Operand],
     parts_label: str,
     total_label: str,
 ) -> Finding:
     """A finding for Σ parts == Σ total; UNCERTAIN when any operand is unknown."""
-    refs = list(parts) + list(total)
-    missing = [r for r in refs if r.value is None]
+    ops = list(parts) + list(total)
+    cells = [t.cell(k, c) for t, k, c, _ in ops]
+    values = [c.value if c is not None else None for c in cells]
+    lines = sorted({c.line for c in cells if c is not None and c.line is not None})
+
+    def refs(which: Sequence[int]) -> list[CellRef]:
+        return [ref(ops[i][0], ops[i][1], ops[i][2], ops[i][3]) for i in which]
+
+    missing = [i for i, v in enumerate(values) if v is None]
     if missing:
-        which = ", ".join(f"{r.row} · {r.column}" for r in missing[:4])
+        evidence = refs(range(len(ops)))
+        which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
         return Finding(rule=rule, name=name, status=Status.UNCERTAIN, subject=subject,
                        message=f"cannot check: {len(missing)} operand(s) unknown ({which})",
-                       cells=refs, lines=lines_of(refs))
-    expected = sum(r.value for r in parts if r.value is not None)
-    actual = sum(r.value for r in total if r.value is not None)
+                       cells=evidence, lines=lines)
+    n = len(parts)
+    expected = sum(v for v in values[:n] if v is not None)
+    actual = sum(v for v in values[n:] if v is not None)
     ok = abs(expected - actual) < _EPS
-    detail = " + ".join(_fmt(r.value) for r in parts)
-    tot_detail = " + ".join(_fmt(r.value) for r in total)
+    inferred = [i for i, c in enumerate(cells) if c is not None and c.inferred_from]
     if ok:
         msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
+        if inferred:
+            msg += f" ({len(inferred)} operand(s) inferred, not printed)"
+        # A passing relation keeps only the evidence worth reading: the operands that were inferred.
+        evidence = refs(inferred)
     else:
+        detail = " + ".join(_fmt(v) for v in values[:n])
+        tot_detail = " + ".join(_fmt(v) for v in values[n:])
         msg = (f"{parts_label} = {detail} = {_fmt(expected)}, but {total_label} = "
                f"{tot_detail + ' = ' if len(total) > 1 else ''}{_fmt(actual)} (difference {_fmt(actual - expected)})")
-    inferred = [r for r in refs if r.inferred_from]
-    if inferred and ok:
-        msg += f" ({len(inferred)} operand(s) inferred, not printed)"
-    return Finding(rule=rule, name=name, status=Status.PASS if ok else Status.FAIL, subject=subject, message=msg,
-                   expected=expected, actual=actual, cells=refs, lines=lines_of(refs))
+        evidence = refs(range(len(ops)))
+    return Finding.model_construct(rule=rule, name=name, category="report", status=Status.PASS if ok else Status.FAIL,
+                                   subject=subject, message=msg, expected=expected, actual=actual, cells=evidence,
+                                   lines=lines)
 
 
 def check_c1(t3: Table) -> list[Finding]:
@@ -64,8 +80,8 @@ def check_c1(t3: Table) -> list[Finding]:
     for c, col in enumerate(T3_COLUMNS):
         out.append(_sum_finding(
             "C1", "一 + 二 = (七)总计 + 四", f"表三 column {col}",
-            [ref(t3, "new_received", c), ref(t3, "carried_over", c)],
-            [ref(t3, "total_processed", c), ref(t3, "carried_forward", c)],
+            [(t3, "new_received", c, None), (t3, "carried_over", c, None)],
+            [(t3, "total_processed", c, None), (t3, "carried_forward", c, None)],
             "一 本年新收 + 二 上年结转", "(七)总计 + 四 结转下年度",
         ))
     return out
@@ -79,7 +95,7 @@ def check_c3(t3: Table) -> list[Finding]:
     for c, col in enumerate(T3_COLUMNS):
         out.append(_sum_finding(
             "C3", "(七)总计 = (一)+(二)+(三)+(四)+(五)+(六)", f"表三 column {col}",
-            [ref(t3, k, c) for k in keys], [ref(t3, "total_processed", c)],
+            [(t3, k, c, None) for k in keys], [(t3, "total_processed", c, None)],
             "sum of outcome rows (一)…(六)", "(七)总计",
         ))
     return out
@@ -91,7 +107,7 @@ def check_c4(t3: Table) -> list[Finding]:
         label = T3_LABELS.get(key, row.label)
         out.append(_sum_finding(
             "C4", "row 总计 = 自然人 + 法人或其他组织", f"表三 row {label}",
-            [ref(t3, key, c) for c in range(6)], [ref(t3, key, 6)],
+            [(t3, key, c, None) for c in range(6)], [(t3, key, 6, None)],
             "自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他", "总计",
         ))
     return out
@@ -102,7 +118,7 @@ def check_c5(t4: Table) -> list[Finding]:
     for group in T4_GROUPS:
         out.append(_sum_finding(
             "C5", "表四 总计 = 维持 + 纠正 + 其他 + 尚未审结", f"表四 {T4_GROUP_LABELS[group]}",
-            [ref(t4, group, i, T4_COLUMN_LABELS[i]) for i in range(4)], [ref(t4, group, 4, T4_COLUMN_LABELS[4])],
+            [(t4, group, i, T4_COLUMN_LABELS[i]) for i in range(4)], [(t4, group, 4, T4_COLUMN_LABELS[4])],
             "维持 + 纠正 + 其他 + 尚未审结", "总计",
         ))
     return out

@@ -27,8 +27,8 @@ class RowSpec:
 
 
 @lru_cache(maxsize=4096)
-def _bigrams(text: str) -> frozenset[str]:
-    t = compact(text)
+def _bigrams(t: str) -> frozenset[str]:
+    """Character bigrams of an already compacted text."""
     if len(t) == 1:
         return frozenset({t})
     return frozenset(t[i : i + 2] for i in range(len(t) - 1))
@@ -36,31 +36,57 @@ def _bigrams(text: str) -> frozenset[str]:
 
 def recall(core: str, context: str) -> float:
     """Share of the core label's character bigrams found in the context."""
-    want = _bigrams(core)
+    want = _bigrams(compact(core))
     if not want:
         return 0.0
-    have = _bigrams(context)
+    have = _bigrams(compact(context))
     return len(want & have) / len(want)
 
 
-def score(unit: Unit, spec: RowSpec) -> float:
-    own = unit.label
-    variants = (
-        (own, 1.0),
-        (unit.gap_before + own, 0.95),
-        (own + unit.gap_after, 0.9),
-        (unit.gap_before + own + unit.gap_after, 0.85),
-    )
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A unit's label contexts, compacted once: own label, with the text before, after, and both."""
+
+    own: str
+    variants: tuple[tuple[frozenset[str], float], ...]
+
+
+#: Own-label recall above which the text around a unit is not consulted (the label is whole).
+WHOLE_LABEL = 0.75
+
+
+def _context(unit: Unit, with_gaps: bool = True) -> _Context:
+    own = compact(unit.label)
+    if not with_gaps:
+        return _Context(own, ((_bigrams(own), 1.0),) if own else ())
+    before, after = compact(unit.gap_before), compact(unit.gap_after)
+    texts = ((own, 1.0), (before + own, 0.95), (own + after, 0.9), (before + own + after, 0.85))
+    return _Context(own, tuple((_bigrams(t), w) for t, w in texts if t))
+
+
+@lru_cache(maxsize=512)
+def _spec_keys(spec: RowSpec) -> tuple[frozenset[str], str]:
+    return _bigrams(spec.core), (spec.enum + compact(spec.core)[:1]) if spec.enum else ""
+
+
+def _score(ctx: _Context, spec: RowSpec, keys: tuple[frozenset[str], str] | None = None) -> float:
+    want, enum_key = keys or _spec_keys(spec)
+    if not want:
+        return 0.0
     best = 0.0
-    for ctx, w in variants:
-        if not ctx:
-            continue
-        s = recall(spec.core, ctx) * w
+    n = len(want)
+    for have, w in ctx.variants:
+        s = len(want & have) / n * w
         if s > best:
             best = s
-    if spec.enum and (spec.enum + compact(spec.core)[:1]) in compact(own):
+    if enum_key and enum_key in ctx.own:
         best += 0.1
     return best * spec.weight
+
+
+def score(unit: Unit, spec: RowSpec) -> float:
+    """How well a unit's label (and the label text around it) matches a row."""
+    return _score(_context(unit), spec)
 
 
 ORDER_FILL_SCORE = 0.2
@@ -81,7 +107,16 @@ def assign(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}
-    s = [[score(u, sp) for sp in specs] for u in units]
+    keys = [_spec_keys(sp) for sp in specs]
+    pairs_ = list(zip(specs, keys, strict=True))
+    s: list[list[float]] = []
+    for u in units:
+        # A unit whose own label matches a row well needs no look at the label text around it.
+        row = [_score(_context(u, with_gaps=False), sp, k) for sp, k in pairs_]
+        if max(row, default=0.0) < WHOLE_LABEL:
+            ctx = _context(u)
+            row = [_score(ctx, sp, k) for sp, k in pairs_]
+        s.append(row)
     # dp[i][j]: best total using units[:i] and specs[:j]
     dp = [[0.0] * (n + 1) for _ in range(m + 1)]
     back: list[list[int]] = [[0] * (n + 1) for _ in range(m + 1)]  # 0 skip unit, 1 skip spec, 2 match

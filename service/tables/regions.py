@@ -57,17 +57,22 @@ def grid_regions(doc: SourceDocument) -> dict[str, GridTable]:
 
 
 def _find_line(doc: SourceDocument, pattern: re.Pattern[str], start: int = 1, end: int | None = None) -> int | None:
-    end = end or doc.line_count
-    for ln in range(start, end + 1):
-        if pattern.search(compact(doc.line_text(ln))):
-            return ln
-    return None
+    """First line in [start, end] whose folded text matches (the pattern tolerates spaces inside words)."""
+    lo = doc.line_starts[start - 1] if start - 1 < len(doc.line_starts) else len(doc.text)
+    hi = doc.line_span(end)[1] if end else len(doc.text)
+    m = pattern.search(doc.folded, lo, hi)
+    return doc.line_of(m.start()) if m else None
 
 
-_T2_ANCHOR = re.compile(r"第二十条|本年制发件数|本年新制作数量")
-_T3_ANCHOR = re.compile(r"本年新收|申请人情况|勾稽关系|上年结转")
-_T3_END = re.compile(r"结转下年度")
-_T4_ANCHOR = re.compile(r"行政复议|行政诉讼|结果维持")
+def _anchor(*words: str) -> re.Pattern[str]:
+    """Words that may carry stray spaces between their characters (PDF and OCR text)."""
+    return re.compile("|".join("[ \t]*".join(map(re.escape, w)) for w in words))
+
+
+_T2_ANCHOR = _anchor("第二十条", "本年制发件数", "本年新制作数量")
+_T3_ANCHOR = _anchor("本年新收", "申请人情况", "勾稽关系", "上年结转")
+_T3_END = _anchor("结转下年度")
+_T4_ANCHOR = _anchor("行政复议", "行政诉讼", "结果维持")
 
 
 def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]:

@@ -16,6 +16,11 @@ from fractions import Fraction
 
 CellId = tuple[str, int]  # (row key, column index)
 Num = int | float
+Exact = int | Fraction  # exact arithmetic: ints, or Fractions for decimal amounts
+
+
+def _exact(v: Num) -> Exact:
+    return v if isinstance(v, int) else Fraction(str(v))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +55,8 @@ MAX_COMBINATIONS = 4096
 
 
 def _propagate(
-    known: dict[CellId, Fraction], equations: Sequence[Equation], variables: set[CellId]
-) -> tuple[dict[CellId, Fraction], dict[CellId, str], set[str]]:
+    known: dict[CellId, Exact], equations: Sequence[Equation], variables: set[CellId]
+) -> tuple[dict[CellId, Exact], dict[CellId, str], set[str]]:
     """Derive forced values. Returns (values, provenance, names of contradicted equations)."""
     vals = dict(known)
     prov: dict[CellId, str] = {}
@@ -63,7 +68,7 @@ def _propagate(
         for idx, eq in enumerate(equations):
             if idx in done:
                 continue
-            const = Fraction(0)
+            const: Exact = 0
             unknown: list[tuple[CellId, int]] = []
             for cell, coef in eq.terms:
                 v = vals.get(cell)
@@ -72,7 +77,7 @@ def _propagate(
                         unknown.append((cell, coef))
                     else:
                         unknown = []
-                        const = Fraction(0)
+                        const = 0
                         done.add(idx)  # an operand that can never be known
                         break
                 else:
@@ -85,8 +90,8 @@ def _propagate(
                     continue
                 if len(unknown) == 1:
                     cell, coef = unknown[0]
-                    v = -const / coef
-                    if v < 0 or v.denominator != 1:
+                    v: Exact = -const * coef if coef in (1, -1) else Fraction(-const, coef)
+                    if v < 0 or (isinstance(v, Fraction) and v.denominator != 1):
                         contradictions.add(eq.name)
                         done.add(idx)
                         continue
@@ -101,7 +106,7 @@ def _propagate(
                     rest = -const * sign  # sum(|coef| * x) == rest
                     if rest == 0:
                         for cell, _ in unknown:
-                            vals[cell] = Fraction(0)
+                            vals[cell] = 0
                             prov[cell] = eq.name + " (non-negative parts summing to 0)"
                         done.add(idx)
                         changed = True
@@ -111,6 +116,31 @@ def _propagate(
     return vals, prov, contradictions
 
 
+@dataclass(slots=True)
+class _Group:
+    """Placements of one segment that complete its cells to the same values (by its own relations)."""
+
+    values: dict[CellId, Exact]
+    provenance: dict[CellId, str]
+    placements: list[tuple[int, ...]]
+    contradicted: set[str]
+
+
+def _segment_groups(seg: Segment, equations: Sequence[Equation]) -> list[_Group]:
+    cells = set(seg.cells)
+    local = [eq for eq in equations if all(c in cells for c, _ in eq.terms)]
+    groups: dict[tuple[object, ...], _Group] = {}
+    for pos in itertools.combinations(range(len(seg.cells)), len(seg.values)):
+        known = {seg.cells[p]: _exact(v) for p, v in zip(pos, seg.values, strict=True)}
+        vals, prov, bad = _propagate(known, local, cells)
+        key = (*(vals.get(c) for c in seg.cells), *sorted(bad))
+        if key in groups:
+            groups[key].placements.append(pos)
+        else:
+            groups[key] = _Group(vals, prov, [pos], bad)
+    return list(groups.values())
+
+
 def solve(
     fixed: dict[CellId, Num | None],
     equations: Sequence[Equation],
@@ -118,31 +148,32 @@ def solve(
     max_combinations: int = MAX_COMBINATIONS,
 ) -> Solution:
     """Fill what the relations force. ``fixed`` maps every cell to its printed number or None."""
-    seg_options: list[list[tuple[int, ...]]] = []
-    for seg in segments:
-        n, k = len(seg.cells), len(seg.values)
-        seg_options.append(list(itertools.combinations(range(n), k)) if k <= n else [])
+    seg_groups = [_segment_groups(seg, equations) if len(seg.values) <= len(seg.cells) else [] for seg in segments]
     total = 1
-    for opts in seg_options:
-        total *= max(1, len(opts))
+    for groups in seg_groups:
+        total *= max(1, len(groups))
     if total > max_combinations:
         # Too many ways to place the values: leave every cell of those segments unknown.
         base = _run(fixed, equations, segments, [None] * len(segments))
         base.placements = dict.fromkeys(range(len(segments)))
         base.note = f"{total} ways to place the printed values; not enumerated"
         return base
-    best: list[tuple[Solution, tuple[tuple[int, ...] | None, ...]]] = []
+    best: list[tuple[Solution, tuple[_Group | None, ...]]] = []
     best_viol: int | None = None
-    choices = [opts if opts else [None] for opts in seg_options]
-    for combo in itertools.product(*choices) if choices else [()]:
-        sol = _run(fixed, equations, segments, list(combo))
+    choices: list[list[_Group | None]] = [list(g) if g else [None] for g in seg_groups]
+    for combo in itertools.product(*choices):
+        sol = _run(fixed, equations, segments, combo)
         if best_viol is None or sol.violations < best_viol:
             best, best_viol = [(sol, tuple(combo))], sol.violations
         elif sol.violations == best_viol:
             best.append((sol, tuple(combo)))
+
+    def placement(group: _Group | None) -> tuple[int, ...] | None:
+        return group.placements[0] if group is not None and len(group.placements) == 1 else None
+
     if len(best) == 1:
         sol, combo = best[0]
-        sol.placements = dict(enumerate(combo))
+        sol.placements = {i: placement(g) for i, g in enumerate(combo)}
         return sol
     # Several placements fit equally well: keep only what they all agree on.
     first = best[0][0]
@@ -161,7 +192,7 @@ def solve(
             ambiguous.add(cell)
     placements: dict[int, tuple[int, ...] | None] = {}
     for idx in range(len(segments)):
-        opts = {c[idx] for _, c in best}
+        opts = {placement(c[idx]) for _, c in best}
         placements[idx] = opts.pop() if len(opts) == 1 else None
     violated = set().union(*(s.violated for s, _ in best))
     return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated)
@@ -171,27 +202,28 @@ def _run(
     fixed: dict[CellId, Num | None],
     equations: Sequence[Equation],
     segments: Sequence[Segment],
-    combo: Sequence[tuple[int, ...] | None],
+    combo: Sequence[_Group | None],
 ) -> Solution:
-    known: dict[CellId, Fraction] = {}
+    known: dict[CellId, Exact] = {}
     variables: set[CellId] = set()
     for cell, v in fixed.items():
         if v is None:
             variables.add(cell)
         else:
-            known[cell] = Fraction(v) if isinstance(v, int) else Fraction(str(v))
-    placed_by: dict[CellId, str] = {}
-    for seg, pos in zip(segments, combo, strict=True):
+            known[cell] = _exact(v)
+    seeded: dict[CellId, str] = {}
+    local_bad: set[str] = set()
+    for seg, group in zip(segments, combo, strict=True):
         variables.update(seg.cells)
-        if pos is None:
+        if group is None:
             continue
-        for p, v in zip(pos, seg.values, strict=True):
-            cell = seg.cells[p]
-            known[cell] = Fraction(v) if isinstance(v, int) else Fraction(str(v))
-            variables.discard(cell)
-            placed_by[cell] = "placed"
+        known.update(group.values)
+        variables.difference_update(group.values)
+        seeded.update(group.provenance)
+        local_bad |= group.contradicted
     vals, prov, contradicted = _propagate(known, equations, variables)
+    contradicted |= local_bad
     out: dict[CellId, Num] = {}
     for cell, v in vals.items():
-        out[cell] = int(v) if v.denominator == 1 else float(v)
-    return Solution(out, prov, {}, len(contradicted), violated=contradicted)
+        out[cell] = v if isinstance(v, int) else (int(v) if v.denominator == 1 else float(v))
+    return Solution(out, {**seeded, **prov}, {}, len(contradicted), violated=contradicted)

@@ -64,6 +64,9 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
     for m in _TOKEN_RE.finditer(folded, start, end):
         raw = m.group()
         s, e = m.start(), m.end()
+        if raw.isdigit() and raw.isascii():
+            out.append(Token(raw, s, e, CellKind.NUMBER, int(raw)))
+            continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
         if lead or trail:
