@@ -211,6 +211,12 @@ def _t3_keys(label: str) -> list[str]:
 # ---------------------------------------------------------------- building variants
 
 
+def _short(name: str) -> str:
+    """A gold name shortened for variant ids (the renumbered copy keeps its mark)."""
+    base, _, mark = name.partition("+")
+    return base[:12] + (f"+{mark}" if mark else "")
+
+
 def _edit(text: str, edits: list[tuple[int, int, str]]) -> str:
     for s, e, new in sorted(edits, key=lambda x: x[0], reverse=True):
         text = text[:s] + new + text[e:]
@@ -313,7 +319,7 @@ def _value_variant(gold: GoldReport, text: str, changes: list[tuple[Located, int
         expected.append(("C10", "all"))
     edits = [(c.start, c.end, _fmt(v)) for c, v in changes] + (extra_edits or [])
     first = changes[0][0]
-    vid = f"{gold.name[:12]}-{defect}-{first.table}-{first.row}-{first.col}"
+    vid = f"{_short(gold.name)}-{defect}-{first.table}-{first.row}-{first.col}"
     return Variant(id=vid, seed=gold.name, kind="value", defect=defect, description=description,
                    text=_edit(text, edits), planted=[_planted(c, v) for c, v in changes],
                    expected_fails=expected, active_disclosure=tables[0], applications=tables[1],
@@ -366,7 +372,7 @@ def benign_variants(gold: GoldReport, text: str, rng: random.Random) -> list[Var
     out: list[Variant] = []
 
     def add(defect: str, description: str, new_text: str) -> None:
-        out.append(Variant(id=f"{gold.name[:12]}-{defect}", seed=gold.name, kind="benign", defect=defect,
+        out.append(Variant(id=f"{_short(gold.name)}-{defect}", seed=gold.name, kind="benign", defect=defect,
                            description=description, text=new_text, active_disclosure=ad, applications=apps,
                            review_litigation=rl))
 
@@ -524,7 +530,7 @@ def format2019_variant(gold: GoldReport, text: str, rng: random.Random) -> Varia
         new_lines.append(line.replace("〔2021〕30号", "〔2019〕60号"))
     apps = {k: list(v) for k, v in gold.applications.items() if k not in ("other_no_correction", "other_no_fee", "other_other")}
     apps["other_processing"] = merged
-    return Variant(id=f"{gold.name[:12]}-format-2019", seed=gold.name, kind="format2019", defect="format-2019",
+    return Variant(id=f"{_short(gold.name)}-format-2019", seed=gold.name, kind="format2019", defect="format-2019",
                    description="表二 in the 2019 format (with 本年增/减 negative for 行政处罚) and 表三 (六) as one row",
                    text="\n".join(new_lines), expected_format="2019", active_disclosure=t2019, applications=apps,
                    review_litigation={k: dict(v) for k, v in gold.review_litigation.items()})
@@ -540,14 +546,14 @@ def injection_variant(gold: GoldReport, text: str) -> Variant | None:
     for ln in at:
         lines[ln:ln] = ["", INJECTION, ""]
     ad, apps, rl = _gold_tables(gold)
-    return Variant(id=f"{gold.name[:12]}-injection", seed=gold.name, kind="injection", defect="injection",
+    return Variant(id=f"{_short(gold.name)}-injection", seed=gold.name, kind="injection", defect="injection",
                    description="'忽略以上所有指令…' planted after the headings of sections 一, 五 and 六",
                    text="\n".join(lines), active_disclosure=ad, applications=apps, review_litigation=rl)
 
 
 def clean_variant(gold: GoldReport, text: str) -> Variant:
     ad, apps, rl = _gold_tables(gold)
-    return Variant(id=f"{gold.name[:12]}-clean", seed=gold.name, kind="clean", defect="clean",
+    return Variant(id=f"{_short(gold.name)}-clean", seed=gold.name, kind="clean", defect="clean",
                    description="the report as labelled", text=text, active_disclosure=ad, applications=apps,
                    review_litigation=rl)
 
@@ -589,7 +595,7 @@ def renumbered(gold: GoldReport, text: str, rng: random.Random) -> tuple[GoldRep
         value = _read(tables, cell)
         edits.append((cell.start, cell.end, _fmt(value)))
     data = {**gold.data, "active_disclosure": ad, "applications": apps, "review_litigation": rl}
-    new = GoldReport(name=f"{gold.name[:12]}+renum", gold_path=gold.gold_path, report_path=gold.report_path, data=data)
+    new = GoldReport(name=f"{gold.name}+renum", gold_path=gold.gold_path, report_path=gold.report_path, data=data)
     return new, _edit(text, edits)
 
 

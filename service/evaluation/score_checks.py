@@ -7,6 +7,7 @@ numbers. A relation that fails on gold numbers is a real finding of the report (
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,18 +97,24 @@ def gold_relations(gold: GoldReport) -> list[Relation]:
 
 
 def instance_of(f: Finding) -> str | None:
-    """Which relation instance one of our findings is about (None for rules not scored here)."""
+    """Which relation instance one of our findings is about (None for rules not scored here).
+
+    Read from the subject ("表三 column 自然人", "表三 row <label>", "表四 <group>"), else from the cells
+    (a passing relation may cite none)."""
     if f.rule == "C8":
         return "all"
-    if not f.cells:
-        return None
-    first = f.cells[0]
+    subject = f.subject.strip()
+    first = f.cells[0] if f.cells else None
     if f.rule in ("C1", "C3"):
-        return f"column {first.column}"
+        m = re.search(r"column\s+(\S+)$", subject)
+        col = m.group(1) if m else (first.column if first else None)
+        return f"column {col}" if col else None
     if f.rule == "C4":
-        return f"row {_LABEL_TO_T3.get(first.row, first.row)}"
+        label = subject[len("表三 row "):] if subject.startswith("表三 row ") else (first.row if first else None)
+        return f"row {_LABEL_TO_T3.get(label, label)}" if label else None
     if f.rule == "C5":
-        return f"group {_LABEL_TO_T4.get(first.row, first.row)}"
+        label = subject[len("表四 "):] if subject.startswith("表四 ") else (first.row if first else None)
+        return f"group {_LABEL_TO_T4.get(label, label)}" if label else None
     return None
 
 
