@@ -159,3 +159,14 @@ def test_two_column_layout_table_is_not_a_grid() -> None:
     doc = read_bytes(page.encode("utf-8"), "p.html")
     assert doc.tables == []
     assert doc.text.split("\n")[:2] == ["一、总体情况", para]
+
+
+def test_gbk_page_with_a_broken_byte_still_reads() -> None:
+    page = SYNTHETIC.read_text(encoding="utf-8").replace('<meta charset="utf-8">', '<meta charset="gb2312">')
+    data = page.encode("gbk")
+    cut = data.index("全市各级".encode("gbk"))
+    data = data[:cut] + b"\xb5" + data[cut:]  # half a character
+    doc = read_bytes(data, "p.html")
+    assert doc.encoding == "gb18030"
+    assert "行政许可\t11398889" in doc.text  # only the paragraph with the broken byte is garbled
+    assert "（一）主动公开。发布规章与规范性文件若干。" in doc.text

@@ -100,15 +100,13 @@ def decode_html(data: bytes) -> tuple[str, str]:
                 return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
                 pass
-        try:
-            return data.decode(declared), declared
-        except (UnicodeDecodeError, LookupError):
-            pass
+        text = _decode_mostly(data, declared)
+        if text is not None:
+            return text, declared
     for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
+        text = _decode_mostly(data, enc)
+        if text is not None:
+            return text, enc
     try:
         from charset_normalizer import from_bytes
 
@@ -118,6 +116,19 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace"), best.encoding
     return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _decode_mostly(data: bytes, encoding: str) -> str | None:
+    """Decode when the bytes are in ``encoding``, tolerating a few broken bytes (a cut multibyte character)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return None
+    text = data.decode(encoding, errors="replace")
+    broken = text.count("\ufffd")
+    return text if broken <= max(3, len(text) // 2000) else None
 
 
 def _codec(label: str) -> str | None:
