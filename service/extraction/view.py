@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from service.reading.document import SourceDocument
@@ -53,9 +55,32 @@ class TextView:
         return self.to_doc(start), self.to_doc(end - 1) + 1
 
 
+_CACHE: OrderedDict[tuple[str, int, int], TextView] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
 def build_view(doc: SourceDocument, start: int = 0, end: int | None = None) -> TextView:
-    """Join wrapped lines, drop page-number lines and markdown markup in ``doc.text[start:end]``."""
+    """Join wrapped lines, drop page-number lines and markdown markup in ``doc.text[start:end]``.
+
+    Views are memoised by (text hash, range): extraction, verification and C9 share them.
+    """
     end = len(doc.text) if end is None else end
+    key = (doc.sha256, start, end)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    view = _build(doc, start, end)
+    with _CACHE_LOCK:
+        _CACHE[key] = view
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return view
+
+
+def _build(doc: SourceDocument, start: int, end: int) -> TextView:
     lines: list[tuple[int, int]] = []  # (doc start, doc end) of kept, non-blank lines, markup stripped
     pos = start
     while pos < end:

@@ -64,13 +64,15 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
             )
         setattr(out, key, kept)
 
-    full = build_view(doc)
-    forbidden = instruction_spans(full.folded)
-    out.channels = verify_channels(full, narrative.channels, forbidden, dropped)
-
     ov = sections.get("overview")
-    oview = build_view(doc, ov.body_start, ov.end) if ov else full
-    oforbidden = instruction_spans(oview.folded) if ov else forbidden
+    other = sections.get("other")
+    first = min((s.start for s in sections.sections), default=len(doc.text))
+    front = build_view(doc, 0, ov.end if ov else (first if first > 0 else len(doc.text)))
+    oview = build_view(doc, ov.body_start, ov.end) if ov else front
+    tview = build_view(doc, other.body_start, other.end) if other else None
+    sources = [(v, instruction_spans(v.folded)) for v in (front, tview) if v is not None]
+    out.channels = verify_channels(sources, narrative.channels, dropped)
+    oforbidden = instruction_spans(oview.folded)
     out.disclosure_total = _verify_figure(
         oview, oforbidden, narrative.disclosure_total, figures.disclosure_total(oview.folded), r"\s*(?:余|多)?\s*(?:条|篇)", dropped
     )
@@ -78,8 +80,7 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
         oview, oforbidden, narrative.applications_received, figures.applications_received(oview.folded),
         r"\s*(?:件|条|个|宗|份|次)", dropped,
     )
-    other = sections.get("other")
-    fee_text = build_view(doc, other.body_start, other.end).folded if other else full.folded
+    fee_text = tview.folded if tview else front.folded
     rules_fee = figures.fee_collected(fee_text)
     fee = narrative.processing_fee_collected
     if rules_fee is not None and fee is not None and fee != rules_fee:
@@ -87,7 +88,10 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     out.processing_fee_collected = rules_fee if rules_fee is not None else (fee if "费" in fee_text else None)
 
     info.dropped = {k: v for k, v in sorted(dropped.items()) if v}
-    return ExtractionResult(narrative=out, info=info, meta=_verify_meta(full, forbidden, result.meta))
+    meta = result.meta
+    if meta.organization or meta.year or meta.report_date:
+        meta = _verify_meta(build_view(doc), meta)
+    return ExtractionResult(narrative=out, info=info, meta=meta)
 
 
 def _verify_figure(
@@ -104,7 +108,7 @@ def _verify_figure(
     return None
 
 
-def _verify_meta(view: TextView, forbidden: list[tuple[int, int]], meta: MetaHint) -> MetaHint:
+def _verify_meta(view: TextView, meta: MetaHint) -> MetaHint:
     """Meta hints must occur in the text (organisation verbatim, year as a year)."""
     out = MetaHint()
     norm = re.sub(r"\s", "", view.folded)

@@ -6,7 +6,6 @@ keeps a map back to view positions, so an aligned item gets the source's own tex
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -15,7 +14,8 @@ from service.extraction.view import TextView
 from service.reading.normalize import fold
 
 FUZZY_MIN = 0.85
-_DROP_RE = re.compile(r"[\s*#]")
+_DROP = frozenset(" \t\n\r\u3000\u00a0\f\v*#")
+_DROP_TABLE = {ord(c): None for c in _DROP}
 _GRAM = 3
 
 
@@ -32,20 +32,29 @@ class Aligner:
 
     def __init__(self, view: TextView) -> None:
         self.view = view
-        keep = [i for i, ch in enumerate(view.folded) if not _DROP_RE.match(ch)]
+        folded = view.folded
+        keep = [i for i, ch in enumerate(folded) if ch not in _DROP]
         self.pos = keep
-        self.norm = "".join(view.folded[i] for i in keep)
-        grams: dict[str, list[int]] = {}
-        for i in range(len(self.norm) - _GRAM + 1):
-            grams.setdefault(self.norm[i : i + _GRAM], []).append(i)
-        self.grams = grams
+        self.norm = folded.translate(_DROP_TABLE)
+        self._grams: dict[str, list[int]] | None = None
+
+    @property
+    def grams(self) -> dict[str, list[int]]:
+        """3-gram positions of the normalised text, built on the first fuzzy alignment."""
+        if self._grams is None:
+            grams: dict[str, list[int]] = {}
+            norm = self.norm
+            for i in range(len(norm) - _GRAM + 1):
+                grams.setdefault(norm[i : i + _GRAM], []).append(i)
+            self._grams = grams
+        return self._grams
 
     def _view_range(self, a: int, b: int) -> tuple[int, int]:
         return self.pos[a], self.pos[b - 1] + 1
 
     def align(self, text: str, forbidden: list[tuple[int, int]] | None = None) -> Alignment | None:
         """Best alignment of ``text`` in the view, or None below FUZZY_MIN."""
-        item = _DROP_RE.sub("", fold(text)).strip("。；;，,、：: ")
+        item = fold(text).translate(_DROP_TABLE).strip("。；;，,、：: ")
         if not item:
             return None
         k = self.norm.find(item)

@@ -40,13 +40,21 @@ def _normalized(folded: str) -> tuple[str, list[int]]:
 
 
 def _name_hits(
-    view: TextView, name: str, kind: str, forbidden: list[tuple[int, int]], index: tuple[str, list[int]]
+    view: TextView, name: str, kind: str, forbidden: list[tuple[int, int]], src: _Source
 ) -> tuple[list[tuple[int, int]], bool]:
     """Occurrences of the channel's name (exact=True), else of its platform keywords (exact=False)."""
-    key = _NAME_STRIP_RE.sub("", fold(name))
-    norm, keep = index
+    folded_name = fold(name).strip()
     hits: list[tuple[int, int]] = []
+    k = view.folded.find(folded_name) if folded_name else -1
+    while k != -1:
+        if not overlaps(forbidden, k, k + len(folded_name)):
+            hits.append((k, k + len(folded_name)))
+        k = view.folded.find(folded_name, k + 1)
+    if hits:
+        return hits, True
+    key = _NAME_STRIP_RE.sub("", folded_name)
     if key:
+        norm, keep = src.index
         k = norm.find(key)
         while k != -1:
             a, b = keep[k], keep[k + len(key) - 1] + 1
@@ -69,46 +77,70 @@ def keyword_kind(name: str) -> ChannelKind | None:
     return kind
 
 
+class _Source:
+    """One view to verify channels against, with its instruction spans and a lazy normalised index."""
+
+    def __init__(self, view: TextView, forbidden: list[tuple[int, int]]) -> None:
+        self.view = view
+        self.forbidden = forbidden
+        self._index: tuple[str, list[int]] | None = None
+
+    @property
+    def index(self) -> tuple[str, list[int]]:
+        if self._index is None:
+            self._index = _normalized(self.view.folded)
+        return self._index
+
+
+def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel | None, bool]:
+    """(verified channel or None, followers dropped)."""
+    view, forbidden = src.view, src.forbidden
+    hits, exact = _name_hits(view, ch.channel, kind, forbidden, src)
+    if not hits:
+        return None, False
+    posts_at = None
+    if ch.posts is not None:
+        posts_at = next((p for h in hits if (p := number_near(view, *h, ch.posts, forbidden))), None)
+        if posts_at is None:
+            return None, False
+    followers = ch.followers
+    blanked = followers is not None and not any(number_near(view, *h, followers, forbidden) for h in hits)
+    if blanked:
+        followers = None
+    if ch.posts is None and followers is None:
+        return None, blanked
+    anchor = hits[0]
+    if posts_at is not None:
+        anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
+    start = min(anchor[0], posts_at[0] if posts_at else anchor[0])
+    end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
+    verified = ch.model_copy(update={
+        "kind": kind, "followers": followers, "span": view.span(start, end),
+        "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
+    })
+    return verified, blanked
+
+
 def verify_channels(
-    view: TextView, channels: list[Channel], forbidden: list[tuple[int, int]], dropped: Counter[str]
+    sources: list[tuple[TextView, list[tuple[int, int]]]], channels: list[Channel], dropped: Counter[str]
 ) -> list[Channel]:
-    """Keep the channels whose posts (and followers) stand near their name; drop or blank the rest."""
+    """Keep the channels whose posts (and followers) stand near their name in one of the views."""
+    srcs = [_Source(v, f) for v, f in sources]
     out: list[Channel] = []
-    index = _normalized(view.folded)
     for ch in channels:
         implied = keyword_kind(ch.channel)
         kind = implied or ch.kind
         if implied and implied != ch.kind:
             dropped["channel_kind_corrected"] += 1
-        hits, exact = _name_hits(view, ch.channel, kind, forbidden, index)
-        if not hits:
+        best: tuple[Channel | None, bool] = (None, False)
+        for src in srcs:
+            best = _verify_one(src, ch, kind)
+            if best[0] is not None:
+                break
+        if best[0] is None:
             dropped["channels"] += 1
             continue
-        posts_at = None
-        if ch.posts is not None:
-            posts_at = next((p for h in hits if (p := number_near(view, *h, ch.posts, forbidden))), None)
-            if posts_at is None:
-                dropped["channels"] += 1
-                continue
-        followers = ch.followers
-        if followers is not None and not any(number_near(view, *h, followers, forbidden) for h in hits):
+        if best[1]:
             dropped["channel_followers"] += 1
-            followers = None
-        if ch.posts is None and followers is None:
-            dropped["channels"] += 1
-            continue
-        anchor = hits[0]
-        if posts_at is not None:
-            anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
-        end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
-        out.append(
-            ch.model_copy(
-                update={
-                    "kind": kind,
-                    "followers": followers,
-                    "span": view.span(min(anchor[0], posts_at[0] if posts_at else anchor[0]), end),
-                    "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
-                }
-            )
-        )
+        out.append(best[0])
     return out

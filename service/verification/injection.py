@@ -16,8 +16,15 @@ _INSTRUCTION_RE = re.compile(
 _SENTENCE_END = "。！？!?\n"
 
 
+_ANCHORS = ("忽略", "无视", "不要理会", "不必遵守", "你现在是", "你是一个", "作为", "系统提示", "system", "assistant",
+            "developer", "ignore", "输出", "返回", "回答")
+
+
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Ranges of the sentences in ``text`` that carry an instruction to a language model."""
+    lower = text.lower()
+    if not any(a in lower for a in _ANCHORS):
+        return []
     out: list[tuple[int, int]] = []
     for m in _INSTRUCTION_RE.finditer(text):
         a = m.start()

@@ -78,7 +78,8 @@ class LLMClient:
         elif isinstance(cause, openai.APITimeoutError):
             reason = f"timeout after {stats.transport_retries + 1} attempts"
         elif isinstance(cause, openai.APIConnectionError):
-            reason = f"connection error after {stats.transport_retries + 1} attempts"
+            under = f" ({type(cause.__cause__).__name__}: {cause.__cause__})" if cause.__cause__ else ""
+            reason = f"connection error after {stats.transport_retries + 1} attempts{under}"
         else:
             reason = f"invalid answer after {stats.answers} answer(s): {type(cause).__name__}"
         return RetryExhaustedError(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
@@ -50,7 +51,10 @@ class CallStats:
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: rate limits, server errors, timeouts, dropped connections."""
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
+        # openai wraps whatever the HTTP layer raised; only network failures are worth a retry
+        # (a test's cassette miss, say, is not).
+        cause = exc.__cause__
+        return cause is None or isinstance(cause, (httpx2.TransportError, OSError))
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
     return False
