@@ -54,7 +54,7 @@ class Aligner:
 
     def align(self, text: str, forbidden: list[tuple[int, int]] | None = None) -> Alignment | None:
         """Best alignment of ``text`` in the view, or None below FUZZY_MIN."""
-        item = fold(text).translate(_DROP_TABLE).strip("。；;，,、：: ")
+        item = fold(text).translate(_DROP_TABLE).strip("；;，,、：: ")
         if not item:
             return None
         k = self.norm.find(item)
