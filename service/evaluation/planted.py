@@ -51,6 +51,7 @@ _T2_LABELS = {spec.key: spec.label for spec, _ in T2_ROWS_2021}
 _OUTCOME = T3_ROW_KEYS[2:23]
 _TOKEN = re.compile(r"[^\s|]+")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_FULLWIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费|费用")
 _SIGNATURE_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 #: Characters an OCR engine confuses with others that look alike.
@@ -293,6 +294,7 @@ def value_variants(gold: GoldReport, text: str, rng: random.Random) -> list[Vari
             new = cell.value + rng.randint(1, 9)
             out.append(_value_variant(gold, text, [(cell, new)], name, f"{cell.table} {cell.row_label} · "
                                       f"{cell.column}: {_fmt(cell.value)} → {_fmt(new)}"))
+    out += _combined_variants(gold, text, loc, rng)
     t2 = {(c.row, c.col): c for c in loc.values() if c.table == "表二"}
     if ("licensing", 0) in t2:
         c = t2[("licensing", 0)]
@@ -324,6 +326,47 @@ def _value_variant(gold: GoldReport, text: str, changes: list[tuple[Located, int
                    text=_edit(text, edits), planted=[_planted(c, v) for c, v in changes],
                    expected_fails=expected, active_disclosure=tables[0], applications=tables[1],
                    review_litigation=tables[2])
+
+
+def _combined_variants(gold: GoldReport, text: str, loc: dict[tuple[str, str, int], Located],
+                       rng: random.Random) -> list[Variant]:
+    """A single-cell change under layout damage: space separators, a split label, 表四 on three lines."""
+    out: list[Variant] = []
+    t3 = [c for c in loc.values() if c.table == "表三"]
+    t4 = [c for c in loc.values() if c.table == "表四"]
+    if t3:
+        c = rng.choice(t3)
+        v = _value_variant(gold, text, [(c, c.value + 4)], "C4+spaces", f"{c.row_label} · {c.column}: "
+                           f"{_fmt(c.value)} → {_fmt(c.value + 4)}, separators replaced by spaces")
+        v.text = _to_spaces(v.text)
+        out.append(v)
+        lines = text.split("\n")
+        long = [x for x in t3 if sum(1 for ch in lines[x.line - 1] if "\u4e00" <= ch <= "\u9fff") >= 8]
+        if long:
+            c = rng.choice(long)
+            v = _value_variant(gold, text, [(c, c.value + 4)], "C4+split", f"{c.row_label} · {c.column}: "
+                               f"{_fmt(c.value)} → {_fmt(c.value + 4)}, label split, numbers on the second line")
+            vlines = v.text.split("\n")
+            line = vlines[c.line - 1]
+            cjk = [j for j, ch in enumerate(line) if "\u4e00" <= ch <= "\u9fff"]
+            cut = cjk[len(cjk) // 2]
+            vlines[c.line - 1 : c.line] = [line[:cut], line[cut:]]
+            v.text = "\n".join(vlines)
+            v.planted = [Planted(p.table, p.row, p.row_label, p.column, p.line + 1, p.value) for p in v.planted]
+            out.append(v)
+    if len(t4) == 15:
+        c = rng.choice(t4)
+        v = _value_variant(gold, text, [(c, c.value + 2)], "C5+lines", f"{c.row_label} · {c.column}: "
+                           f"{_fmt(c.value)} → {_fmt(c.value + 2)}, 表四 on three lines")
+        moved = [Located(x.table, x.row, x.col, x.start, x.end, x.line, x.value) for x in t4]
+        shift = len(_fmt(c.value + 2)) - (c.end - c.start)
+        moved = [Located(x.table, x.row, x.col, x.start + (shift if x.start > c.start else 0),
+                         x.end + (shift if x.start >= c.start else 0), x.line, x.value) for x in moved]
+        v.text = _t4_three_lines(v.text, moved)
+        group = T4_GROUP_KEYS.index(c.row)
+        v.planted = [Planted(p.table, p.row, p.row_label, p.column, p.line + group, p.value) for p in v.planted]
+        out.append(v)
+    return out
 
 
 def _c10_variants(gold: GoldReport, text: str, loc: dict[tuple[str, str, int], Located],
@@ -398,6 +441,25 @@ def benign_variants(gold: GoldReport, text: str, rng: random.Random) -> list[Var
         add("pipes-to-spaces", "pipe separators replaced by three spaces",
             "\n".join(re.sub(r"\s*\|\s*", "   ", ln) if "|" in ln else ln for ln in text.split("\n")))
     _split_labels(text, loc, t3_lines, rng, add)
+    if t3:
+        add("fullwidth-digits", "表三 numbers printed in full-width digits",
+            _edit(text, [(c.start, c.end, _fmt(c.value).translate(_FULLWIDTH)) for c in t3]))
+        zeros = [c for c in t3 if c.value == 0]
+        if zeros:
+            c = rng.choice(zeros)
+            add("dash-for-zero", f"表三 {c.row_label} · {c.column} printed '—' for 0", _edit(text, [(c.start, c.end, "—")]))
+        lines = text.split("\n")
+        mid, last = t3_lines[len(t3_lines) // 2], t3_lines[-1]
+        sep = "\t" if "\t" in lines[mid - 1] else " | "
+        inserts = [("page-number", "a page number line '- 3 -' inside 表三", mid, "- 3 -"),
+                   ("footnote", "a footnote with dates (2024年1月1日至12月31日) after 表三's last row", last,
+                    "注：本表数据统计时间为2024年1月1日至12月31日"),
+                   ("header-repeat", "表三's column header repeated inside the table (page break)", mid,
+                    sep.join(T3_COLUMN_NAMES))]
+        for defect, description, at, line in inserts:
+            add(defect, description, "\n".join([*lines[:at], line, *lines[at:]]))
+    if len(t4) == 15:
+        add("t4-three-lines", "表四's 15 values on three lines of five", _t4_three_lines(text, t4))
     out_noise = _ocr_noise(text, loc, rng)
     if out_noise:
         add("ocr-noise", out_noise[1], out_noise[0])
@@ -406,6 +468,22 @@ def benign_variants(gold: GoldReport, text: str, rng: random.Random) -> list[Var
         if swapped is not None:
             add(defect, f"sections {a} and {b} swapped", swapped)
     return out
+
+
+def _to_spaces(text: str) -> str:
+    """Tab and pipe separators replaced by three spaces (lines keep their numbers)."""
+    return "\n".join(re.sub(r"\s*\|\s*", "   ", ln).replace("\t", "   ") for ln in text.split("\n"))
+
+
+def _t4_three_lines(text: str, t4: list[Located]) -> str:
+    """表四's line of 15 values as three lines of five (one per group)."""
+    cells = sorted(t4, key=lambda c: c.start)
+    starts = _line_starts(text)
+    ln = cells[0].line
+    s, e = starts[ln - 1], (starts[ln] - 1 if ln < len(starts) else len(text))
+    sep = "\t" if "\t" in text[s:e] else " | "
+    rows = [sep.join(text[c.start:c.end] for c in cells[i:i + 5]) for i in (0, 5, 10)]
+    return text[:s] + "\n".join(rows) + text[e:]
 
 
 def _split_labels(text: str, loc: dict[tuple[str, str, int], Located], t3_lines: list[int],
