@@ -65,9 +65,7 @@ class ExtractionInfo(BaseModel):
     model: str | None = None
     prompt_version: str | None = None
     prompt_hash: str | None = None
-    calls: int = 0  # HTTP requests made for this report (retries and re-asks included)
-    transport_retries: int = 0
-    reasks: int = 0
+    calls: int = 0
     cached: bool = False
     usage: Usage = Field(default_factory=Usage)
     dropped: dict[str, int] = Field(default_factory=dict)

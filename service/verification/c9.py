@@ -151,14 +151,14 @@ def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narra
                                 cell.value if cell else None, [_ref(cell, "表二", row, "本年制发件数")], line(st)))
             break
 
-    total = figures.find_disclosure_total(view.folded)
-    if total is not None and narrative.disclosure_total == total.value:
-        parts = [p for p in figures.disclosure_parts(view.folded, total) if not overlaps(forbidden, p.start, p.end)]
+    stated_total = figures.find_disclosure_total(view.folded)
+    if stated_total is not None and narrative.disclosure_total == stated_total.value:
+        parts = [p for p in figures.disclosure_parts(view.folded, stated_total) if not overlaps(forbidden, p.start, p.end)]
         if len(parts) >= 2:
             s = sum(p.value for p in parts)
-            f = _compare("disclosure_parts", "主动公开 total vs the parts the text lists", s, total.value, [],
-                         line(total), soft=True)
+            f = _compare("disclosure_parts", "主动公开 total vs the parts the text lists", s, stated_total.value, [],
+                         line(stated_total), soft=True)
             f.message = (f"the parts listed ({' + '.join(str(p.value) for p in parts)} = {s}) "
-                         + ("equal" if s == total.value else "do not equal") + f" the stated total {total.value}")
+                         + ("equal" if s == stated_total.value else "do not equal") + f" the stated total {stated_total.value}")
             out.append(f)
     return out

@@ -32,9 +32,7 @@ def extract_llm(
         info.cached = True
     else:
         answer, stats = (client or shared_client(settings)).complete(messages(prompt, text))
-        info.calls = stats.calls
-        info.transport_retries = stats.transport_retries
-        info.reasks = max(0, stats.answers - 1)
+        info.calls = stats.calls  # HTTP requests, transport retries and re-asks included
         info.usage = Usage(**stats.usage())
         if cache:
             cache.put(key, {"response": answer.model_dump(mode="json"), "usage": stats.usage(),

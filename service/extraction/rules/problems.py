@@ -63,9 +63,9 @@ def _listed(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, 
     list_end = _sentence_stop(folded, list_start, end)
     a, b = _strip(folded, list_start, list_end)
     text = folded[a:b]
-    m = _LIST_PREFIX_RE.match(text)
-    if m:
-        a += m.end()
+    prefix = _LIST_PREFIX_RE.match(text)
+    if prefix:
+        a += prefix.end()
     m2 = _LIST_SUFFIX_RE.search(folded[a:b])
     if m2 and m2.start() > 0:
         b = a + m2.start()
