@@ -119,3 +119,18 @@ def test_an_unreadable_report_is_scored_as_empty_and_pooled(seed_report):
     assert fig["meta.year"] == 0.5
     assert fig["checks.agreement"] == 0.5
     assert "problems.f1" not in fig
+
+
+def test_a_narrative_not_from_the_backend_asked_for_is_counted(seed_report):
+    from service.extraction.model import ExtractionInfo
+
+    doc, report = seed_report
+    fell = copy.deepcopy(report)
+    fell.narrative = Narrative()
+    fell.extraction = ExtractionInfo(backend="rules", fallback=True, fallback_reason="no LLM endpoint configured")
+    res = score_report(SEED, fell, doc, narrative=True, backend="llm")
+    assert res.fallback == "no LLM endpoint configured"
+    assert figures_of([res], narrative=True)["extraction.fallbacks"] == 1
+    fell.extraction = ExtractionInfo(backend="rules")
+    assert score_report(SEED, fell, doc, narrative=True, backend="rules").fallback is None
+    assert score_report(SEED, fell, doc, narrative=True, backend="llm").fallback == "asked for llm, got rules"

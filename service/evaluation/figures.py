@@ -48,6 +48,7 @@ for _what in ("problems", "measures"):
         Figure(f"{_what}.grounding_rate", "rate", f"{_what}: predicted items found in the source"),
     ]
 _FIGS += [
+    Figure("extraction.fallbacks", "count", "reports whose narrative is not from the backend asked for"),
     Figure("cost.llm_calls_per_report", "cost", "LLM calls per report"),
     Figure("cost.prompt_tokens_per_report", "cost", "prompt tokens per report"),
     Figure("cost.completion_tokens_per_report", "cost", "completion tokens per report"),

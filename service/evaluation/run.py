@@ -38,7 +38,8 @@ class ReportResult:
     narrative: NarrativeScore | None = None
     status: str | None = None
     failed_rules: list[str] = field(default_factory=list)
-    backend: str | None = None
+    backend: str | None = None  # the extractor that produced the narrative
+    fallback: str | None = None  # why it is not the backend asked for, if it is not
     llm_calls: int = 0
     tokens: dict[str, int] = field(default_factory=lambda: {"prompt": 0, "completion": 0, "total": 0})
 
@@ -82,7 +83,8 @@ def _analyze(doc: SourceDocument, backend: str | None, narrative: bool) -> tuple
 
 
 def score_report(gold: GoldReport, report: Report | None, doc: SourceDocument | None, narrative: bool,
-                 error: str | None = None, narrative_error: str | None = None) -> ReportResult:
+                 error: str | None = None, narrative_error: str | None = None,
+                 backend: str | None = None) -> ReportResult:
     """Score one analysed report against its gold; a report that failed is scored as empty."""
     rep = report if report is not None else _blank_report()
     res = ReportResult(name=gold.name, path=str(gold.data.get("report")), error=error, narrative_error=narrative_error,
@@ -99,6 +101,8 @@ def score_report(gold: GoldReport, report: Report | None, doc: SourceDocument | 
         res.failed_rules = list(rep.summary.failed_rules)
     if rep.extraction is not None:
         res.backend = rep.extraction.backend
+        if rep.extraction.fallback or (backend is not None and rep.extraction.backend != backend):
+            res.fallback = rep.extraction.fallback_reason or f"asked for {backend}, got {rep.extraction.backend}"
         res.llm_calls = rep.extraction.calls
         u = rep.extraction.usage
         res.tokens = {"prompt": u.prompt_tokens, "completion": u.completion_tokens, "total": u.total_tokens}
@@ -119,7 +123,7 @@ def evaluate_report(gold: GoldReport, backend: str | None = None, narrative: boo
         error = f"cannot read: {exc}"
     except Exception as exc:  # an eval run records the failure and goes on
         error = f"{type(exc).__name__}: {exc}"
-    res = score_report(gold, report, doc, narrative, error=error, narrative_error=nerr)
+    res = score_report(gold, report, doc, narrative, error=error, narrative_error=nerr, backend=backend or "rules")
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -170,6 +174,8 @@ def figures_of(results: list[ReportResult], narrative: bool) -> dict[str, float 
             fig[f"narrative.{k}"] = _ratio(*nar.scalars[k])
         for what, item in (("problems", nar.problems), ("measures", nar.measures)):
             fig.update(_item_figures(what, item))
+    if narrative:
+        fig["extraction.fallbacks"] = sum(1 for r in results if r.fallback)
     fig["cost.llm_calls_per_report"] = _ratio(sum(r.llm_calls for r in results), n)
     for k in ("prompt", "completion", "total"):
         fig[f"cost.{k}_tokens_per_report"] = _ratio(sum(r.tokens[k] for r in results), n)

@@ -89,6 +89,8 @@ def _details(r: ReportResult, limit: int | None) -> list[str]:
         out.append(f"error: {r.error}")
     if r.narrative_error:
         out.append(f"narrative: {r.narrative_error}")
+    if r.fallback:
+        out.append(f"narrative by {r.backend}, not the backend asked for: {r.fallback}")
     for f in ("organization", "year", "report_date"):
         g, o, ok = r.meta[f]
         if not ok:
@@ -180,7 +182,7 @@ def gold_json(run: EvalRun, verdict: Verdict) -> dict[str, Any]:
                           "wrong_category": item.wrong_category}
                    for what, item in (("problems", nar.problems), ("measures", nar.measures))},
             },
-            "cost": {"backend": r.backend, "llm_calls": r.llm_calls, "tokens": r.tokens},
+            "cost": {"backend": r.backend, "fallback": r.fallback, "llm_calls": r.llm_calls, "tokens": r.tokens},
             "figures": r.figures(),
         }
 
