@@ -77,8 +77,13 @@ class SectionMap:
         return doc.text[s.body_start : s.end] if s else ""
 
 
+_QUICK_RE = re.compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
+
+
 def classify_heading(line: str) -> tuple[str, bool] | None:
     """Return (section key, numbered) if the line reads as one of the six section headings."""
+    if not _QUICK_RE.search(line):
+        return None
     m = _ENUM_RE.match(line)
     if not m:
         return None

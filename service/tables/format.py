@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from service.reading.document import SourceDocument
@@ -14,14 +15,23 @@ _M2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数�
 _M2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "202130号",
           "逾期不补正", "逾期未按收费通知")
 _REPORT_WORDS = ("政府信息公开", "年度报告", "依申请公开", "主动公开")
+_DOC_WIDE_2021 = ("202130号", "逾期不补正", "逾期未按收费通知")
+_WS_RE = re.compile(r"[\s|]+")
+
+
+def _in_doc(marker: str, whole: str) -> bool:
+    """Marker search in whitespace-free folded text; document numbers also with their brackets (〔2021〕30号)."""
+    if marker[:4].isdigit():
+        return bool(re.search(rf"{marker[:4]}\W?{marker[4:]}", whole))
+    return marker in whole
 
 
 def detect_format(doc: SourceDocument, t2_text: str, tables_found: int) -> tuple[ReportFormat, list[str]]:
     """Return (format, evidence). ``t2_text`` is the text around 表二, where the formats differ most."""
-    whole = compact(doc.folded[:400_000])
-    scope = compact(t2_text) if t2_text else whole
-    ev2019 = [m for m in _M2019 if m in scope or (m == "201960号" and m in whole)]
-    ev2021 = [m for m in _M2021 if m in scope or (m in ("202130号", "逾期不补正", "逾期未按收费通知") and m in whole)]
+    whole = _WS_RE.sub("", doc.folded[:400_000])
+    scope = compact(t2_text) if t2_text else compact(whole)
+    ev2019 = [m for m in _M2019 if m in scope or (m == "201960号" and _in_doc(m, whole))]
+    ev2021 = [m for m in _M2021 if m in scope or (m in _DOC_WIDE_2021 and _in_doc(m, whole))]
     report_words = [w for w in _REPORT_WORDS if w in whole]
     if tables_found == 0 and len(report_words) < 2:
         return "not_annual_report", ["no disclosure tables and no report vocabulary found"]

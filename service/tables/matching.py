@@ -84,6 +84,46 @@ def _score(ctx: _Context, spec: RowSpec, keys: tuple[frozenset[str], str] | None
     return best * spec.weight
 
 
+@lru_cache(maxsize=32)
+def _spec_index(specs: tuple[RowSpec, ...]) -> tuple[dict[str, int], tuple[tuple[int, int, str, float], ...]]:
+    """Bit positions for every bigram of the rows' labels, and each row as (mask, size, enum key, weight)."""
+    index: dict[str, int] = {}
+    out = []
+    for sp in specs:
+        want, enum_key = _spec_keys(sp)
+        mask = 0
+        for bg in want:
+            mask |= 1 << index.setdefault(bg, len(index))
+        out.append((mask, len(want), enum_key, sp.weight))
+    return index, tuple(out)
+
+
+def _score_row(ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int, str, float], ...]) -> list[float]:
+    """The same scores as ``_score`` for every row at once, with bitmask intersections."""
+    masks = []
+    for have, w in ctx.variants:
+        m = 0
+        for bg in have:
+            bit = index.get(bg)
+            if bit is not None:
+                m |= 1 << bit
+        masks.append((m, w))
+    row = []
+    for smask, n, enum_key, weight in specs:
+        if not n:
+            row.append(0.0)
+            continue
+        best = 0.0
+        for m, w in masks:
+            sc = (m & smask).bit_count() / n * w
+            if sc > best:
+                best = sc
+        if enum_key and enum_key in ctx.own:
+            best += 0.1
+        row.append(best * weight)
+    return row
+
+
 def score(unit: Unit, spec: RowSpec) -> float:
     """How well a unit's label (and the label text around it) matches a row."""
     return _score(_context(unit), spec)
@@ -107,15 +147,14 @@ def assign(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}
-    keys = [_spec_keys(sp) for sp in specs]
-    pairs_ = list(zip(specs, keys, strict=True))
+    index, spec_masks = _spec_index(tuple(specs))
     s: list[list[float]] = []
     for u in units:
         # A unit whose own label matches a row well needs no look at the label text around it.
-        row = [_score(_context(u, with_gaps=False), sp, k) for sp, k in pairs_]
+        own = _context(u, with_gaps=False)
+        row = _score_row(own, index, spec_masks)
         if max(row, default=0.0) < WHOLE_LABEL:
-            ctx = _context(u)
-            row = [_score(ctx, sp, k) for sp, k in pairs_]
+            row = _score_row(_context(u), index, spec_masks)
         s.append(row)
     # dp[i][j]: best total using units[:i] and specs[:j]
     dp = [[0.0] * (n + 1) for _ in range(m + 1)]

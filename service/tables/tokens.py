@@ -19,6 +19,8 @@ _DASH = frozenset({"-", "--", "—", "——", "–", "―", "－", "一一"})
 _TOKEN_RE = re.compile(r"[^\s|]+")
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)\]])(\d{1,12}(?:\.\d+)?)$")
 _MD_RULE_RE = re.compile(r"^:?-{3,}:?$")
+_VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
+_SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
 
 
@@ -104,9 +106,17 @@ def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Uni
     units: list[Unit] = []
     gap: list[str] = []
     gap_lines: list[int] = []
+    folded = doc.folded
     for ln in range(first_line, last_line + 1):
         s, e = doc.line_span(ln)
-        toks = line_tokens(doc.folded, s, e)
+        if not _VALUE_CHAR_RE.search(folded, s, e):
+            # No digit, "/" or dash: label or header text only.
+            text = _SEP_RE.sub("", folded[s:e])
+            if text:
+                gap.append(text)
+                gap_lines.append(ln)
+            continue
+        toks = line_tokens(folded, s, e)
         if not toks:
             continue
         if all(_MD_RULE_RE.match(t.text) for t in toks):
