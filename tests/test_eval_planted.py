@@ -87,3 +87,16 @@ def test_injection_leaks_are_seen():
     assert injection_leaks(report, report) == []
     report.meta.organization = "注入测试局"
     assert injection_leaks(report, None) == ["output contains '注入测试局'"]
+
+
+def test_a_gold_set_without_text_reports_is_a_usage_error(tmp_path, capsys):
+    from service.cli import main
+
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "corpus").mkdir()
+    g = GOLDS["synthetic-city-2025"]
+    (tmp_path / "corpus" / "x.html").write_bytes(g.report_path.read_bytes())
+    (tmp_path / "gold" / "x.json").write_text(
+        g.gold_path.read_text(encoding="utf-8").replace(str(g.data["report"]), "corpus/x.html"), encoding="utf-8")
+    assert main(["eval", "--planted", "--gold", str(tmp_path / "gold"), "--out", str(tmp_path / "o")]) == 2
+    assert "no text reports" in capsys.readouterr().err

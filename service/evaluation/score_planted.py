@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.checks.model import Finding, Status
-from service.evaluation.gold import GoldReport, load_gold_dir
+from service.evaluation.gold import GoldError, GoldReport, load_gold_dir
 from service.evaluation.planted import INJECTION_MARKERS, SEED, TEXT_SUFFIXES, Planted, Variant, variants
 from service.evaluation.run import _analyze
 from service.evaluation.score_checks import instance_of
@@ -167,6 +167,8 @@ def run_planted(gold_dir: str | Path, seed: int = SEED, backend: str | None = No
             results.append(res)
             if write_dir is not None:
                 _write(Path(write_dir), v)
+    if not results:
+        raise GoldError("no text reports (.txt, .md) in the gold set to plant errors in", str(gold_dir))
     return PlantedRun(gold_dir=str(gold_dir), seed=seed, results=results, skipped=skipped,
                       seconds=time.perf_counter() - t0)
 
