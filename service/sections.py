@@ -135,14 +135,14 @@ def find_sections(doc: SourceDocument) -> SectionMap:
         last_rank = order[key]
     ordered = sorted(chosen.values(), key=lambda c: c[3])
     sections: list[Section] = []
-    for idx, (line, key, numbered, offset) in enumerate(ordered):
+    for idx, (line_no, key, numbered, offset) in enumerate(ordered):
         nxt = ordered[idx + 1][3] if idx + 1 < len(ordered) else len(doc.text)
-        _, line_end = doc.line_span(line)
+        _, line_end = doc.line_span(line_no)
         sections.append(
             Section(
                 key=key,
                 heading=doc.text[offset:line_end].strip(),
-                line=line,
+                line=line_no,
                 start=offset,
                 body_start=min(line_end + 1, len(doc.text)),
                 end=nxt,

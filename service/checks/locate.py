@@ -27,7 +27,8 @@ def _value(table: Table, cell: CellId) -> Fraction | int | None:
 
 def _broken(table: Table, eqs: list[Equation]) -> tuple[list[Equation], list[Equation]]:
     """(failing, passing) equations whose operands are all known."""
-    bad, good = [], []
+    bad: list[Equation] = []
+    good: list[Equation] = []
     for eq in eqs:
         vals = [_value(table, c) for c, _ in eq.terms]
         if any(v is None for v in vals):

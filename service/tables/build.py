@@ -83,8 +83,8 @@ def build_rows(
             if agreed:
                 why = (f"{len(seg.values)} of {len(seg.cells)} values printed ({printed}); every placement "
                        "consistent with the relations gives this value")
-                for c in seg.cells:
-                    cells[c].inferred_from = why
+                for cell_id in seg.cells:
+                    cells[cell_id].inferred_from = why
                 notes.append(f"{ri.label}: {why.replace('this value', 'the same row')}")
             elif sol.violations:
                 rules = sorted({name.split()[0] for name in sol.violated})
@@ -98,9 +98,9 @@ def build_rows(
                              f"({printed}); which cell was lost is not determined")
             continue
         lost = [c for c in range(len(seg.cells)) if c not in pos]
-        for p, tok in zip(pos, seg.tokens, strict=True):
-            assert isinstance(tok, Token)
-            cells[seg.cells[p]] = _cell_from_token(tok, line, line_of)
+        for p, payload in zip(pos, seg.tokens, strict=True):
+            assert isinstance(payload, Token)
+            cells[seg.cells[p]] = _cell_from_token(payload, line, line_of)
         notes.append(
             f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns; "
             f"lost column(s) {', '.join(str(c + 1) for c in lost)} determined by the relations"

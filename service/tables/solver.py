@@ -71,8 +71,8 @@ def _propagate(
             const: Exact = 0
             unknown: list[tuple[CellId, int]] = []
             for cell, coef in eq.terms:
-                v = vals.get(cell)
-                if v is None:
+                known_v = vals.get(cell)
+                if known_v is None:
                     if cell in variables:
                         unknown.append((cell, coef))
                     else:
@@ -81,7 +81,7 @@ def _propagate(
                         done.add(idx)  # an operand that can never be known
                         break
                 else:
-                    const += coef * v
+                    const += coef * known_v
             else:
                 if not unknown:
                     done.add(idx)
@@ -90,7 +90,7 @@ def _propagate(
                     continue
                 if len(unknown) == 1:
                     cell, coef = unknown[0]
-                    v: Exact = -const * coef if coef in (1, -1) else Fraction(-const, coef)
+                    v: Exact = -const * coef if coef in (1, -1) else Fraction(-const) / coef
                     if v < 0 or (isinstance(v, Fraction) and v.denominator != 1):
                         contradictions.add(eq.name)
                         done.add(idx)
@@ -223,7 +223,11 @@ def _run(
         local_bad |= group.contradicted
     vals, prov, contradicted = _propagate(known, equations, variables)
     contradicted |= local_bad
-    out: dict[CellId, Num] = {}
-    for cell, v in vals.items():
-        out[cell] = v if isinstance(v, int) else (int(v) if v.denominator == 1 else float(v))
+    out: dict[CellId, Num] = {cell: _num(x) for cell, x in vals.items()}
     return Solution(out, {**seeded, **prov}, {}, len(contradicted), violated=contradicted)
+
+
+def _num(x: Exact) -> Num:
+    if isinstance(x, int):
+        return x
+    return int(x) if x.denominator == 1 else float(x)
