@@ -134,3 +134,17 @@ def test_a_narrative_not_from_the_backend_asked_for_is_counted(seed_report):
     fell.extraction = ExtractionInfo(backend="rules")
     assert score_report(SEED, fell, doc, narrative=True, backend="rules").fallback is None
     assert score_report(SEED, fell, doc, narrative=True, backend="llm").fallback == "asked for llm, got rules"
+
+
+def test_c9_applications_received_is_decided_by_gold_when_the_narrative_is_scored():
+    hz = GOLDS["hongze-district-2024"]  # the text says 17, 表三 一 总计 is 95
+    assert ("C9", "applications received", "FAIL") in {(r.rule, r.instance, r.status) for r in gold_relations(hz, True)}
+    assert not [r for r in gold_relations(hz) if r.rule == "C9"]
+    c9 = Finding(rule="C9", name="applications_received", status=Status.FAIL,
+                 subject="applications received (表三 一、本年新收 总计)", message="17 vs 95")
+    score = score_checks(hz, [c9], narrative=True)
+    assert ("C9", "applications received") not in {(d.rule, d.instance) for d in score.disagreements}
+    assert score.other_fails == []
+    passed = score_checks(hz, [c9.model_copy(update={"status": Status.PASS})], narrative=True)
+    assert ("C9", "applications received", "FAIL", "PASS") in {
+        (d.rule, d.instance, d.gold, d.ours) for d in passed.disagreements}

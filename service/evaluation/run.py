@@ -93,7 +93,7 @@ def score_report(gold: GoldReport, report: Report | None, doc: SourceDocument | 
         g, o = gold.meta.get(f), getattr(rep.meta, f)
         res.meta[f] = (g, o, report is not None and _same_meta(f, g, o))
     res.tables = score_tables(gold, rep)
-    res.checks = score_checks(gold, rep.findings)
+    res.checks = score_checks(gold, rep.findings, narrative)
     if narrative:
         res.narrative = score_narrative(gold.narrative, rep.narrative, doc.text if doc else "")
     if rep.summary is not None:

@@ -1,8 +1,9 @@
-"""Check statuses against what the gold tables imply.
+"""Check statuses against what the gold labels imply.
 
 The relations C1, C3, C4, C5 and C8 are computed here, independently of service.checks, on the gold
-numbers. A relation that fails on gold numbers is a real finding of the report (hongze-district-2023's
-表四): the right status there is FAIL.
+numbers; with the narrative, C9 for the applications the text says were received (gold narrative vs
+gold 表三 一 总计). A relation that fails on gold is a real finding of the report (hongze-district-2023's
+表四, hongze-district-2024's 17 vs 95): the right status there is FAIL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from service.evaluation.score_tables import T3_COLUMN_NAMES
 from service.tables.layout import T3_LABELS, T4_GROUP_LABELS
 
 #: Rules whose status the gold tables determine.
-SCORED_RULES = ("C1", "C3", "C4", "C5", "C8")
+SCORED_RULES = ("C1", "C3", "C4", "C5", "C8", "C9")
+C9_APPLICATIONS = "applications received"
 _OUTCOME = T3_ROW_KEYS[2:23]  # (一) … (六)3
 _LABEL_TO_T3 = {v: k for k, v in T3_LABELS.items()}
 _LABEL_TO_T4 = {v: k for k, v in T4_GROUP_LABELS.items()}
@@ -92,8 +94,15 @@ def _flat(d: dict[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
             yield f"{prefix}{k}", v
 
 
-def gold_relations(gold: GoldReport) -> list[Relation]:
-    return relations(gold.applications, gold.review_litigation, gold.active_disclosure)
+def gold_relations(gold: GoldReport, narrative: bool = False) -> list[Relation]:
+    """The relations the gold labels decide; C9 (applications received) only when the narrative is scored."""
+    out = relations(gold.applications, gold.review_litigation, gold.active_disclosure)
+    stated = (gold.narrative or {}).get("applications_received")
+    table = (gold.applications.get("new_received") or [None] * 7)[6]
+    if narrative and stated is not None and table is not None:
+        out.append(Relation("C9", C9_APPLICATIONS, "PASS" if stated == table else "FAIL",
+                            (("表三", "new_received", "总计"),)))
+    return out
 
 
 def instance_of(f: Finding) -> str | None:
@@ -104,6 +113,8 @@ def instance_of(f: Finding) -> str | None:
     if f.rule == "C8":
         return "all"
     subject = f.subject.strip()
+    if f.rule == "C9":
+        return C9_APPLICATIONS if subject.startswith(C9_APPLICATIONS) or f.name == "applications_received" else None
     first = f.cells[0] if f.cells else None
     if f.rule in ("C1", "C3"):
         m = re.search(r"column\s+(\S+)$", subject)
@@ -171,11 +182,11 @@ class CheckScore:
             cur[1] += t
 
 
-def score_checks(gold: GoldReport, findings: list[Finding]) -> CheckScore:
+def score_checks(gold: GoldReport, findings: list[Finding], narrative: bool = False) -> CheckScore:
     """Compare our statuses with the gold-implied ones, instance by instance."""
     ours = our_statuses(findings)
     score = CheckScore()
-    for rel in gold_relations(gold):
+    for rel in gold_relations(gold, narrative):
         mine = ours.get((rel.rule, rel.instance), "MISSING")
         score.total += 1
         counts = score.per_rule.setdefault(rel.rule, [0, 0])
@@ -196,5 +207,6 @@ def score_checks(gold: GoldReport, findings: list[Finding]) -> CheckScore:
         if mine == "MISSING":
             score.missing += 1
     score.other_fails = [f"{f.rule} {f.subject}: {f.message}" for f in findings
-                         if f.status is Status.FAIL and f.category == "report" and f.rule not in SCORED_RULES]
+                         if f.status is Status.FAIL and f.category == "report"
+                         and (f.rule not in SCORED_RULES or instance_of(f) is None)]
     return score
