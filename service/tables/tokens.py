@@ -89,6 +89,46 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
     return out
 
 
+_VALUE_KINDS = (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH)
+
+
+def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
+    """(label pieces, trailing value tokens) of one text line; only the values become Tokens."""
+    ms = list(_TOKEN_RE.finditer(folded, start, end))
+    vals: list[Token] = []
+    i = len(ms)
+    label_tail: str | None = None
+    while i > 0:
+        m = ms[i - 1]
+        raw = m.group()
+        s, e = m.start(), m.end()
+        if raw.isdigit() and raw.isascii():
+            vals.append(Token(raw, s, e, CellKind.NUMBER, int(raw)))
+            i -= 1
+            continue
+        core = raw.strip(_STRIP)
+        kind, value = classify(core) if core else (CellKind.TEXT, None)
+        if kind in _VALUE_KINDS:
+            lead = len(raw) - len(raw.lstrip(_STRIP))
+            vals.append(Token(core, s + lead, s + lead + len(core), kind, value))
+            i -= 1
+            continue
+        g = _GLUED_RE.match(core) if core else None
+        if g and not _is_enumerator_only(g.group(1)):
+            lead = len(raw) - len(raw.lstrip(_STRIP))
+            cut = s + lead + len(g.group(1))
+            k2, v2 = classify(g.group(2))
+            vals.append(Token(g.group(2), cut, cut + len(g.group(2)), k2, v2))
+            label_tail = g.group(1)
+            i -= 1
+        break
+    vals.reverse()
+    label = [m.group() for m in ms[:i]]
+    if label_tail is not None:
+        label.append(label_tail)
+    return label, vals
+
+
 def _is_enumerator_only(text: str) -> bool:
     return bool(re.fullmatch(r"[(（]?[一二三四五六七八九十\d]+[)）]?[、.]?", text))
 
@@ -116,14 +156,11 @@ def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Uni
                 gap.append(text)
                 gap_lines.append(ln)
             continue
-        toks = line_tokens(folded, s, e)
-        if not toks:
+        pieces, vals = split_line(folded, s, e)
+        if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
             continue
-        if all(_MD_RULE_RE.match(t.text) for t in toks):
-            continue
-        label_toks, vals = split_trailing(toks)
-        label = "".join(t.text for t in label_toks)
-        if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and label_toks):
+        label = "".join(pieces)
+        if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
             gap.append(label + "".join(v.text for v in vals))
             gap_lines.append(ln)
             continue
