@@ -14,7 +14,7 @@ from service.tables.layout import (
     T4_GROUP_LABELS,
     T4_GROUPS,
 )
-from service.tables.model import Number, Table
+from service.tables.model import Cell, Number, Table
 
 _EPS = 1e-9
 
@@ -28,6 +28,11 @@ def _fmt(v: Number | None) -> str:
 Operand = tuple[Table, str, int, str | None]  # (table, row key, column index, column name override)
 
 
+def _cell(table: Table, key: str, col: int) -> Cell | None:
+    row = table.rows.get(key)
+    return row.cells[col] if row is not None else None
+
+
 def _sum_finding(
     rule: str,
     name: str,
@@ -39,7 +44,7 @@ def _sum_finding(
 ) -> Finding:
     """A finding for Σ parts == Σ total; UNCERTAIN when any operand is unknown."""
     ops = list(parts) + list(total)
-    cells = [t.cell(k, c) for t, k, c, _ in ops]
+    cells = [_cell(t, k, c) for t, k, c, _ in ops]
     values = [c.value if c is not None else None for c in cells]
     lines = sorted({c.line for c in cells if c is not None and c.line is not None})
 

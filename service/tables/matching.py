@@ -7,6 +7,7 @@ label split over lines, OCR noise or header fragments lower a score but rarely c
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,6 +132,37 @@ def score(unit: Unit, spec: RowSpec) -> float:
 
 ORDER_FILL_SCORE = 0.2
 
+_PREFIX_RE = re.compile(r"^[一二三四五六七]?(?:本年度办理结果)?[一二三四五六七]?(?:不予公开|无法提供|不予处理|其他处理)?[1-8]?")
+
+
+def bare_label(label: str) -> str:
+    """A label without enumerators and group names: '(三)不予公开 1.属于国家秘密' -> '属于国家秘密'."""
+    return _PREFIX_RE.sub("", compact(label), count=1)
+
+
+@lru_cache(maxsize=32)
+def _bare_index(specs: tuple[RowSpec, ...]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for j, sp in enumerate(specs):
+        bare = bare_label(sp.label)
+        if bare and bare not in index:
+            index[bare] = j
+    return index
+
+
+def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec]) -> dict[str, int] | None:
+    """When every unit's label is a template label, in template order, the assignment needs no scoring."""
+    index = _bare_index(tuple(specs))
+    out: dict[str, int] = {}
+    last = -1
+    for i, u in enumerate(units):
+        j = index.get(bare_label(u.label))
+        if j is None or j <= last:
+            return None
+        out[specs[j].key] = i
+        last = j
+    return out
+
 
 def assign(
     units: Sequence[Unit],
@@ -147,6 +179,9 @@ def assign(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}
+    exact = _exact_assignment(units, specs)
+    if exact is not None:
+        return exact
     index, spec_masks = _spec_index(tuple(specs))
     s: list[list[float]] = []
     for u in units:
@@ -156,18 +191,28 @@ def assign(
         if max(row, default=0.0) < WHOLE_LABEL:
             row = _score_row(_context(u), index, spec_masks)
         s.append(row)
-    # dp[i][j]: best total using units[:i] and specs[:j]
-    dp = [[0.0] * (n + 1) for _ in range(m + 1)]
-    back: list[list[int]] = [[0] * (n + 1) for _ in range(m + 1)]  # 0 skip unit, 1 skip spec, 2 match
-    for i in range(1, m + 1):
-        for j in range(1, n + 1):
-            best, move = dp[i - 1][j], 0
-            if dp[i][j - 1] > best:
-                best, move = dp[i][j - 1], 1
-            sc = s[i - 1][j - 1]
-            if sc >= min_score and dp[i - 1][j - 1] + sc > best:
-                best, move = dp[i - 1][j - 1] + sc, 2
-            dp[i][j], back[i][j] = best, move
+    # dp[i][j]: best total using units[:i] and specs[:j]; back: 0 skip unit, 1 skip spec, 2 match
+    dp = [[0.0] * (n + 1)]
+    back: list[list[int]] = [[0] * (n + 1)]
+    for i in range(m):
+        up = dp[i]
+        srow = s[i]
+        cur = [0.0] * (n + 1)
+        brow = [0] * (n + 1)
+        left = 0.0
+        for j in range(n):
+            best, move = up[j + 1], 0
+            if left > best:
+                best, move = left, 1
+            sc = srow[j]
+            if sc >= min_score:
+                diag = up[j] + sc
+                if diag > best:
+                    best, move = diag, 2
+            cur[j + 1] = left = best
+            brow[j + 1] = move
+        dp.append(cur)
+        back.append(brow)
     pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 and j > 0:
