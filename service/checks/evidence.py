@@ -9,7 +9,7 @@ from service.tables.model import Table
 def ref(table: Table, row: str, col: int, column_name: str | None = None) -> CellRef:
     cell = table.cell(row, col)
     r = table.rows.get(row)
-    return CellRef.model_construct(
+    return CellRef(
         table=table.name,
         row=r.label if r else row,
         column=column_name or _column(table, row, col),

@@ -75,7 +75,7 @@ def _sum_finding(
         msg = (f"{parts_label} = {detail} = {_fmt(expected)}, but {total_label} = "
                f"{tot_detail + ' = ' if len(total) > 1 else ''}{_fmt(actual)} (difference {_fmt(actual - expected)})")
         evidence = refs(range(len(ops)))
-    return Finding.model_construct(rule=rule, name=name, category="report", status=Status.PASS if ok else Status.FAIL,
+    return Finding(rule=rule, name=name, category="report", status=Status.PASS if ok else Status.FAIL,
                                    subject=subject, message=msg, expected=expected, actual=actual, cells=evidence,
                                    lines=lines)
 

@@ -9,7 +9,7 @@ from service.checks.evidence import ref
 from service.checks.model import CellRef, Finding, Status
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
-from service.tables.model import CellKind, Table, Tables
+from service.tables.model import CellKind, Row, Table, Tables
 
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费")
 
@@ -21,13 +21,15 @@ def check_c8(tables: Tables) -> list[Finding]:
     for table in (tables.table2, tables.table3, tables.table4):
         for key, row in table.rows.items():
             for c, cell in enumerate(row.cells):
-                if cell.value is None or cell.kind is not CellKind.NUMBER:
+                v = cell.value
+                if v is None or cell.kind is not CellKind.NUMBER:
                     continue
                 checked += 1
+                if v >= 0 and isinstance(v, int):
+                    continue
                 is_fee = table is tables.table2 and key in ("fees_10k_yuan", "procurement")
-                col = row.columns[c] if row.columns else (table.columns[c] if c < len(table.columns) else str(c + 1))
+                col = _column_name(table, row, c)
                 is_change = col == "本年增/减"
-                v = cell.value
                 problem = None
                 if v < 0 and not is_change:
                     problem = "is negative"
@@ -43,6 +45,12 @@ def check_c8(tables: Tables) -> list[Finding]:
         return bad
     return [Finding(rule="C8", name="counts are non-negative integers", status=Status.PASS, subject="all tables",
                     message=f"{checked} printed values are valid counts or amounts")]
+
+
+def _column_name(table: Table, row: Row, c: int) -> str:
+    if row.columns:
+        return row.columns[c]
+    return table.columns[c] if c < len(table.columns) else str(c + 1)
 
 
 def check_c10(doc: SourceDocument, sections: SectionMap, t3: Table) -> list[Finding]:
@@ -89,14 +97,15 @@ def reading_findings(tables: Tables) -> list[Finding]:
         blanks = []
         for key, row in table.rows.items():
             for c, cell in enumerate(row.cells):
-                col = row.columns[c] if row.columns else (table.columns[c] if c < len(table.columns) else str(c + 1))
-                if cell.kind in (CellKind.BLANK, CellKind.SLASH, CellKind.DASH, CellKind.TEXT):
-                    blanks.append(ref(table, key, c, col))
-                if cell.kind is CellKind.NUMBER:
+                kind = cell.kind
+                if kind is CellKind.NUMBER:
                     continue
-                if cell.value is None and cell.kind is not CellKind.ABSENT:
+                col = _column_name(table, row, c)
+                if kind in (CellKind.BLANK, CellKind.SLASH, CellKind.DASH, CellKind.TEXT):
+                    blanks.append(ref(table, key, c, col))
+                if cell.value is None and kind is not CellKind.ABSENT:
                     unknown.append(ref(table, key, c, col))
-                elif cell.inferred_from and cell.kind is not CellKind.ABSENT:
+                elif cell.inferred_from and kind is not CellKind.ABSENT:
                     inferred.append(ref(table, key, c, col))
         if inferred:
             out.append(Finding(rule="READ", name="cells inferred", category="parse", status=Status.INFO,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import re
 import hashlib
 from dataclasses import dataclass, field
 
 from service.reading.normalize import fold
+
+_NEWLINE_RE = re.compile("\n")
 
 
 @dataclass(slots=True)
@@ -45,12 +48,7 @@ class SourceDocument:
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
-        starts = [0]
-        idx = self.text.find("\n")
-        while idx != -1:
-            starts.append(idx + 1)
-            idx = self.text.find("\n", idx + 1)
-        self.line_starts = starts
+        self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 

@@ -32,13 +32,18 @@ def _build_fold_table() -> dict[int, str]:
 
 
 FOLD_TABLE = _build_fold_table()
+_FOLD_MAP = {chr(k): v for k, v in FOLD_TABLE.items() if chr(k) != v}
+# str.translate with a dict is slow on CJK text; a character class finds the few characters to fold.
+_FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_MAP) + "]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return _FOLD_MAP[m.group()]
 
 
 def fold(text: str) -> str:
     """Fold widths and bracket variants, one character for one character."""
-    out = text.translate(FOLD_TABLE)
-    assert len(out) == len(text)
-    return out
+    return _FOLD_RE.sub(_fold_char, text)
 
 
 def strip_invisible(text: str) -> str:
