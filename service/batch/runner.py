@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from service.batch.aggregate import Aggregate, aggregate
-from service.batch.discovery import discover
+from service.batch.discovery import Found, discover
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
@@ -106,6 +106,16 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
+    store.lock()
+    try:
+        return _run(found, opts, store, key, llm, notes, counts)
+    finally:
+        store.close()
+
+
+def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, llm: bool, notes: list[str],
+         counts: Counts | None) -> BatchResult:
+    out = opts.out
     previous = {r.name: r for r in store.load()}
     keep: list[Record] = []
     tasks: list[Task] = []
@@ -121,7 +131,7 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
-            keep.append(prev)
+            keep.append(prev if prev.path == str(f.path) else prev.model_copy(update={"path": str(f.path)}))
         else:
             tasks.append(Task(f.name, str(f.path), str(out), sha, key, opts.narrative, opts.backend, opts.durable))
     kept = {r.name for r in keep if r.status == "ok"}
@@ -150,7 +160,6 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
             counts.done += 1
             progress.advance(task.name, ok=rec.status == "ok")
     finally:
-        store.close()
         progress.close()
 
     ordered = [records[f.name] for f in found if f.name in records]

@@ -8,6 +8,7 @@ and a re-run redoes exactly those. A torn last line (killed mid-write) is droppe
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from service.batch.model import Record
+from service.errors import InputError
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
 RESULTS = "results.jsonl"
@@ -41,8 +43,10 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_atomic(path: Path, text: str, durable: bool = True) -> None:
-    """Write ``text`` to ``path`` via a temporary file and rename: readers see the old file or the new one."""
+def write_atomic(path: Path, text: str, durable: bool = True, sync_dir: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename: readers see the old file or the new one.
+    ``durable`` fsyncs the data before the rename; ``sync_dir`` also the folder after it (a per-report JSON
+    skips that: should a crash lose the rename, the report's JSON is missing and the report is redone)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8") as f:
         f.write(text)
@@ -50,7 +54,7 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
             f.flush()
             os.fsync(f.fileno())
     os.replace(tmp, path)
-    if durable:
+    if durable and sync_dir:
         _fsync_dir(path.parent)
 
 
@@ -72,6 +76,19 @@ class ResultStore:
         self.results = out / RESULTS
         self.durable = durable
         self._fh: IO[str] | None = None
+        self._lock: IO[str] | None = None
+
+    def lock(self) -> None:
+        """Hold the output folder for this run (released on exit, even on kill -9); a second batch
+        writing to the same folder at once is refused rather than allowed to duplicate records."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        fh = (self.out / ".lock").open("w")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            fh.close()
+            raise InputError("another batch is writing to this output folder", str(self.out)) from exc
+        self._lock = fh
 
     def load(self) -> list[Record]:
         """Records from a previous run, in file order; a torn or invalid line is skipped."""
@@ -93,7 +110,8 @@ class ResultStore:
         self.reports.mkdir(parents=True, exist_ok=True)
         for stale in self.reports.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
-        write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable)
+        write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable,
+                     sync_dir=self.durable)
         self._fh = self.results.open("a", encoding="utf-8")
 
     def report_path(self, name: str) -> Path:
@@ -112,6 +130,9 @@ class ResultStore:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
 
 
 def reusable(record: Record, name: str, sha: str | None, key: str, store: ResultStore,
