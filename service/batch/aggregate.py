@@ -265,8 +265,8 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
             rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
         for f in d.findings:
             rule_stats.setdefault(f.rule, Counter())[str(f.status)] += 1
-    for c in cross:
-        rule_stats.setdefault(c.finding.rule, Counter())[str(c.finding.status)] += 1
+    for xf in cross:
+        rule_stats.setdefault(xf.finding.rule, Counter())[str(xf.finding.status)] += 1
 
     items: list[ItemRow] = []
     pc: Counter[str] = Counter()
@@ -286,12 +286,12 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
         covered = {m.category for m in d.measures}
         for cat in sorted({p.category for p in d.problems} - covered - {"other"}):
             unaddressed.append(Unaddressed(r.name, who, cat, [p.text for p in d.problems if p.category == cat]))
-        for kind in {c.kind for c in d.channels}:
+        for kind in {ch.kind for ch in d.channels}:
             channels.setdefault(kind, ChannelStat(kind)).units += 1
-        for c in d.channels:
-            stat = channels.setdefault(c.kind, ChannelStat(c.kind))
-            stat.posts.add(c.posts, who)
-            stat.followers.add(c.followers, who)
+        for ch in d.channels:
+            stat = channels.setdefault(ch.kind, ChannelStat(ch.kind))
+            stat.posts.add(ch.posts, who)
+            stat.followers.add(ch.followers, who)
 
     with_apps = [u for u in units if u.new_received]
     top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[:10]

@@ -33,6 +33,9 @@ CATEGORY_LABELS = {
     "other": "其他",
 }
 
+CHANNEL_LABELS = {"website": "政府网站", "wechat": "微信公众号", "weibo": "微博", "video": "视频号/短视频",
+                  "app": "移动应用", "other": "其他"}
+
 _FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei",
                "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK JP")
 

@@ -127,10 +127,12 @@ def c7(prev: Entry, cur: Entry) -> FindingDigest:
         row = a1.get(key) or {}
         issued, repealed, now = row.get("issued"), row.get("repealed"), row.get("in_force")
         evidence.append(f"{label}: {y0}年现行有效 {_v(before)}, {y1}年制发 {_v(issued)} 废止 {_v(repealed)} 现行有效 {_v(now)}")
-        if None in (before, issued, repealed, now):
+        known = _numbers(before, issued, repealed, now)
+        if known is None:
             unknown.append(label)
-        elif before + issued - repealed != now:
-            problems.append(f"{label} {before} + {issued} − {repealed} = {before + issued - repealed}, but {y1}年现行有效 = {now}")
+        elif known[0] + known[1] - known[2] != known[3]:
+            expected = known[0] + known[1] - known[2]
+            problems.append(f"{label} {before} + {issued} − {repealed} = {expected}, but {y1}年现行有效 = {now}")
     ev = "; ".join(evidence)
     if problems:
         return FindingDigest(rule="C7", status=Status.WARN, subject=subject, evidence=ev, message="; ".join(problems))
@@ -139,6 +141,11 @@ def c7(prev: Entry, cur: Entry) -> FindingDigest:
                              message="cannot check " + "、".join(unknown) + ": value unknown")
     return FindingDigest(rule="C7", status=Status.PASS, subject=subject, evidence=ev,
                          message="现行有效 = 上年现行有效 + 制发 − 废止")
+
+
+def _numbers(*values: object) -> list[int | float] | None:
+    out = [v for v in values if isinstance(v, int | float)]
+    return out if len(out) == len(values) else None
 
 
 def _fmt(values: list[int | float | None] | None) -> str:

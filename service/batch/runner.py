@@ -152,9 +152,9 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             store.append(rec)
             records[rec.name] = rec
         work = partial(process, analyze=opts.analyze or default_analyzer)
-        for task, result in run_bounded(work, tasks, limit=jobs, mode=mode, backlog=jobs):
-            rec = result if isinstance(result, Record) else error_record(
-                task, "internal", f"{type(result).__name__}: {result}")
+        for task, outcome in run_bounded(work, tasks, limit=jobs, mode=mode, backlog=jobs):
+            rec = outcome if isinstance(outcome, Record) else error_record(
+                task, "internal", f"{type(outcome).__name__}: {outcome}")
             store.append(rec)
             records[rec.name] = rec
             counts.done += 1

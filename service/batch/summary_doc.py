@@ -14,7 +14,7 @@ from service.batch.aggregate import (
     Total,
     UnitRow,
 )
-from service.batch.charts import CATEGORY_LABELS, Chart
+from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS, Chart
 from service.checks.model import Status
 from service.tables.layout import (
     T3_COLUMNS,
@@ -267,10 +267,8 @@ def _channels(agg: Aggregate) -> list[Block]:
     if not agg.channels:
         out.append(Para("各报告正文未给出可统计的平台数据。"))
         return out
-    kinds = {"website": "政府网站", "wechat": "微信公众号", "weibo": "微博", "video": "视频号/短视频", "app": "移动应用",
-             "other": "其他"}
     out.append(Table(["渠道", "提及单位数", "发布信息合计", "关注/粉丝合计"],
-                     [[kinds.get(c.kind, c.kind), str(c.units), total(c.posts), total(c.followers)]
+                     [[CHANNEL_LABELS.get(c.kind, c.kind), str(c.units), total(c.posts), total(c.followers)]
                       for c in agg.channels]))
     return out
 

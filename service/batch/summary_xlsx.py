@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total
-from service.batch.charts import CATEGORY_LABELS
+from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS
 from service.tables.layout import (
     T3_COLUMNS,
     T3_LABELS,
@@ -79,8 +79,9 @@ def render_xlsx(agg: Aggregate, path: Path) -> None:
            [[i.label, i.name, i.kind, i.category, CATEGORY_LABELS.get(i.category, i.category), i.text]
             for i in agg.items], wide={6: 100})
 
-    _sheet(wb.create_sheet("渠道"), ["渠道类型", "提及单位数", "发布信息合计", "发布数未知的", "关注合计", "关注数未知的"],
-           [[c.kind, c.units, c.posts.value, len(c.posts.unknown), c.followers.value, len(c.followers.unknown)]
+    _sheet(wb.create_sheet("渠道"), ["渠道类型", "渠道", "提及单位数", "发布信息合计", "发布数未知的", "关注合计",
+                                   "关注数未知的"],
+           [[c.kind, CHANNEL_LABELS.get(c.kind, c.kind), c.units, c.posts.value, len(c.posts.unknown), c.followers.value, len(c.followers.unknown)]
             for c in agg.channels])
 
     _sheet(wb.create_sheet("未处理文件"), ["文件", "路径", "原因", "说明"],

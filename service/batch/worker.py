@@ -38,24 +38,21 @@ def default_analyzer(path: str, narrative: bool, backend: str | None) -> Report:
 def process(task: Task, analyze: Analyzer = default_analyzer) -> Record:
     """Never raises for a bad report: unreadable input and unexpected exceptions become error records."""
     start = time.perf_counter()
-    base = {"name": task.name, "path": task.path, "file_sha256": task.file_sha256, "key": task.key}
     try:
         report = analyze(task.path, task.narrative, task.backend)
     except InputError as exc:
-        return Record(**base, status="error", error_kind=_kind(exc), error=_one_line(exc),
-                      seconds=time.perf_counter() - start, finished=_now())
+        return error_record(task, _kind(exc), _one_line(exc), time.perf_counter() - start)
     except Exception as exc:
-        return Record(**base, status="error", error_kind="internal", error=_one_line(exc, internal=True),
-                      seconds=time.perf_counter() - start, finished=_now())
+        return error_record(task, "internal", _one_line(exc, internal=True), time.perf_counter() - start)
     rel = f"{REPORTS}/{task.name}.json"
     write_atomic(Path(task.out) / rel, report.model_dump_json(indent=1), durable=task.durable)
-    return Record(**base, status="ok", report=rel, digest=digest_of(report),
-                  seconds=time.perf_counter() - start, finished=_now())
+    return Record(name=task.name, path=task.path, file_sha256=task.file_sha256, key=task.key, status="ok",
+                  report=rel, digest=digest_of(report), seconds=time.perf_counter() - start, finished=_now())
 
 
-def error_record(task: Task, kind: ErrorKind, message: str) -> Record:
+def error_record(task: Task, kind: ErrorKind, message: str, seconds: float = 0.0) -> Record:
     return Record(name=task.name, path=task.path, file_sha256=task.file_sha256, key=task.key, status="error",
-                  error_kind=kind, error=message, finished=_now())
+                  error_kind=kind, error=message, seconds=seconds, finished=_now())
 
 
 def _kind(exc: InputError) -> ErrorKind:
