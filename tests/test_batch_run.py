@@ -212,7 +212,7 @@ def test_unexpected_exception_is_an_error_record(tmp_path: Path) -> None:
 def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
-    n = 48
+    n = 120
     seeds = [p for p in SEEDS if not p.name.startswith("004_")]  # the quick ones
     for i in range(n):
         p = seeds[i % len(seeds)]
