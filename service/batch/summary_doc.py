@@ -291,6 +291,13 @@ def _problems(agg: Aggregate, chart: Chart | None) -> list[Block]:
     out.append(Table(["类别", "问题(条)", "提及问题的单位", "措施(条)", "提出措施的单位"],
                      [[CATEGORY_LABELS.get(c, c), str(agg.problem_categories[c]), str(agg.problem_units[c]),
                        str(agg.measure_categories[c]), str(agg.measure_units[c])] for c in cats]))
+    examples = []
+    for c in [c for c in cats if agg.problem_units[c]][:3]:
+        texts = [f"“{i.text}”({i.label})" for i in agg.items if i.kind == "问题" and i.category == c][:3]
+        examples.append(f"{CATEGORY_LABELS.get(c, c)}: " + "; ".join(texts))
+    if examples:
+        out.append(Heading("常见问题的典型表述", 3))
+        out.append(Bullets(examples))
     if agg.unaddressed:
         out.append(Heading("没有对应改进措施的问题", 3))
         out.append(Table(["单位", "问题类别", "问题"],
