@@ -80,8 +80,16 @@ class SectionMap:
 _QUICK_RE = re.compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
 
 
-def classify_heading(line: str) -> tuple[str, bool] | None:
-    """Return (section key, numbered) if the line reads as one of the six section headings."""
+#: Subsection titles of 一、总体情况 that must not pass for sections under "(一)" or "1." numbering.
+_SUBSECTION_RE = re.compile(r"^(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:情况)?$")
+
+
+def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, bool] | None:
+    """Return (section key, numbered) if the line reads as one of the six section headings.
+
+    Sections are numbered 一、… (or 第一部分, or not at all); "（一）" and "1." number subsections, unless
+    ``minor_numbering`` says the report numbers its sections that way.
+    """
     if not _QUICK_RE.search(line):
         return None
     m = _ENUM_RE.match(line)
@@ -95,8 +103,8 @@ def classify_heading(line: str) -> tuple[str, bool] | None:
         return None
     numbered = bool(m.group("num"))
     num = m.group("num") or ""
-    # A section heading is numbered with 一、… or 第一部分, or stands alone; "（一）" is a subsection.
-    if num and (num.lstrip().startswith(("(", "（")) or num[0].isdigit()):
+    minor = bool(num) and (num.lstrip().startswith(("(", "（")) or num[0].isdigit())
+    if minor and (not minor_numbering or _SUBSECTION_RE.match(key_text)):
         return None
     for key, pat in _TITLE_PATTERNS.items():
         if pat.search(key_text):
@@ -119,20 +127,30 @@ def find_sections(doc: SourceDocument) -> SectionMap:
         hit = classify_heading(line)
         if hit:
             candidates.append((i, hit[0], hit[1], start))
+    if not any(numbered for _, _, numbered, _ in candidates):
+        # No 一、-numbered heading at all: the report may number its sections （一） or 1.
+        minor = []
+        for i, start in enumerate(doc.line_starts, start=1):
+            end = doc.line_starts[i] - 1 if i < len(doc.line_starts) else len(doc.text)
+            if end - start <= 120:
+                hit = classify_heading(doc.text[start:end], minor_numbering=True)
+                if hit:
+                    minor.append((i, hit[0], hit[1], start))
+        if sum(1 for c in minor if c[2]) >= 3:
+            candidates = minor
     chosen: dict[str, tuple[int, str, bool, int]] = {}
     order = {k: n for n, k in enumerate(SECTION_KEYS)}
     last_rank = -1
     for cand in candidates:
-        key = cand[1]
+        key, numbered = cand[1], cand[2]
         if key in chosen:
             continue
-        # Keep sections in their canonical order; an out-of-order repeat is more likely a mention.
-        if order[key] < last_rank and chosen:
+        # Sections normally come in template order; an unnumbered title out of order is more likely a
+        # mention than a heading. A numbered heading out of order is a report that moved a section.
+        if order[key] < last_rank and chosen and not numbered:
             continue
-        # "依申请公开情况" inside 总体情况 is a subsection, not section 三: require a numbered heading
-        # or a title that names 收到和处理 for the applications section before the tables appear.
         chosen[key] = cand
-        last_rank = order[key]
+        last_rank = max(last_rank, order[key])
     ordered = sorted(chosen.values(), key=lambda c: c[3])
     sections: list[Section] = []
     for idx, (line_no, key, numbered, offset) in enumerate(ordered):

@@ -37,7 +37,7 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
         if key in grids:
             return grid_units(doc, grids[key], max_values), "grid"
         r = regions.get(key)
-        return (text_units(doc, r.first_line, r.last_line) if r else []), "text"
+        return (text_units(doc, r.first_line, r.last_line, max_values) if r else []), "text"
 
     u2, src2 = units("t2", 3)
     u3, src3 = units("t3", 7)

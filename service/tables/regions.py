@@ -75,6 +75,23 @@ _T3_END = _anchor("结转下年度")
 _T4_ANCHOR = _anchor("行政复议", "行政诉讼", "结果维持")
 
 
+_DIGIT_RE = re.compile(r"\d")
+_VALUES_ONLY_RE = re.compile(r"^[\s|]*(?:[\d.,/\-]+[\s|]*)+$", re.M)
+_NUMBER_RE = re.compile(r"\d+")
+
+
+def _has_value_line(doc: SourceDocument, first: int, last: int) -> bool:
+    """Whether the lines [first, last] hold at least three numbers on lines of values only (a table)."""
+    lo = doc.line_starts[first - 1]
+    hi = doc.line_span(min(last, doc.line_count))[1]
+    count = 0
+    for m in _VALUES_ONLY_RE.finditer(doc.folded, lo, hi):
+        count += len(_NUMBER_RE.findall(m.group()))
+        if count >= 3:
+            return True
+    return False
+
+
 def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]:
     """Line ranges of 表二, 表三 and 表四 in the text: by section, else by anchor rows."""
     regions: dict[str, Region] = {}
@@ -93,7 +110,10 @@ def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]
     if r3 and t3_anchor and r3[0] <= t3_anchor <= r3[1]:
         regions["t3"] = Region(*r3)
     elif t3_anchor:
-        first = max(1, t3_anchor - 4)
+        # Header lines just above the anchor belong to 表三; a line with numbers is the table before it.
+        first = t3_anchor
+        while first > 1 and t3_anchor - first < 4 and not _DIGIT_RE.search(doc.line_text(first - 1)):
+            first -= 1
         regions["t3"] = Region(first, min(last, (t3_end or t3_anchor + 40) + 1))
     elif r3:
         regions["t3"] = Region(*r3)
@@ -107,8 +127,13 @@ def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]
         regions["t2"] = Region(t2_anchor, max(t2_anchor, min(t3_first - 1, t2_anchor + 30)))
 
     r4 = sec_range("review")
+    t3_first = regions["t3"].first_line if "t3" in regions else last + 1
     t3_last = regions["t3"].last_line if "t3" in regions else 0
-    if r4 and r4[0] > t3_last - 1:
+    if r4 and r4[0] < t3_first <= r4[1]:
+        r4 = (r4[0], t3_first - 1)  # 表四 printed before 表三: stop where 表三 begins
+    if r4 and not _has_value_line(doc, *r4):
+        r4 = None  # the section speaks of review and litigation; the table is elsewhere (an appendix)
+    if r4 and (r4[0] > t3_last - 1 or r4[1] < t3_first):
         regions["t4"] = Region(*r4)
     else:
         a4 = _find_line(doc, _T4_ANCHOR, max(1, t3_last))

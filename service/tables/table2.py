@@ -27,7 +27,7 @@ def parse_table2(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     for spec, cols in spec_rows:
         result.rows[spec.key].columns = [col_labels[c] for c in cols]
     table.rows = result.rows
-    table.notes = result.notes
+    table.notes = [n for u in units for n in u.notes] + result.notes
     table.conflicts = result.conflicts
     table.found = bool(match)
     return table

@@ -56,7 +56,7 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     result = build_rows(inputs, equations(keys, merged_printed), doc.line_of)
     table.found = bool(match)
     table.rows = result.rows
-    table.notes = result.notes
+    table.notes = [n for u in units for n in u.notes] + result.notes
     table.conflicts = result.conflicts
     if merged_printed:
         table.notes.append("(六)其他处理 is printed as one row; its three sub-rows are determined from it where possible")

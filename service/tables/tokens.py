@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from service.reading.document import GridTable, SourceDocument
+from service.reading.normalize import fold
 from service.tables.model import CellKind
 
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -19,6 +20,11 @@ _DASH = frozenset({"-", "--", "—", "——", "–", "―", "－", "一一"})
 _TOKEN_RE = re.compile(r"[^\s|]+")
 _GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)\]])(\d{1,12}(?:\.\d+)?)$")
 _MD_RULE_RE = re.compile(r"^:?-{3,}:?$")
+# A number with a unit glued on ("3001件", "96171.6万元"); the unit stays in the printed text.
+_UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个|项|次|份|人次|人|家|万元|元)$")
+#: Words printed in a cell instead of a number; they keep the cell's position.
+NONE_WORDS = frozenset({"无"})
+_DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
 _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
@@ -31,6 +37,7 @@ class Token:
     end: int
     kind: CellKind
     value: int | float | None = None
+    field: int | None = None  # separator-delimited column of a text line (tabs or pipes), if it has any
 
 
 @dataclass(slots=True)
@@ -44,6 +51,8 @@ class Unit:
     gap_before: str = ""  # label-only text between the previous unit and this one
     gap_after: str = ""
     gap_lines: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    last_line: int = 0  # the last line holding its values (continuation lines included)
 
 
 def classify(text: str) -> tuple[CellKind, int | float | None]:
@@ -57,6 +66,10 @@ def classify(text: str) -> tuple[CellKind, int | float | None]:
         return CellKind.SLASH, None
     if t in _DASH:
         return CellKind.DASH, None
+    m = _UNIT_RE.match(t)
+    if m:
+        t2 = m.group(1).replace(",", "")
+        return CellKind.NUMBER, (float(t2) if "." in t2 else int(t2))
     return CellKind.TEXT, None
 
 
@@ -93,11 +106,23 @@ _VALUE_KINDS = (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH)
 
 
 def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
-    """(label pieces, trailing value tokens) of one text line; only the values become Tokens."""
+    """(label pieces, trailing value tokens) of one text line; only the values become Tokens.
+
+    One stray token of one or two characters after the values (a footnote mark, a character of a
+    vertical label) is moved into the label pieces.
+    """
     ms = list(_TOKEN_RE.finditer(folded, start, end))
     vals: list[Token] = []
     i = len(ms)
     label_tail: str | None = None
+    stray: str | None = None
+    if i >= 2:
+        last = ms[-1].group()
+        prev = ms[-2].group()
+        if len(last) <= 2 and not any(ch.isdigit() for ch in last) and classify(last)[0] is CellKind.TEXT \
+                and last not in NONE_WORDS and classify(prev)[0] in _VALUE_KINDS:
+            stray = last
+            i -= 1
     while i > 0:
         m = ms[i - 1]
         raw = m.group()
@@ -108,7 +133,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
             continue
         core = raw.strip(_STRIP)
         kind, value = classify(core) if core else (CellKind.TEXT, None)
-        if kind in _VALUE_KINDS:
+        if kind in _VALUE_KINDS or core in NONE_WORDS:
             lead = len(raw) - len(raw.lstrip(_STRIP))
             vals.append(Token(core, s + lead, s + lead + len(core), kind, value))
             i -= 1
@@ -126,7 +151,18 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
     label = [m.group() for m in ms[:i]]
     if label_tail is not None:
         label.append(label_tail)
+    if stray is not None:
+        label.append(stray)
+    if vals and ("\t" in folded[start:end] or "|" in folded[start:end]):
+        for tok in vals:
+            tok.field = _field_of(folded, start, tok.start)
     return label, vals
+
+
+def _field_of(folded: str, line_start: int, pos: int) -> int:
+    """Column of a position in a tab- or pipe-separated line: the separators before it."""
+    seg = folded[line_start:pos]
+    return seg.count("\t") + seg.count("|")
 
 
 def _is_enumerator_only(text: str) -> bool:
@@ -136,13 +172,20 @@ def _is_enumerator_only(text: str) -> bool:
 def split_trailing(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     """Split tokens into (label tokens, trailing value tokens)."""
     i = len(tokens)
-    while i > 0 and tokens[i - 1].kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK):
+    while i > 0 and (tokens[i - 1].kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK)
+                     or tokens[i - 1].text in NONE_WORDS):
         i -= 1
     return tokens[:i], tokens[i:]
 
 
-def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Unit]:
-    """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached."""
+def text_units(doc: SourceDocument, first_line: int, last_line: int, max_values: int = 7) -> list[Unit]:
+    """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached.
+
+    A line of values with no label right after a unit continues it: digits under one of its values
+    (same column) are that value wrapped inside its cell and are joined to it; otherwise the values
+    are the rest of the row, wrapped onto the next line, when together they make at most
+    ``max_values`` (a row printed one cell per line is the same case).
+    """
     units: list[Unit] = []
     gap: list[str] = []
     gap_lines: list[int] = []
@@ -168,7 +211,11 @@ def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Uni
             gap.append(label)
             gap_lines.append(ln)
             continue
-        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines)
+        if not pieces and not gap and units and units[-1].last_line == ln - 1 \
+                and _continue(units[-1], vals, folded, s, e, doc, max_values):
+            units[-1].last_line = ln
+            continue
+        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines, last_line=ln)
         if units:
             units[-1].gap_after = unit.gap_before
         units.append(unit)
@@ -178,6 +225,38 @@ def text_units(doc: SourceDocument, first_line: int, last_line: int) -> list[Uni
     return units
 
 
+def _continue(unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: SourceDocument, max_values: int) -> bool:
+    """Merge a label-less line of values into the unit before it, if it continues it (see text_units)."""
+    indented = s < e and folded[s] in " \t|"
+    if unit.label and indented and all(v.kind is CellKind.NUMBER for v in vals):
+        by_field = {t.field: t for t in unit.values if t.field is not None}
+        prev_start = doc.line_starts[unit.last_line - 1]
+        targets: list[Token] = []
+        for v in vals:
+            if v.field is not None and v.field in by_field:
+                targets.append(by_field[v.field])
+                continue
+            # Space-aligned text: a value under a value (overlapping character columns).
+            col = (v.start - s, v.end - s)
+            hit = [t for t in unit.values if t.start - prev_start < col[1] and col[0] < t.end - prev_start]
+            if len(hit) != 1:
+                targets = []
+                break
+            targets.append(hit[0])
+        if targets and len({id(t) for t in targets}) == len(targets) and all(t.kind is CellKind.NUMBER for t in targets):
+            for t, v in zip(targets, vals, strict=True):
+                joined = t.text + v.text
+                kind, value = classify(joined)
+                unit.notes.append(f"line {doc.line_of(t.start)}: '{t.text}' continues on the next line as '{v.text}'; read as {joined}")
+                t.text, t.end, t.kind, t.value = joined, v.end, kind, value
+            return True
+    room = max_values - len(unit.values)
+    if len(vals) <= room and (not unit.label or len(vals) == room) and (len(vals) > 1 or not unit.label):
+        unit.values.extend(vals)
+        return True
+    return False
+
+
 def grid_units(doc: SourceDocument, grid: GridTable, max_values: int) -> list[Unit]:
     """Units of a structured table: each row's trailing value cells (blanks kept) and its label cells."""
     units: list[Unit] = []
@@ -185,10 +264,13 @@ def grid_units(doc: SourceDocument, grid: GridTable, max_values: int) -> list[Un
     for r_idx, row in enumerate(grid.rows):
         toks: list[Token] = []
         for cell in row:
-            kind, value = classify(cell.text)
+            text = fold(cell.text).strip()
+            if text and text[0].isdigit():
+                text = _DIGIT_GAP_RE.sub("", text)  # one cell holds one value: "3985 758" was wrapped
+            kind, value = classify(text)
             start = cell.start if cell.start is not None else -1
             end = cell.end if cell.end is not None else -1
-            toks.append(Token(cell.text.strip(), start, end, kind, value))
+            toks.append(Token(text, start, end, kind, value))
         label_toks, vals = split_trailing(toks)
         if len(vals) > max_values:
             label_toks = label_toks + [t for t in vals[: len(vals) - max_values] if t.kind is not CellKind.BLANK]
