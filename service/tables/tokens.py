@@ -25,6 +25,7 @@ _UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个
 #: Words printed in a cell instead of a number; they keep the cell's position.
 NONE_WORDS = frozenset({"无"})
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
+_TABLE_GAP_RE = re.compile(r"[ ]*[\t|]|[ ]{2,}")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
 _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
@@ -119,8 +120,9 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
     if i >= 2:
         last = ms[-1].group()
         prev = ms[-2].group()
+        before = ms[-3].group() if i >= 3 else ""
         if len(last) <= 2 and not any(ch.isdigit() for ch in last) and classify(last)[0] is CellKind.TEXT \
-                and last not in NONE_WORDS and classify(prev)[0] in _VALUE_KINDS:
+                and last not in NONE_WORDS and classify(prev)[0] in _VALUE_KINDS and classify(before)[0] in _VALUE_KINDS:
             stray = last
             i -= 1
     while i > 0:
@@ -148,6 +150,8 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
             i -= 1
         break
     vals.reverse()
+    if not vals and stray is None:
+        return _leading_values(ms, folded, start, end)
     label = [m.group() for m in ms[:i]]
     if label_tail is not None:
         label.append(label_tail)
@@ -157,6 +161,27 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         for tok in vals:
             tok.field = _field_of(folded, start, tok.start)
     return label, vals
+
+
+def _leading_values(ms: list[re.Match[str]], folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
+    """A line that prints its values before its label ('1 0 11 规章'): the leading run is the values."""
+    vals: list[Token] = []
+    for m in ms:
+        core = m.group().strip(_STRIP)
+        kind, value = classify(core)
+        if kind not in _VALUE_KINDS and core not in NONE_WORDS:
+            break
+        vals.append(Token(core, m.start(), m.start() + len(core), kind, value))
+    rest = [m.group() for m in ms[len(vals):]]
+    if not vals or not rest or not any(v.kind is CellKind.NUMBER for v in vals) or _is_enumerator_only(rest[0]):
+        return [m.group() for m in ms], []
+    # Only a table-like gap (tab, pipe or two spaces) separates values from a label; "2024 年…" is prose.
+    if not _TABLE_GAP_RE.match(folded, vals[-1].end):
+        return [m.group() for m in ms], []
+    if "\t" in folded[start:end] or "|" in folded[start:end]:
+        for tok in vals:
+            tok.field = _field_of(folded, start, tok.start)
+    return rest, vals
 
 
 def _field_of(folded: str, line_start: int, pos: int) -> int:
