@@ -41,6 +41,12 @@ def check_c8(tables: Tables) -> list[Finding]:
                                        subject=f"{table.name} {row.label} · {col}",
                                        message=f"printed value {cell.printed} {problem}", actual=v,
                                        cells=[r], lines=[cell.line] if cell.line else []))
+    fee = tables.table2.cell("fees_10k_yuan", 0)
+    if fee is not None and fee.printed and fee.printed.endswith("元") and not fee.printed.endswith("万元"):
+        bad.append(Finding(rule="C8", name="the fee is in 万元", status=Status.FAIL,
+                           subject="表二 行政事业性收费 · 本年收费金额(万元)",
+                           message=f"printed '{fee.printed}': an amount in 元 in a 万元 column", actual=fee.value,
+                           cells=[ref(tables.table2, "fees_10k_yuan", 0)], lines=[fee.line] if fee.line else []))
     if bad:
         return bad
     return [Finding(rule="C8", name="counts are non-negative integers", status=Status.PASS, subject="all tables",
@@ -56,6 +62,9 @@ def _column_name(table: Table, row: Row, c: int) -> str:
 def check_c10(doc: SourceDocument, sections: SectionMap, t3: Table) -> list[Finding]:
     """If applicants let a fee notice lapse ((六)2 > 0), a fee was charged: section 六 should speak of 信息处理费."""
     name = "(六)2 fee not paid > 0 ⇒ section 六 reports 信息处理费"
+    if "other_no_fee" not in t3.rows and "other_processing" in t3.rows:
+        return [Finding(rule="C10", name=name, status=Status.INFO, subject="表三 (六)",
+                        message="not applicable: the 2019 format has no (六)2 fee-not-paid row")]
     r = ref(t3, "other_no_fee", 6)
     if "other_no_fee" not in t3.rows or r.value is None:
         return [Finding(rule="C10", name=name, status=Status.UNCERTAIN, subject="表三 (六)2 总计",

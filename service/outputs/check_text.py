@@ -28,6 +28,12 @@ def render_check(report: Report, doc: SourceDocument | None = None, show_pass: b
         out.append("every rule passed.")
     for f in shown:
         out.append(_finding_line(f))
+        if f.status is Status.INFO and f.cells:
+            for ref in f.cells[:8]:
+                how = f" (inferred: {ref.inferred_from})" if ref.inferred_from else ""
+                out.append(f"      · {ref.row} · {ref.column} = {ref.value}{how}" + (f"  [line {ref.line}]" if ref.line else ""))
+            if len(f.cells) > 8:
+                out.append(f"      · … {len(f.cells) - 8} more (see --json)")
         if f.status in (Status.FAIL, Status.UNCERTAIN) or (f.status is Status.WARN and f.lines):
             for ref in f.cells:
                 if ref.value is None or ref.inferred_from or f.status is Status.FAIL:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
 from service.tables.layout import T3_COLUMNS, T3_KEYS_2019, T3_KEYS_2021, T3_LABELS, T3_ROWS
@@ -12,6 +14,8 @@ from service.tables.tokens import Unit
 
 NCOLS = 7
 _SUBS = ("other_no_correction", "other_no_fee", "other_other")
+#: The 2019 template has no (六) sub-rows; its single (六)其他处理 row is a full row there.
+_SPECS_2019 = [replace(sp, weight=1.0) if sp.key == "other_processing" else sp for sp in T3_ROWS if sp.key not in _SUBS]
 
 
 def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
@@ -37,7 +41,8 @@ def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
 
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
     table = Table(name="表三", source=source, lines=lines, columns=T3_COLUMNS)
-    match = assign(units, T3_ROWS, fits=lambda u, sp: 0 < len(u.values) <= NCOLS)
+    specs = _SPECS_2019 if fmt == "2019" else T3_ROWS
+    match = assign(units, specs, fits=lambda u, sp: 0 < len(u.values) <= NCOLS)
     has_subs = any(k in match for k in _SUBS)
     merged = "other_processing" in match
     if merged and has_subs:
