@@ -53,8 +53,8 @@ def parse_table4(doc: SourceDocument, tokens: list[Token], source: str, lines: t
     values: list[Token] | None = tokens
     if len(tokens) > NVALUES:
         values, why = _fifteen(doc, tokens)
-        notes.append(why if values is not None else
-                     f"{len(tokens)} values found where 15 were expected ({' '.join(t.text for t in tokens)}); table left unknown")
+        notes.append(why or f"{len(tokens)} values found where 15 were expected "
+                            f"({' '.join(t.text for t in tokens)}); table left unknown")
     elif not tokens:
         values = None
     result = build_rows([RowInput("all", "表四", NVALUES, None, values)], equations(), doc.line_of)
