@@ -130,7 +130,7 @@ def build_rows(
 
 def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:
     span = (tok.start, tok.end) if tok.start >= 0 else None
-    if span and line_of is not None:
+    if span and line is None and line_of is not None:
         line = line_of(tok.start)
     value = tok.value if tok.kind is CellKind.NUMBER else None
     return Cell(value=value, kind=tok.kind, printed=tok.text, line=line, span=span)

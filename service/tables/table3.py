@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
@@ -20,6 +21,11 @@ _SPECS_2019 = [replace(sp, weight=1.0) if sp.key == "other_processing" else sp f
 
 def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
     """C4 per row, C1 and C3 per column; the merged (六) row ties its three sub-rows when printed alone."""
+    return list(_equations(tuple(keys), merged_printed))
+
+
+@lru_cache(maxsize=16)
+def _equations(keys: tuple[str, ...], merged_printed: bool) -> tuple[Equation, ...]:
     eqs: list[Equation] = []
     for key in keys:
         eqs.append(Equation(f"C4 row {key}: 总计 = sum of the six applicant columns",
@@ -36,7 +42,7 @@ def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
         if merged_printed:
             eqs.append(Equation(f"(六)其他处理 printed as one row, column {col}: (六) = (六)1 + (六)2 + (六)3",
                                 tuple([(("other_processing", c), 1)] + [((k, c), -1) for k in _SUBS])))
-    return eqs
+    return tuple(eqs)
 
 
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:

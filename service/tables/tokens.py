@@ -38,7 +38,6 @@ class Token:
     end: int
     kind: CellKind
     value: int | float | None = None
-    field: int | None = None  # separator-delimited column of a text line (tabs or pipes), if it has any
 
 
 @dataclass(slots=True)
@@ -157,9 +156,6 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         label.append(label_tail)
     if stray is not None:
         label.append(stray)
-    if vals and ("\t" in folded[start:end] or "|" in folded[start:end]):
-        for tok in vals:
-            tok.field = _field_of(folded, start, tok.start)
     return label, vals
 
 
@@ -178,15 +174,17 @@ def _leading_values(ms: list[re.Match[str]], folded: str, start: int, end: int) 
     # Only a table-like gap (tab, pipe or two spaces) separates values from a label; "2024 年…" is prose.
     if not _TABLE_GAP_RE.match(folded, vals[-1].end):
         return [m.group() for m in ms], []
-    if "\t" in folded[start:end] or "|" in folded[start:end]:
-        for tok in vals:
-            tok.field = _field_of(folded, start, tok.start)
     return rest, vals
 
 
-def _field_of(folded: str, line_start: int, pos: int) -> int:
-    """Column of a position in a tab- or pipe-separated line: the separators before it."""
-    seg = folded[line_start:pos]
+def _field_of(doc: SourceDocument, pos: int) -> int | None:
+    """Column of a position in a tab- or pipe-separated line (the separators before it); None otherwise."""
+    ln = doc.line_of(pos)
+    start, end = doc.line_span(ln)
+    line = doc.folded[start:end]
+    if "\t" not in line and "|" not in line:
+        return None
+    seg = doc.folded[start:pos]
     return seg.count("\t") + seg.count("|")
 
 
@@ -254,12 +252,13 @@ def _continue(unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: S
     """Merge a label-less line of values into the unit before it, if it continues it (see text_units)."""
     indented = s < e and folded[s] in " \t|"
     if unit.label and indented and all(v.kind is CellKind.NUMBER for v in vals):
-        by_field = {t.field: t for t in unit.values if t.field is not None}
+        by_field = {f: t for t in unit.values if (f := _field_of(doc, t.start)) is not None}
         prev_start = doc.line_starts[unit.last_line - 1]
         targets: list[Token] = []
         for v in vals:
-            if v.field is not None and v.field in by_field:
-                targets.append(by_field[v.field])
+            f = _field_of(doc, v.start)
+            if f is not None and f in by_field:
+                targets.append(by_field[f])
                 continue
             # Space-aligned text: a value under a value (overlapping character columns).
             col = (v.start - s, v.end - s)
