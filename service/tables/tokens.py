@@ -26,6 +26,8 @@ _UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个
 NONE_WORDS = frozenset({"无"})
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _TABLE_GAP_RE = re.compile(r"[ ]*[\t|]|[ ]{2,}")
+_PLAIN_ROW_RE = re.compile(r"(.*?[^\d\s|*`_])((?:[\t| ]+\d+)+)[\t| ]*$")
+_DIGITS_RE = re.compile(r"\d+")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
 _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
@@ -111,6 +113,13 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
     One stray token of one or two characters after the values (a footnote mark, a character of a
     vertical label) is moved into the label pieces.
     """
+    fast = _PLAIN_ROW_RE.match(folded, start, end)
+    if fast:
+        # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
+        label = _TOKEN_RE.findall(folded, start, fast.end(1))
+        if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is CellKind.TEXT:
+            return label, [Token(m.group(), m.start(), m.end(), CellKind.NUMBER, int(m.group()))
+                           for m in _DIGITS_RE.finditer(folded, fast.end(1), fast.end(2))]
     ms = list(_TOKEN_RE.finditer(folded, start, end))
     vals: list[Token] = []
     i = len(ms)
