@@ -93,3 +93,23 @@ def test_console_script_runs_without_traceback(tmp_path):
                           cwd=REPO, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "empty" in proc.stderr
+
+
+def test_pdf_renamed_txt_is_read_as_pdf(tmp_path, capsys):
+    """Formats are told apart by their bytes: a PDF named .txt is still read as a PDF."""
+    src = REPO / "eval" / "corpus" / "dev" / "hongze-district-2024.pdf"
+    renamed = tmp_path / "report.txt"
+    renamed.write_bytes(src.read_bytes())
+    assert main(["parse", str(renamed), "--json", "--no-narrative"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["source"]["kind"] == "pdf"
+    assert doc["applications"]["new_received"][6] == 95
+
+
+def test_truncated_pdf_exit_2(tmp_path, capsys):
+    src = REPO / "eval" / "corpus" / "dev" / "hongze-district-2024.pdf"
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(src.read_bytes()[:3000])
+    assert main(["check", str(cut)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govreport: ") and "Traceback" not in err
