@@ -96,11 +96,18 @@ def reading_findings(tables: Tables) -> list[Finding]:
             out.append(Finding(rule="READ", name="table found", category="parse", status=Status.UNCERTAIN,
                                subject=table.name, message=f"{table.name} was not found in the text"))
             continue
-        missing_rows = [row.label for row in table.rows.values() if all(c.kind is CellKind.ABSENT for c in row.cells)]
-        if missing_rows:
+        absent = [row for row in table.rows.values() if all(c.kind is CellKind.ABSENT for c in row.cells)]
+        undetermined = [row.label for row in absent if any(c.value is None for c in row.cells)]
+        determined = [row.label for row in absent if all(c.value is not None for c in row.cells)]
+        if undetermined:
             out.append(Finding(rule="READ", name="rows found", category="parse", status=Status.UNCERTAIN,
                                subject=table.name,
-                               message=f"{len(missing_rows)} row(s) not found: {'; '.join(missing_rows[:6])}"))
+                               message=f"{len(undetermined)} row(s) not found: {'; '.join(undetermined[:6])}"))
+        if determined:
+            out.append(Finding(rule="READ", name="rows found", category="parse", status=Status.INFO,
+                               subject=table.name,
+                               message=f"{len(determined)} row(s) not printed, every value determined by the relations: "
+                                       f"{'; '.join(determined[:6])}"))
         inferred = []
         unknown = []
         blanks = []

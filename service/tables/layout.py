@@ -31,7 +31,7 @@ T3_ROWS: list[RowSpec] = [
     RowSpec("other_processing", "(六)其他处理", "六其他处理", "", 0.8),
     RowSpec("other_no_correction", "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "无正当理由逾期不补正行政机关不再处理", "1"),
     RowSpec("other_no_fee", "(六)其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "逾期未按收费通知要求缴纳费用", "2"),
-    RowSpec("other_other", "(六)其他处理 3.其他", "其他", "3"),
+    RowSpec("other_other", "(六)其他处理 3.其他", "其他", "3", without_enum=0.6),
     RowSpec("total_processed", "(七)总计", "总计", "七"),
     RowSpec("carried_forward", "四、结转下年度继续办理", "结转下年度继续办理", "四"),
 ]

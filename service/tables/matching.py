@@ -25,6 +25,7 @@ class RowSpec:
     core: str  # the distinctive part used for matching
     enum: str = ""  # enumerator that precedes it, compacted: "七" for (七), "3" for 3.
     weight: float = 1.0  # < 1 for rows that should lose ties (merged rows)
+    without_enum: float = 1.0  # factor when the enumerator is missing (a generic label such as "其他")
 
 
 @lru_cache(maxsize=4096)
@@ -82,12 +83,17 @@ def _score(ctx: _Context, spec: RowSpec, keys: tuple[frozenset[str], str] | None
             best = s
     if enum_key and enum_key in ctx.own:
         best += 0.1
+    elif enum_key:
+        best *= spec.without_enum
     return best * spec.weight
 
 
 @lru_cache(maxsize=32)
-def _spec_index(specs: tuple[RowSpec, ...]) -> tuple[dict[str, int], tuple[tuple[int, int, str, float], ...]]:
-    """Bit positions for every bigram of the rows' labels, and each row as (mask, size, enum key, weight)."""
+def _spec_index(
+    specs: tuple[RowSpec, ...],
+) -> tuple[dict[str, int], tuple[tuple[int, int, str, float, float], ...]]:
+    """Bit positions for every bigram of the rows' labels, and each row as (mask, size, enum key, weight,
+    factor without enumerator)."""
     index: dict[str, int] = {}
     out = []
     for sp in specs:
@@ -95,11 +101,13 @@ def _spec_index(specs: tuple[RowSpec, ...]) -> tuple[dict[str, int], tuple[tuple
         mask = 0
         for bg in want:
             mask |= 1 << index.setdefault(bg, len(index))
-        out.append((mask, len(want), enum_key, sp.weight))
+        out.append((mask, len(want), enum_key, sp.weight, sp.without_enum))
     return index, tuple(out)
 
 
-def _score_row(ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int, str, float], ...]) -> list[float]:
+def _score_row(
+    ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int, str, float, float], ...]
+) -> list[float]:
     """The same scores as ``_score`` for every row at once, with bitmask intersections."""
     masks = []
     for have, w in ctx.variants:
@@ -110,7 +118,7 @@ def _score_row(ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int
                 m |= 1 << bit
         masks.append((m, w))
     row = []
-    for smask, n, enum_key, weight in specs:
+    for smask, n, enum_key, weight, without_enum in specs:
         if not n:
             row.append(0.0)
             continue
@@ -121,6 +129,8 @@ def _score_row(ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int
                 best = sc
         if enum_key and enum_key in ctx.own:
             best += 0.1
+        elif enum_key:
+            best *= without_enum
         row.append(best * weight)
     return row
 
