@@ -83,7 +83,7 @@ def test_report_cut_off_halfway_gets_findings_not_a_crash(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0  # nothing the report says is wrong; what is missing is uncertain
     assert "result: UNCERTAIN" in out
-    assert "section not found" in out and "not found" in out
+    assert "未找到章节" in out and "未找到" in out
 
 
 def test_console_script_runs_without_traceback(tmp_path):

@@ -42,7 +42,7 @@ def test_seed_000_shows_inferred_cells():
     printed = t3.rows["total_processed"].cells[6]
     assert printed.kind is CellKind.NUMBER and printed.printed == "2" and printed.line == 62
     # 二、上年结转 printed six zeros: every placement gives zeros, and the cells say so.
-    assert all(c.inferred_from and "every placement" in c.inferred_from for c in t3.rows["carried_over"].cells)
+    assert all(c.inferred_from and "无论位于哪一列" in c.inferred_from for c in t3.rows["carried_over"].cells)
 
 
 def test_seed_004_shows_inferred_cells():

@@ -18,10 +18,10 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings: list[Finding] = []
     if fmt == "2019":
         findings.append(Finding(rule="FORMAT", name="national format", status=Status.WARN, subject="report",
-                                message="tables follow the 2019 format (国办公开办函〔2019〕60号), not the 2021 format in force"))
+                                message="表格采用 2019 年格式（国办公开办函〔2019〕60号），而非现行的 2021 年格式（国办公开办函〔2021〕30号）"))
     for key in sections.missing:
         findings.append(Finding(rule="SECTIONS", name="six sections present", status=Status.WARN, subject="report",
-                                message=f"section not found: {SECTION_NAMES[key]}"))
+                                message=f"未找到章节：{SECTION_NAMES[key]}"))
     findings += check_c1(tables.table3)
     findings += check_c3(tables.table3)
     findings += check_c4(tables.table3)

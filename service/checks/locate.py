@@ -78,8 +78,8 @@ def locate(table: Table, eqs: list[Equation]) -> list[Finding]:
     rules = sorted({eq.name.split()[0] for eq in bad})
     return [Finding(
         rule="LOCATE", name="the cell that explains the failing relations", status=Status.FAIL, subject=f"{table.name} {r.row} · {r.column}",
-        message=(f"one printed cell explains all {len(bad)} failing relation(s) ({', '.join(rules)}): "
-                 f"{r.row} · {r.column} is printed {r.printed}; {int(w)} would make every relation hold"),
+        message=(f"一个印出数值可解释全部 {len(bad)} 项不成立的关系（{'、'.join(rules)}）："
+                 f"{r.row} · {r.column} 印为 {r.printed}，若为 {int(w)} 则各项关系均成立"),
         expected=int(w), actual=r.value, cells=[r], lines=[r.line] if r.line else [],
     )]
 

@@ -56,7 +56,7 @@ def _sum_finding(
         evidence = refs(range(len(ops)))
         which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
         return Finding(rule=rule, name=name, status=Status.UNCERTAIN, subject=subject,
-                       message=f"cannot check: {len(missing)} operand(s) unknown ({which})",
+                       message=f"无法核对：{len(missing)} 个数值未知（{which}）",
                        cells=evidence, lines=lines)
     n = len(parts)
     expected = sum(v for v in values[:n] if v is not None)
@@ -66,14 +66,14 @@ def _sum_finding(
     if ok:
         msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
         if inferred:
-            msg += f" ({len(inferred)} operand(s) inferred, not printed)"
+            msg += f"（其中 {len(inferred)} 个数值由勾稽关系推定，非原表印出）"
         # A passing relation keeps only the evidence worth reading: the operands that were inferred.
         evidence = refs(inferred)
     else:
         detail = " + ".join(_fmt(v) for v in values[:n])
         tot_detail = " + ".join(_fmt(v) for v in values[n:])
-        msg = (f"{parts_label} = {detail} = {_fmt(expected)}, but {total_label} = "
-               f"{tot_detail + ' = ' if len(total) > 1 else ''}{_fmt(actual)} (difference {_fmt(actual - expected)})")
+        msg = (f"{parts_label} = {detail} = {_fmt(expected)}，但 {total_label} = "
+               f"{tot_detail + ' = ' if len(total) > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
         evidence = refs(range(len(ops)))
     return Finding(rule=rule, name=name, category="report", status=Status.PASS if ok else Status.FAIL,
                                    subject=subject, message=msg, expected=expected, actual=actual, cells=evidence,
@@ -101,7 +101,7 @@ def check_c3(t3: Table) -> list[Finding]:
         out.append(_sum_finding(
             "C3", "(七)总计 = (一)+(二)+(三)+(四)+(五)+(六)", f"表三 column {col}",
             [(t3, k, c, None) for k in keys], [(t3, "total_processed", c, None)],
-            "sum of outcome rows (一)…(六)", "(七)总计",
+            "办理结果(一)至(六)之和", "(七)总计",
         ))
     return out
 
@@ -111,7 +111,7 @@ def check_c4(t3: Table) -> list[Finding]:
     for key, row in t3.rows.items():
         label = T3_LABELS.get(key, row.label)
         out.append(_sum_finding(
-            "C4", "row 总计 = 自然人 + 法人或其他组织", f"表三 row {label}",
+            "C4", "每行 总计 = 自然人 + 法人或其他组织", f"表三 row {label}",
             [(t3, key, c, None) for c in range(6)], [(t3, key, 6, None)],
             "自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他", "总计",
         ))

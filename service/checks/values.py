@@ -32,25 +32,28 @@ def check_c8(tables: Tables) -> list[Finding]:
                 is_change = col == "本年增/减"
                 problem = None
                 if v < 0 and not is_change:
-                    problem = "is negative"
+                    problem = "为负数"
                 elif not is_fee and not float(v).is_integer():
-                    problem = "is not a whole number"
+                    problem = "不是整数"
                 if problem:
                     r = ref(table, key, c, col)
                     bad.append(Finding(rule="C8", name="counts are non-negative integers", status=Status.FAIL,
                                        subject=f"{table.name} {row.label} · {col}",
-                                       message=f"printed value {cell.printed} {problem}", actual=v,
+                                       message=f"印出的数值 {cell.printed} {problem}", actual=v,
                                        cells=[r], lines=[cell.line] if cell.line else []))
     fee = tables.table2.cell("fees_10k_yuan", 0)
     if fee is not None and fee.printed and fee.printed.endswith("元") and not fee.printed.endswith("万元"):
         bad.append(Finding(rule="C8", name="the fee is in 万元", status=Status.FAIL,
                            subject="表二 行政事业性收费 · 本年收费金额(万元)",
-                           message=f"printed '{fee.printed}': an amount in 元 in a 万元 column", actual=fee.value,
+                           message=f"印为“{fee.printed}”：万元栏中填写了以元为单位的金额", actual=fee.value,
                            cells=[ref(tables.table2, "fees_10k_yuan", 0)], lines=[fee.line] if fee.line else []))
     if bad:
         return bad
     return [Finding(rule="C8", name="counts are non-negative integers", status=Status.PASS, subject="all tables",
-                    message=f"{checked} printed values are valid counts or amounts")]
+                    message=f"{checked} 个印出数值均为有效的件数或金额")]
+
+
+_KIND_ZH = {"blank": "空白", "slash": "“/”", "dash": "“-”", "text": "文字"}
 
 
 def _column_name(table: Table, row: Row, c: int) -> str:
@@ -64,14 +67,14 @@ def check_c10(doc: SourceDocument, sections: SectionMap, t3: Table) -> list[Find
     name = "(六)2 fee not paid > 0 ⇒ section 六 reports 信息处理费"
     if "other_no_fee" not in t3.rows and "other_processing" in t3.rows:
         return [Finding(rule="C10", name=name, status=Status.INFO, subject="表三 (六)",
-                        message="not applicable: the 2019 format has no (六)2 fee-not-paid row")]
+                        message="不适用：2019 年格式没有(六)2（逾期未缴费）行")]
     r = ref(t3, "other_no_fee", 6)
     if "other_no_fee" not in t3.rows or r.value is None:
         return [Finding(rule="C10", name=name, status=Status.UNCERTAIN, subject="表三 (六)2 总计",
-                        message="cannot check: 表三 (六)2 总计 is unknown", cells=[r])]
+                        message="无法核对：表三(六)2 总计未知", cells=[r])]
     if r.value == 0:
         return [Finding(rule="C10", name=name, status=Status.PASS, subject="表三 (六)2 总计",
-                        message="(六)2 is 0: no fee notice lapsed, nothing to report", cells=[r],
+                        message="(六)2 为 0：无申请人逾期未缴费，无需说明", cells=[r],
                         lines=[r.line] if r.line else [])]
     six = sections.get("other")
     text = sections.text(doc, "other") if six else doc.text[-1500:]
@@ -81,10 +84,10 @@ def check_c10(doc: SourceDocument, sections: SectionMap, t3: Table) -> list[Find
         off = (six.body_start if six else len(doc.text) - len(text)) + hit.start()
         lines.append(doc.line_of(off))
         return [Finding(rule="C10", name=name, status=Status.PASS, subject="表三 (六)2 总计",
-                        message=f"(六)2 = {r.value} and the text speaks of fees ('{hit.group()}')", cells=[r], lines=lines)]
-    where = "section 六" if six else "the end of the report (section 六 not found)"
+                        message=f"(六)2 = {r.value}，正文已说明收费情况（“{hit.group()}”）", cells=[r], lines=lines)]
+    where = "第六部分" if six else "报告末尾（未找到第六部分）"
     return [Finding(rule="C10", name=name, status=Status.FAIL, subject="表三 (六)2 总计", expected=None, actual=r.value,
-                    message=f"(六)2 = {r.value}: applicants did not pay a fee notice, but {where} says nothing about 信息处理费",
+                    message=f"(六)2 = {r.value}：有申请人逾期未按收费通知缴费，说明收取了信息处理费，但{where}未提及信息处理费",
                     cells=[r], lines=lines)]
 
 
@@ -94,7 +97,7 @@ def reading_findings(tables: Tables) -> list[Finding]:
     for table in (tables.table2, tables.table3, tables.table4):
         if not table.found:
             out.append(Finding(rule="READ", name="table found", category="parse", status=Status.UNCERTAIN,
-                               subject=table.name, message=f"{table.name} was not found in the text"))
+                               subject=table.name, message=f"文中未找到{table.name}"))
             continue
         absent = [row for row in table.rows.values() if all(c.kind is CellKind.ABSENT for c in row.cells)]
         undetermined = [row.label for row in absent if any(c.value is None for c in row.cells)]
@@ -102,12 +105,12 @@ def reading_findings(tables: Tables) -> list[Finding]:
         if undetermined:
             out.append(Finding(rule="READ", name="rows found", category="parse", status=Status.UNCERTAIN,
                                subject=table.name,
-                               message=f"{len(undetermined)} row(s) not found: {'; '.join(undetermined[:6])}"))
+                               message=f"未找到 {len(undetermined)} 行：{'；'.join(undetermined[:6])}"))
         if determined:
             out.append(Finding(rule="READ", name="rows found", category="parse", status=Status.INFO,
                                subject=table.name,
-                               message=f"{len(determined)} row(s) not printed, every value determined by the relations: "
-                                       f"{'; '.join(determined[:6])}"))
+                               message=f"{len(determined)} 行未印出，数值均由勾稽关系确定："
+                                       f"{'；'.join(determined[:6])}"))
         inferred = []
         unknown = []
         blanks = []
@@ -126,19 +129,19 @@ def reading_findings(tables: Tables) -> list[Finding]:
         if inferred:
             out.append(Finding(rule="READ", name="cells inferred", category="parse", status=Status.INFO,
                                subject=table.name,
-                               message=f"{len(inferred)} cell(s) not printed were determined by the relations",
+                               message=f"{len(inferred)} 个未印出的单元格由勾稽关系确定",
                                cells=inferred, lines=sorted({r.line for r in inferred if r.line})))
         if unknown:
             out.append(Finding(rule="READ", name="cells undetermined", category="parse", status=Status.UNCERTAIN,
                                subject=table.name,
-                               message=f"{len(unknown)} cell(s) lost or not numeric and not determined by any relation",
+                               message=f"{len(unknown)} 个单元格缺失或非数字，且无法由勾稽关系确定",
                                cells=unknown, lines=sorted({r.line for r in unknown if r.line})))
         if blanks:
             kinds = sorted({r.kind or "" for r in blanks})
             out.append(Finding(rule="BLANK", name="cells printed blank, '/' or '-'", category="report", status=Status.WARN,
                                subject=table.name,
-                               message=f"{len(blanks)} cell(s) printed as {', '.join(kinds)} instead of a number"
-                                       + (" (values determined by the relations are shown as inferred)" if any(r.inferred_from for r in blanks) else ""),
+                               message=f"{len(blanks)} 个单元格印为{'、'.join(_KIND_ZH.get(k, k) for k in kinds)}，而不是数字"
+                                       + ("（能由勾稽关系确定的数值已标为推定）" if any(r.inferred_from for r in blanks) else ""),
                                cells=blanks, lines=sorted({r.line for r in blanks if r.line})))
         for note in table.notes:
             out.append(Finding(rule="READ", name="reading note", category="parse", status=Status.INFO,

@@ -66,8 +66,7 @@ def build_rows(
             continue
         # More values than columns, or a short row with "/" or "-" in it: positions cannot be trusted.
         notes.append(
-            f"{ri.label}: {len(vals)} values printed for {ri.ncols} columns "
-            f"({' '.join(t.text for t in vals)}); row left unknown"
+            f"{ri.label}：{ri.ncols} 列印出 {len(vals)} 个值（{' '.join(t.text for t in vals)}），位置无法对应，该行按未知处理"
         )
         for c in range(ri.ncols):
             fixed[(ri.key, c)] = None
@@ -81,29 +80,29 @@ def build_rows(
             agreed = all(c in sol.values and c not in sol.ambiguous_cells for c in seg.cells)
             printed = " ".join(str(v) for v in seg.values)
             if agreed:
-                why = (f"{len(seg.values)} of {len(seg.cells)} values printed ({printed}); every placement "
-                       "consistent with the relations gives this value")
+                why = (f"{len(seg.cells)} 列只印出 {len(seg.values)} 个数值（{printed}）；缺失单元格无论位于哪一列，"
+                       "符合勾稽关系的结果都给出此值")
                 for cell_id in seg.cells:
                     cells[cell_id].inferred_from = why
-                notes.append(f"{ri.label}: {why.replace('this value', 'the same row')}")
+                notes.append(f"{ri.label}：{why.replace('此值', '同一行数值')}")
             elif sol.violations:
                 rules = sorted({name.split()[0] for name in sol.violated})
                 conflicts.append(Conflict(
                     row=ri.key, label=ri.label, printed=[str(v) for v in seg.values], line=line, rules=rules,
-                    message=(f"{len(seg.values)} values printed for {len(seg.cells)} columns ({printed}); wherever the "
-                             f"lost cell stood, the relations ({', '.join(rules)}) cannot all hold"),
+                    message=(f"{len(seg.cells)} 列只印出 {len(seg.values)} 个数值（{printed}）；无论缺失的单元格位于哪一列，"
+                             f"勾稽关系（{'、'.join(rules)}）都无法同时成立"),
                 ))
             else:
-                notes.append(f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns "
-                             f"({printed}); which cell was lost is not determined")
+                notes.append(f"{ri.label}：{len(seg.cells)} 列只印出 {len(seg.values)} 个数值（{printed}）；"
+                             "无法确定缺失的是哪一个单元格")
             continue
         lost = [c for c in range(len(seg.cells)) if c not in pos]
         for p, payload in zip(pos, seg.tokens, strict=True):
             assert isinstance(payload, Token)
             cells[seg.cells[p]] = _cell_from_token(payload, line, line_of)
         notes.append(
-            f"{ri.label}: {len(seg.values)} values printed for {len(seg.cells)} columns; "
-            f"lost column(s) {', '.join(str(c + 1) for c in lost)} determined by the relations"
+            f"{ri.label}：{len(seg.cells)} 列只印出 {len(seg.values)} 个数值；"
+            f"缺失的第 {'、'.join(str(c + 1) for c in lost)} 列由勾稽关系确定"
         )
     for cell_id, cell in cells.items():
         if cell.kind is CellKind.NUMBER:

@@ -156,7 +156,7 @@ def solve(
         # Too many ways to place the values: leave every cell of those segments unknown.
         base = _run(fixed, equations, segments, [None] * len(segments))
         base.placements = dict.fromkeys(range(len(segments)))
-        base.note = f"{total} ways to place the printed values; not enumerated"
+        base.note = f"印出数值的可能排列有 {total} 种，未逐一枚举"
         return base
     best: list[tuple[Solution, tuple[_Group | None, ...]]] = []
     best_viol: int | None = None

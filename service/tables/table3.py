@@ -70,5 +70,5 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     table.notes = [n for u in units for n in u.notes] + result.notes
     table.conflicts = result.conflicts
     if merged_printed:
-        table.notes.append("(六)其他处理 is printed as one row; its three sub-rows are determined from it where possible")
+        table.notes.append("(六)其他处理印为一行；其三个子项尽可能由该行和勾稽关系确定")
     return table

@@ -44,7 +44,7 @@ def _fifteen(doc: SourceDocument, tokens: list[Token]) -> tuple[list[Token] | No
         return None, None
     i, j = found[0]
     dropped = [t.text for k, g in enumerate(by_line) if k < i or k > j for t in g]
-    return [t for g in by_line[i : j + 1] for t in g], f"stray values outside the table's lines ignored: {' '.join(dropped)}"
+    return [t for g in by_line[i : j + 1] for t in g], f"表格行之外的零散数值（可能是页码）已忽略：{' '.join(dropped)}"
 
 
 def parse_table4(doc: SourceDocument, tokens: list[Token], source: str, lines: tuple[int, int] | None) -> Table:
@@ -53,8 +53,7 @@ def parse_table4(doc: SourceDocument, tokens: list[Token], source: str, lines: t
     values: list[Token] | None = tokens
     if len(tokens) > NVALUES:
         values, why = _fifteen(doc, tokens)
-        notes.append(why or f"{len(tokens)} values found where 15 were expected "
-                            f"({' '.join(t.text for t in tokens)}); table left unknown")
+        notes.append(why or f"应有 15 个数值，实际找到 {len(tokens)} 个（{' '.join(t.text for t in tokens)}），表四按未知处理")
     elif not tokens:
         values = None
     result = build_rows([RowInput("all", "表四", NVALUES, None, values)], equations(), doc.line_of)

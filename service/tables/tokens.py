@@ -280,7 +280,7 @@ def _continue(unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: S
             for t, v in zip(targets, vals, strict=True):
                 joined = t.text + v.text
                 kind, value = classify(joined)
-                unit.notes.append(f"line {doc.line_of(t.start)}: '{t.text}' continues on the next line as '{v.text}'; read as {joined}")
+                unit.notes.append(f"第 {doc.line_of(t.start)} 行：“{t.text}”在下一行续写为“{v.text}”，读作 {joined}")
                 t.text, t.end, t.kind, t.value = joined, v.end, kind, value
             return True
     room = max_values - len(unit.values)
