@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from service.checks.model import Finding, Status
 from service.reading.document import SourceDocument
 from service.report import Report
@@ -52,7 +54,14 @@ def render_check(report: Report, doc: SourceDocument | None = None, show_pass: b
     return "\n".join(out)
 
 
+def display_subject(subject: str) -> str:
+    """A finding's subject as a reader says it: '表三 column 自然人' -> '表三 自然人列'."""
+    subject = re.sub(r"column (\S+)$", r"\1列", subject)
+    subject = subject.replace(" row ", " ").replace("all tables", "全部表格")
+    return subject
+
+
 def _finding_line(f: Finding) -> str:
     tag = _MARK[f.status]
-    cat = "" if f.category == "report" else " [reading]"
-    return f"{tag:<9} {f.rule:<8} {f.subject}: {f.message}{cat}"
+    cat = "" if f.category == "report" else "〔读取〕"
+    return f"{tag:<9} {f.rule:<8} {display_subject(f.subject)}：{f.message}{cat}"
