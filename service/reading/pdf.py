@@ -14,12 +14,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import pairwise
 from typing import Any
 
 from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
-from service.reading.pdf_grid import Grid, find_grids
+from service.reading.pdf_grid import Box, Grid, find_grids
 
 Char = dict[str, Any]
 
@@ -29,6 +30,7 @@ _PAGE_NUMBER_RE = re.compile(
 _ENUM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
 _DIGITS_RE = re.compile(r"\d+")
 _VALUE_RE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[/／\\]|[-—–－]{1,2})$")
+_NUMBER_PIECE_RE = re.compile(r"^[\d,.]+$")
 _MIN_TEXT_CHARS = 10  # a page with fewer visible characters has no usable text layer
 
 
@@ -44,6 +46,7 @@ class _Line:
     size: float
     text: str
     page_height: float
+    chars: list[Char] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -56,6 +59,8 @@ class _Table:
     rows: RawTable
     last_page: int = 0
     cols: list[float] = field(default_factory=list)  # left edges of the columns
+    xs: list[list[tuple[float, float]]] = field(default_factory=list)  # each cell's left and right, row by row
+    page_height: float = 0.0
 
 
 @dataclass(slots=True)
@@ -84,7 +89,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         raise InputError(_failure_reason(exc), name) from exc
     warnings = _check_text_layer(stats, len(pages), name)
     builder = TextBuilder()
-    _emit(_drop_running_lines(pages), builder)
+    _emit(_glue_across_pages(_drop_running_lines(pages)), builder)
     if not builder.text.strip():
         raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
@@ -179,15 +184,16 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
             free.append(c)
     for gi, g in enumerate(grids):
         lines = [_cell_lines(cell_chars[offsets[gi] + ci]) for ci in range(len(g.cells))]
-        rows = _grid_rows(g, lines)
+        rows, xs = _grid_rows(g, lines)
         cols = sorted({round(c.box.x0, 1) for c in g.cells})
-        out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows, number, cols))
-    for line in _cluster_lines(free):
+        out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows, number, cols, xs,
+                                out.height))
+    for line in _glue_wrapped_numbers(_cluster_lines(free)):
         text = _line_text(line, tabs=True)
         if text:
             sizes = sorted(c["size"] for c in line)
             out.items.append(_Line(number, min(c["top"] for c in line), max(c["bottom"] for c in line),
-                                   line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height))
+                                   line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height, line))
     out.items.sort(key=lambda it: it.top)
     return out
 
@@ -225,6 +231,77 @@ def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
     return out
 
 
+def _pieces(line: list[Char]) -> list[list[Char]]:
+    """A line's runs of characters separated by a wide gap (the cells of an unruled table row)."""
+    out: list[list[Char]] = []
+    for c in line:
+        p = out[-1][-1] if out else None
+        gap = c["x0"] - p["x1"] if p else 0.0
+        size = max(c["size"], p["size"], 1.0) if p else 1.0
+        # a label abutting its value: a gap where the text turns to digits
+        turn = p is not None and p["text"][-1:].isdigit() != c["text"][:1].isdigit() and gap > 0.3 * size
+        if p is not None and gap <= 1.5 * size and not turn:
+            out[-1].append(c)
+        else:
+            out.append([c])
+    return out
+
+
+def _glue_wrapped_numbers(lines: list[list[Char]]) -> list[list[Char]]:
+    """Put the ends of numbers that wrapped in narrow table columns back after their beginnings.
+
+    In a table without column rules, a number too wide for its column goes on in the line below,
+    under its beginning: that line then holds only number fragments, each under a number of the
+    line above, and fewer of them than the row has numbers (a row of its own has its label or
+    all of its numbers).
+    """
+    out: list[list[Char]] = []
+    for line in lines:
+        # The line above may be a character of a label set vertically beside the row: look a little further.
+        for back in range(1, min(3, len(out)) + 1):
+            if _is_number_tail(out[-back], line):
+                out[-back] = _glue(out[-back], line)
+                break
+        else:
+            out.append(line)
+    return out
+
+
+def _glue(prev: list[Char], tail: list[Char]) -> list[Char]:
+    glued = list(prev)
+    for piece in _pieces(tail):
+        i = next(i for i in range(len(glued)) if _heads(glued, i, piece))
+        glued[i] = {**glued[i], "text": glued[i]["text"] + "".join(c["text"] for c in piece)}
+    return glued
+
+
+def _number_pieces(line: list[Char]) -> list[list[Char]]:
+    return [p for p in _pieces(line) if _NUMBER_PIECE_RE.match("".join(c["text"] for c in p))]
+
+
+def _heads(line: list[Char], i: int, tail: list[Char]) -> bool:
+    """Is line[i] the last character of a number that ``tail`` (a run of the next line) continues?"""
+    for p in _number_pieces(line):
+        if p[-1] is line[i]:
+            return p[0]["x0"] - 1 <= tail[0]["x0"] <= p[-1]["x1"]
+    return False
+
+
+def _is_number_tail(prev: list[Char], line: list[Char], next_page: bool = False) -> bool:
+    """Does ``line`` hold only the wrapped ends of numbers of ``prev`` (the line above, or the last
+    line of the page before)?"""
+    pieces = _pieces(line)
+    if not pieces or not all(_NUMBER_PIECE_RE.match("".join(c["text"] for c in p)) for p in pieces):
+        return False
+    size = max(c["size"] for c in line)
+    if not next_page and not 0 <= min(c["top"] for c in line) - max(c["bottom"] for c in prev) <= 0.8 * size:
+        return False
+    above = _number_pieces(prev)
+    if len(pieces) >= len(above) and len(above) == len(_pieces(prev)):
+        return False  # as many numbers as the row above and no label: a row of its own
+    return all(any(_heads(prev, i, p) for i in range(len(prev))) for p in pieces)
+
+
 def _line_text(line: list[Char], tabs: bool) -> str:
     """A line's text: no space between CJK, a space between words, a tab at a wide gap (a column break)."""
     parts: list[str] = []
@@ -244,28 +321,84 @@ def _line_text(line: list[Char], tabs: bool) -> str:
     return "".join(parts).strip()
 
 
-def _cell_lines(chars: list[Char]) -> list[tuple[float, str]]:
-    """A cell's text lines with their vertical centres."""
-    out: list[tuple[float, str]] = []
+@dataclass(slots=True)
+class _CellLine:
+    """One text line inside a table cell."""
+
+    y: float  # vertical centre
+    text: str
+    x0: float
+    x1: float
+    first_w: float  # width of its first character
+    h: float  # height
+
+
+def _cell_lines(chars: list[Char]) -> list[_CellLine]:
+    """A cell's text lines, top to bottom."""
+    out: list[_CellLine] = []
     for line in _cluster_lines(chars):
         text = _line_text(line, tabs=False)
         if text:
-            out.append(((min(c["top"] for c in line) + max(c["bottom"] for c in line)) / 2, text))
+            top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+            out.append(_CellLine((top + bottom) / 2, text, line[0]["x0"], line[-1]["x1"],
+                                 line[0]["x1"] - line[0]["x0"], bottom - top))
     return out
 
 
-def _grid_rows(grid: Grid, lines: list[list[tuple[float, str]]]) -> RawTable:
+def _wrapped(a: _CellLine, b: _CellLine, box: Box, pad: float) -> bool:
+    """Did line b only start because a number did not fit on line a (the cell's width was used up)?"""
+    if not (_NUMBER_PIECE_RE.match(a.text) and _NUMBER_PIECE_RE.match(b.text)):
+        return False
+    if b.y - a.y > 2.0 * max(a.h, b.h):
+        return False  # the next line of a wrapped text follows at line spacing
+    return (a.x1 - a.x0) + b.first_w > (box.x1 - box.x0) - 2 * pad - 0.25 * b.first_w - 0.5
+
+
+def _unwrap(lines: list[_CellLine], box: Box) -> tuple[list[_CellLine], bool]:
+    """Join a number wrapped over several lines of a narrow cell back into one line.
+
+    Returns the lines and whether every break between value lines was such a wrap (so the cell
+    holds one value, not one value per row of a ruled row whose inner rules were not drawn).
+    """
+    if len(lines) < 2:
+        return lines, True
+    # The cell's inner padding: what the text leaves free on its nearer side, at most a usual 6pt
+    # (centred text leaves more on both sides than the padding).
+    pad = max(0.0, min(6.0, *(min(ln.x0 - box.x0, box.x1 - ln.x1) for ln in lines)))
+    out = [lines[0]]
+    all_wraps = True
+    for ln in lines[1:]:
+        prev = out[-1]
+        if _wrapped(prev, ln, box, pad):
+            out[-1] = _CellLine(ln.y, prev.text + ln.text, prev.x0, max(prev.x1, ln.x1), prev.first_w, prev.h)
+            continue
+        if _VALUE_RE.match(prev.text) and _VALUE_RE.match(ln.text):
+            all_wraps = False
+        out.append(ln)
+    return out, all_wraps
+
+
+def _grid_rows(grid: Grid, raw: list[list[_CellLine]]) -> tuple[RawTable, list[list[tuple[float, float]]]]:
     """Rows of a grid's cells. A ruled row holding several rows of values (rules between body rows
-    not drawn) is split at the value lines, so each printed row is one row."""
+    not drawn) is split at the value lines, so each printed row is one row. A number wrapped over
+    two lines of a narrow cell is one value."""
+    unwrapped = [_unwrap(lines, c.box) for lines, c in zip(raw, grid.cells, strict=True)]
     bands: dict[int, list[float]] = {}
+    stacked_rows: set[int] = set()
+    for r in range(grid.nrows):
+        cells = [i for i, c in enumerate(grid.cells) if c.row == r and c.rowspan == 1]
+        if any(not unwrapped[i][1] for i in cells):
+            stacked_rows.add(r)  # some cell holds values one under the other: rows without rules
+    lines = [raw[i] if c.row in stacked_rows else unwrapped[i][0] for i, c in enumerate(grid.cells)]
     for r in range(grid.nrows):
         stacked = [i for i, c in enumerate(grid.cells) if c.row == r and c.rowspan == 1
-                   and sum(1 for _, t in lines[i] if _VALUE_RE.match(t)) >= 2]
+                   and sum(1 for ln in lines[i] if _VALUE_RE.match(ln.text)) >= 2]
         if len(stacked) >= 2:
-            ys = _cluster_y([y for i in stacked for y, t in lines[i] if _VALUE_RE.match(t)])
+            ys = _cluster_y([ln.y for i in stacked for ln in lines[i] if _VALUE_RE.match(ln.text)])
             if len(ys) >= 2:
                 bands[r] = ys
     rows: RawTable = [[] for _ in range(sum(len(bands.get(r, [0.0])) for r in range(grid.nrows)))]
+    xs: list[list[tuple[float, float]]] = [[] for _ in rows]
     first = [0]
     for r in range(grid.nrows):
         first.append(first[-1] + len(bands.get(r, [0.0])))
@@ -273,14 +406,16 @@ def _grid_rows(grid: Grid, lines: list[list[tuple[float, str]]]) -> RawTable:
         band = bands.get(cell.row)
         if band is None or cell.rowspan > 1:
             span = first[min(cell.row + cell.rowspan, grid.nrows)] - first[cell.row]
-            rows[first[cell.row]].append(RawCell(join_pieces([t for _, t in lines[i]]), span, cell.colspan))
+            rows[first[cell.row]].append(RawCell(join_pieces([ln.text for ln in lines[i]]), span, cell.colspan))
+            xs[first[cell.row]].append((cell.box.x0, cell.box.x1))
             continue
         parts: list[list[str]] = [[] for _ in band]
-        for y, t in lines[i]:
-            parts[min(range(len(band)), key=lambda k: abs(band[k] - y))].append(t)
+        for ln in lines[i]:
+            parts[min(range(len(band)), key=lambda k: abs(band[k] - ln.y))].append(ln.text)
         for k, texts in enumerate(parts):
             rows[first[cell.row] + k].append(RawCell(join_pieces(texts), 1, cell.colspan))
-    return rows
+            xs[first[cell.row] + k].append((cell.box.x0, cell.box.x1))
+    return rows, xs
 
 
 def _cluster_y(values: list[float], tol: float = 3.0) -> list[float]:
@@ -323,6 +458,20 @@ def _drop_running_lines(pages: list[_Page]) -> list[_Page]:
     return pages
 
 
+def _glue_across_pages(pages: list[_Page]) -> list[_Page]:
+    """A row of an unruled table that broke at the page end: the ends of its wrapped numbers open the next page."""
+    for p, q in pairwise(pages):
+        if not p.items or not q.items:
+            continue
+        last, first = p.items[-1], q.items[0]
+        if (isinstance(last, _Line) and isinstance(first, _Line) and "\t" in last.text
+                and _is_number_tail(last.chars, first.chars, next_page=True)):
+            last.chars = _glue(last.chars, first.chars)
+            last.text = _line_text(last.chars, tabs=True)
+            q.items = q.items[1:]
+    return pages
+
+
 def _emit(pages: list[_Page], builder: TextBuilder) -> None:
     """Write lines joined into paragraphs and tables joined across pages into the builder."""
     items = [it for p in pages for it in p.items]
@@ -347,12 +496,19 @@ def _emit(pages: list[_Page], builder: TextBuilder) -> None:
         if isinstance(it, _Table):
             flush_para()
             if table is not None and prev is table and _continues(table, it):
-                table.rows.extend(_without_repeated_header(table.rows, it.rows))
-                table.bottom, table.last_page = it.bottom, it.page
+                k = _repeated_header_rows(table.rows, it.rows)
+                rows, xs = it.rows[k:], it.xs[k:]
+                if rows and _split_row(table, rows[0], xs[0], it.top):
+                    _merge_split_row(table, rows[0], xs[0])
+                    rows, xs = rows[1:], xs[1:]
+                table.rows.extend(rows)
+                table.xs.extend(xs)
+                table.bottom, table.last_page, table.page_height = it.bottom, it.page, it.page_height
                 table.cols = sorted(set(table.cols) | set(it.cols))
             else:
                 flush_table()
-                table = _Table(it.page, it.top, it.bottom, it.x0, it.x1, list(it.rows), it.page, list(it.cols))
+                table = _Table(it.page, it.top, it.bottom, it.x0, it.x1, list(it.rows), it.page, list(it.cols),
+                               list(it.xs), it.page_height)
             prev = table
             continue
         flush_table()
@@ -409,12 +565,69 @@ def _continues(a: _Table, b: _Table) -> bool:
     return all(any(abs(x - y) < 3 for y in many) for x in few)
 
 
-def _without_repeated_header(head: RawTable, rows: RawTable) -> RawTable:
-    """Drop the first rows of a continuation when they repeat the table's first rows (a repeated header)."""
+def _repeated_header_rows(head: RawTable, rows: RawTable) -> int:
+    """How many first rows of a continuation repeat the table's first rows (a repeated header)."""
     k = 0
     while k < len(rows) and k < len(head) and [c.text for c in rows[k]] == [c.text for c in head[k]]:
         if not any(c.text for c in rows[k]):
             break
         k += 1
-    return rows[k:] if k < len(rows) else rows
+    return k if k < len(rows) else 0
 
+
+def _split_row(table: _Table, first: list[RawCell], first_xs: list[tuple[float, float]], top: float) -> bool:
+    """Is a continuation's first row the rest of the table's last row, broken by the page end?
+
+    The row ran off the bottom of the page and went on at the top of the next one: the rest holds only
+    what did not fit (the end of wrapped numbers or labels), under cells of the last row that are
+    filled, and nothing under its label; a row of its own would start with its label.
+    """
+    if not table.rows or not table.xs or table.bottom < 0.75 * table.page_height or top > 0.25 * table.page_height:
+        return False
+    last, last_xs = table.rows[-1], table.xs[-1]
+    filled = [i for i, c in enumerate(first) if c.text]
+    if not filled or len(filled) == len(first):
+        return False
+    above = [_under(x, last_xs) for x in first_xs]
+    if all(a is None for a in above):
+        return False
+    for i, c in enumerate(first):
+        a = above[i]
+        if a is None:  # under a cell spanning down from an earlier row: its text may go on
+            if _VALUE_RE.match(c.text):
+                return False
+            continue
+        over = last[a].text
+        if c.text and not over:
+            return False  # text under an empty cell: a row of its own
+        if not _VALUE_RE.match(over) and over and c.text and _ENUM_START_RE.match(c.text):
+            return False  # a label of its own
+    labels = [i for i, c in enumerate(last) if c.text and not _VALUE_RE.match(c.text)]
+    if labels:
+        # the row's label fitted on the first page, or only its end went on
+        return all(not first[i].text or not _ENUM_START_RE.match(first[i].text)
+                   for i in range(len(first)) if above[i] in labels)
+    return all(_NUMBER_PIECE_RE.match(first[i].text) for i in filled)
+
+
+def _under(x: tuple[float, float], row_xs: list[tuple[float, float]]) -> int | None:
+    """The cell of a row whose column range holds most of the range x."""
+    best, best_overlap = None, 0.0
+    for i, (a, b) in enumerate(row_xs):
+        overlap = min(b, x[1]) - max(a, x[0])
+        if overlap > best_overlap:
+            best, best_overlap = i, overlap
+    if best is None or best_overlap < 0.5 * (x[1] - x[0]):
+        return None
+    return best
+
+
+def _merge_split_row(table: _Table, first: list[RawCell], first_xs: list[tuple[float, float]]) -> None:
+    last, last_xs = table.rows[-1], table.xs[-1]
+    for c, x in zip(first, first_xs, strict=True):
+        i = _under(x, last_xs)
+        if i is None or not c.text:
+            continue
+        over = last[i].text
+        joined = over + c.text if _NUMBER_PIECE_RE.match(over) and _NUMBER_PIECE_RE.match(c.text) else join_pieces([over, c.text])
+        last[i] = RawCell(joined, last[i].rowspan, last[i].colspan)
