@@ -19,7 +19,7 @@ from service.sections import find_sections
 from service.tables import gold_view_2021, parse_tables
 from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
 
-GOLD = Path(__file__).parent / "data" / "gold"
+GOLD = Path(__file__).parent.parent / "eval" / "gold"
 GOLD_FILES = sorted(p.name for p in GOLD.glob("*.json"))
 
 T3_LABELS: list[tuple[str, str | None, str]] = [  # (key, group label, row label)

@@ -13,8 +13,9 @@ from service.sections import find_sections
 from service.tables import gold_view_2021, parse_tables
 from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
 
-DATA = Path(__file__).parent / "data"
-DEV_FILES = sorted(p.name for p in (DATA / "dev").iterdir())
+DEV = Path(__file__).parent.parent / "eval" / "corpus" / "dev"
+GOLD = Path(__file__).parent.parent / "eval" / "gold"
+DEV_FILES = sorted(p.name for p in DEV.iterdir())
 
 
 def table_mismatches(doc: SourceDocument, gold: dict[str, Any]) -> list[tuple[str, Any, Any]]:
@@ -38,8 +39,8 @@ def table_mismatches(doc: SourceDocument, gold: dict[str, Any]) -> list[tuple[st
 
 @pytest.mark.parametrize("name", DEV_FILES)
 def test_dev_file_parses_to_gold_tables(name: str) -> None:
-    path = DATA / "dev" / name
-    gold = json.loads((DATA / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
+    path = DEV / name
+    gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
     doc = read_document(path)
     assert doc.kind == path.suffix.lstrip(".")
     assert table_mismatches(doc, gold) == []
@@ -47,7 +48,7 @@ def test_dev_file_parses_to_gold_tables(name: str) -> None:
 
 @pytest.mark.parametrize("name", DEV_FILES)
 def test_dev_file_tables_are_grids_with_offsets(name: str) -> None:
-    doc = read_document(DATA / "dev" / name)
+    doc = read_document(DEV / name)
     assert len(doc.tables) == 3  # 表二, 表三, 表四; a table split over pages is one grid
     for grid in doc.tables:
         for row in grid.rows:
@@ -62,5 +63,5 @@ def test_dev_file_tables_are_grids_with_offsets(name: str) -> None:
 
 @pytest.mark.parametrize("name", DEV_FILES)
 def test_dev_file_sections_found(name: str) -> None:
-    doc = read_document(DATA / "dev" / name)
+    doc = read_document(DEV / name)
     assert find_sections(doc).missing == []

@@ -14,8 +14,8 @@ from service.reading.html import clean_inline, decode_html
 from service.sections import find_sections
 from service.tables import parse_tables
 
-DEV = Path(__file__).parent / "data" / "dev"
-GOLD = Path(__file__).parent / "data" / "gold"
+DEV = Path(__file__).parent.parent / "eval" / "corpus" / "dev"
+GOLD = Path(__file__).parent.parent / "eval" / "gold"
 SYNTHETIC = DEV / "synthetic-city-2025.html"
 SHUYANG = DEV / "shuyang-fagai-2023.html"
 

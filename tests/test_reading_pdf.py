@@ -10,7 +10,7 @@ import pytest
 from service.errors import InputError, UnsupportedFormatError
 from service.reading import read_bytes, read_document
 
-DEV = Path(__file__).parent / "data" / "dev"
+DEV = Path(__file__).parent.parent / "eval" / "corpus" / "dev"
 DEV_PDFS = sorted(p.name for p in DEV.glob("*.pdf"))
 
 # ---------------------------------------------------------------- a minimal PDF writer for tests
