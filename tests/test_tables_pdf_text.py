@@ -46,31 +46,11 @@ PLAIN_ROWS: dict[str, tuple[str, ...]] = {
                          "not_processed_excessive", "total_processed", "carried_forward"),
 }
 
-_PB = "a page number '- 3 -' inside 表三 is read as a row of values [-, 3, -] (tokens.split_line)"
-_WRAP = ("a full 7-value line under a full 7-value row is joined to it digit by digit as a wrapped cell "
-         "('0'+'10' -> 10) in tokens._continue")
-_T4 = ("表四's 15 values come in five runs split by header text (72 64 178 37 | 12 1 1 6 | 351 | 13 4 8 1 26 | 20) "
-       "and are read in that order (table4.parse_table4): wrong numbers and three false C5 FAILs")
-_COLS = ("label-less one-value lines are chunked into 7-value rows without checking (tokens._continue): the "
-         "column-major block of (三)1–(五)5 and the (六)/(七) pairs become rows: wrong numbers, false C1/C4 FAILs")
-_BLANK = ("cells printed one per line with blank lines between are not joined into a row "
-          "(tokens.text_units needs adjacent lines): 表二 第(一)项 and the row-by-row 表三 rows unknown")
 
-#: (stem, tool) -> reason, for the main test
-BUGS: dict[tuple[str, str], str] = {
-    ("hongze-district-2023", "pdfplumber"): f"(四)1/(四)2 swapped: {_PB}, takes (四)2's label, and 10 is dropped",
-    ("hongze-district-2023", "pdfplumber-layout"): f"(三)8 = 10, (四)1 = 3, (四)2 = 0: {_WRAP}; and {_PB}",
-    ("huaian-city-2024", "pdftotext-plain"): _T4,
-    ("hongze-district-2023", "pdftotext-plain-noblank"): _COLS,
-    ("hongze-district-2024", "pdftotext-plain-noblank"): _COLS,
-    ("huaian-city-2024", "pdftotext-plain-noblank"): _T4,
-}
+#: (stem, tool) -> reason, for the main test (all fixed; kept for bugs found later)
+BUGS: dict[tuple[str, str], str] = {}
 #: (stem, tool) -> reason, for the test that the cells printed row by row are known
-RECOVER_BUGS: dict[tuple[str, str], str] = {
-    ("hongze-district-2023", "pdftotext-plain"): _BLANK,
-    ("hongze-district-2024", "pdftotext-plain"): _BLANK,
-    ("huaian-city-2024", "pdftotext-plain"): _BLANK,
-}
+RECOVER_BUGS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from service.tables.model import Table, Tables
 from service.tables.regions import grid_regions, text_regions
 from service.tables.table2 import gold_view_2019, gold_view_2021, parse_table2
 from service.tables.table3 import parse_table3
-from service.tables.table4 import parse_table4, value_tokens
+from service.tables.table4 import parse_table4, value_runs
 from service.tables.tokens import Token, grid_units, line_tokens, text_units
 
 __all__ = ["ParsedTables", "gold_view_2019", "gold_view_2021", "parse_tables"]
@@ -37,7 +37,8 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
         if key in grids:
             return grid_units(doc, grids[key], max_values), "grid"
         r = regions.get(key)
-        return (text_units(doc, r.first_line, r.last_line, max_values) if r else []), "text"
+        row_ok = _row_adds_up if max_values == 7 else None
+        return (text_units(doc, r.first_line, r.last_line, max_values, row_ok) if r else []), "text"
 
     u2, src2 = units("t2", 3)
     u3, src3 = units("t3", 7)
@@ -56,6 +57,12 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
     return ParsedTables(Tables(table2=t2, table3=t3, table4=t4), fmt, evidence)
 
 
+def _row_adds_up(values: list[Token]) -> bool:
+    """表三's row relation (C4): the six applicant columns add up to the total."""
+    nums = [t.value for t in values]
+    return all(v is not None for v in nums) and sum(v for v in nums[:6] if v is not None) == nums[6]
+
+
 def _table4(doc: SourceDocument, grids: dict, regions: dict) -> Table:
     rows_tokens: list[list[Token]] = []
     if "t4" in grids:
@@ -71,4 +78,4 @@ def _table4(doc: SourceDocument, grids: dict, regions: dict) -> Table:
             for ln in range(r.first_line, r.last_line + 1):
                 s, e = doc.line_span(ln)
                 rows_tokens.append(line_tokens(doc.folded, s, e))
-    return parse_table4(doc, value_tokens(rows_tokens), source, lines)
+    return parse_table4(doc, value_runs(rows_tokens), source, lines)

@@ -57,11 +57,17 @@ class _Context:
 WHOLE_LABEL = 0.75
 
 
-def _context(unit: Unit, with_gaps: bool = True) -> _Context:
+def _context(unit: Unit, with_gaps: bool = True, side: str = "both") -> _Context:
+    """A unit's label contexts. A unit with no label of its own takes its label from one ``side`` only
+    ("before" or "after") when the caller has decided which way the table prints its labels."""
     own = compact(unit.label)
     if not with_gaps:
         return _Context(own, ((_bigrams(own), 1.0),) if own else ())
     before, after = compact(unit.gap_before), compact(unit.gap_after)
+    if not own and side == "before":
+        after = ""
+    elif not own and side == "after":
+        before = ""
     texts = ((own, 1.0), (before + own, 0.95), (own + after, 0.9), (before + own + after, 0.85))
     return _Context(own, tuple((_bigrams(t), w) for t, w in texts if t))
 
@@ -180,18 +186,30 @@ def assign(
     min_score: float = MIN_SCORE,
     fits: Callable[[Unit, RowSpec], bool] | None = None,
 ) -> dict[str, int]:
-    """Best order-preserving assignment of units to rows: {row key: unit index}.
+    """Best order-preserving assignment of units to rows: {row key: unit index}."""
+    return assign_scored(units, specs, min_score, fits)[0]
+
+
+def assign_scored(
+    units: Sequence[Unit],
+    specs: Sequence[RowSpec],
+    min_score: float = MIN_SCORE,
+    fits: Callable[[Unit, RowSpec], bool] | None = None,
+    side: str = "both",
+) -> tuple[dict[str, int], float]:
+    """Best order-preserving assignment of units to rows, and its total score.
 
     Rows whose label is too damaged to pass ``min_score`` are still assigned by order when they sit
     alone between two matched rows, their unit has the right number of values (``fits``) and some
-    resemblance to the label (``ORDER_FILL_SCORE``).
+    resemblance to the label (``ORDER_FILL_SCORE``). ``side`` restricts where units without a label of
+    their own look for it (see ``_context``).
     """
     m, n = len(units), len(specs)
     if not m or not n:
-        return {}
+        return {}, 0.0
     exact = _exact_assignment(units, specs)
     if exact is not None:
-        return exact
+        return exact, float(len(exact))
     index, spec_masks = _spec_index(tuple(specs))
     s: list[list[float]] = []
     for u in units:
@@ -199,7 +217,7 @@ def assign(
         own = _context(u, with_gaps=False)
         row = _score_row(own, index, spec_masks)
         if max(row, default=0.0) < WHOLE_LABEL:
-            row = _score_row(_context(u), index, spec_masks)
+            row = _score_row(_context(u, side=side), index, spec_masks)
         s.append(row)
     # dp[i][j]: best total using units[:i] and specs[:j]; back: 0 skip unit, 1 skip spec, 2 match
     dp = [[0.0] * (n + 1)]
@@ -235,9 +253,10 @@ def assign(
         else:
             i -= 1
     pairs.reverse()
+    total = dp[m][n]
     if fits is not None:
         pairs = _fill_by_order(pairs, s, units, specs, fits)
-    return {specs[j].key: i for i, j in pairs}
+    return {specs[j].key: i for i, j in pairs}, total
 
 
 def _fill_by_order(

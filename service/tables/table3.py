@@ -8,7 +8,7 @@ from functools import lru_cache
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
 from service.tables.layout import T3_COLUMNS, T3_KEYS_2019, T3_KEYS_2021, T3_LABELS, T3_ROWS
-from service.tables.matching import assign
+from service.tables.matching import RowSpec, assign_scored
 from service.tables.model import Table
 from service.tables.solver import Equation
 from service.tables.tokens import Unit
@@ -46,9 +46,39 @@ def _equations(keys: tuple[str, ...], merged_printed: bool) -> tuple[Equation, .
 
 
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
-    table = Table(name="表三", source=source, lines=lines, columns=T3_COLUMNS)
+    """Match units to rows, then build the table. Where some rows print their label on a line of its
+    own, whether it stands before or after the numbers is decided for the whole table: the reading
+    whose numbers break fewer relations wins, then the one whose labels match better."""
     specs = _SPECS_2019 if fmt == "2019" else T3_ROWS
-    match = assign(units, specs, fits=lambda u, sp: 0 < len(u.values) <= NCOLS)
+
+    def fits(u: Unit, sp: RowSpec) -> bool:
+        return 0 < len(u.values) <= NCOLS
+
+    if not any(not u.label for u in units):
+        return _build(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])
+    candidates: list[tuple[int, float, Table]] = []
+    seen: list[dict[str, int]] = []
+    for side, prior in (("before", 1.0), ("after", 0.95)):  # labels are usually printed before numbers
+        match, score = assign_scored(units, specs, fits=fits, side=side)
+        score *= prior
+        if match in seen:
+            continue
+        seen.append(match)
+        table, violations = _build_counted(doc, units, fmt, source, lines, match)
+        candidates.append((violations, -score, table))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    return candidates[0][2]
+
+
+def _build(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,
+           match: dict[str, int]) -> Table:
+    return _build_counted(doc, units, fmt, source, lines, match)[0]
+
+
+def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,
+                   match: dict[str, int]) -> tuple[Table, int]:
+    table = Table(name="表三", source=source, lines=lines, columns=T3_COLUMNS)
+    match = dict(match)
     has_subs = any(k in match for k in _SUBS)
     merged = "other_processing" in match
     if merged and has_subs:
@@ -71,4 +101,4 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
     table.conflicts = result.conflicts
     if merged_printed:
         table.notes.append("(六)其他处理印为一行；其三个子项尽可能由该行和勾稽关系确定")
-    return table
+    return table, result.violations + len(result.conflicts)

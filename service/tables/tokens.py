@@ -8,6 +8,7 @@ Rows of a structured table (HTML, DOCX) keep their cells, so blank cells stay di
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.reading.document import GridTable, SourceDocument
@@ -26,6 +27,9 @@ _UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个
 NONE_WORDS = frozenset({"无"})
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _TABLE_GAP_RE = re.compile(r"[ ]*[\t|]|[ ]{2,}")
+_PAGE_NUMBER_RE = re.compile(
+    r"[ \t]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})[ \t]*$"
+)
 _PLAIN_ROW_RE = re.compile(r"(.*?[^\d\s|*`_])((?:[\t| ]+\d+)+)[\t| ]*$")
 _DIGITS_RE = re.compile(r"\d+")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
@@ -55,6 +59,8 @@ class Unit:
     gap_lines: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     last_line: int = 0  # the last line holding its values (continuation lines included)
+    headless: bool = False  # its line had no label text of its own
+    block: bool = False  # part of a run of label-less value lines that is more than one row
 
 
 def classify(text: str) -> tuple[CellKind, int | float | None]:
@@ -210,20 +216,35 @@ def split_trailing(tokens: list[Token]) -> tuple[list[Token], list[Token]]:
     return tokens[:i], tokens[i:]
 
 
-def text_units(doc: SourceDocument, first_line: int, last_line: int, max_values: int = 7) -> list[Unit]:
+def text_units(
+    doc: SourceDocument,
+    first_line: int,
+    last_line: int,
+    max_values: int = 7,
+    row_ok: Callable[[list[Token]], bool] | None = None,
+) -> list[Unit]:
     """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached.
 
     A line of values with no label right after a unit continues it: digits under one of its values
     (same column) are that value wrapped inside its cell and are joined to it; otherwise the values
     are the rest of the row, wrapped onto the next line, when together they make at most
-    ``max_values`` (a row printed one cell per line is the same case).
+    ``max_values`` (a row printed one cell per line is the same case). A run of label-less lines that
+    holds more numbers than a row is not read as rows, except a first complete row that ``row_ok``
+    accepts (e.g. its parts add up to its total).
     """
     units: list[Unit] = []
     gap: list[str] = []
     gap_lines: list[int] = []
     folded = doc.folded
+    last_content = 0  # last line with any text (blank lines do not break a row printed cell by cell)
     for ln in range(first_line, last_line + 1):
         s, e = doc.line_span(ln)
+        if _PAGE_NUMBER_RE.match(folded, s, e):
+            continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
+        if s < e and not folded[s:e].isspace():
+            previous_content, last_content = last_content, ln
+        else:
+            continue
         if not _VALUE_CHAR_RE.search(folded, s, e):
             # No digit, "/" or dash: label or header text only.
             text = _SEP_RE.sub("", folded[s:e])
@@ -243,24 +264,38 @@ def text_units(doc: SourceDocument, first_line: int, last_line: int, max_values:
             gap.append(label)
             gap_lines.append(ln)
             continue
-        if not pieces and not gap and units and units[-1].last_line == ln - 1 \
-                and _continue(units[-1], vals, folded, s, e, doc, max_values):
+        if not pieces and not gap and units and units[-1].last_line == previous_content \
+                and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
             units[-1].last_line = ln
             continue
-        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines, last_line=ln)
+        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines, last_line=ln,
+                    headless=not pieces)
         if units:
             units[-1].gap_after = unit.gap_before
+            if unit.headless and not gap and len(vals) < max_values:
+                # A short label-less line straight after a row: more numbers than one row with no label
+                # to say whose (a table dumped column by column, cell by cell). Not read as rows.
+                unit.block = True
+                prev = units[-1]
+                if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
+                    prev.block = True
         units.append(unit)
         gap, gap_lines = [], []
     if units and gap:
         units[-1].gap_after = "".join(gap)
-    return units
+    return [u for u in units if not u.block]
 
 
-def _continue(unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: SourceDocument, max_values: int) -> bool:
-    """Merge a label-less line of values into the unit before it, if it continues it (see text_units)."""
+def _continue(
+    unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: SourceDocument, max_values: int, adjacent: bool
+) -> bool:
+    """Merge a label-less line of values into the unit before it, if it continues it (see text_units).
+
+    Digits are joined to a value only on the very next line, for one or two values (a full row under a
+    row is a row), and never onto a printed 0 ("0" + "10" is no number anyone prints)."""
     indented = s < e and folded[s] in " \t|"
-    if unit.label and indented and all(v.kind is CellKind.NUMBER for v in vals):
+    if unit.label and indented and adjacent and len(vals) <= 2 and len(vals) < max(2, len(unit.values)) \
+            and all(v.kind is CellKind.NUMBER for v in vals):
         by_field = {f: t for t in unit.values if (f := _field_of(doc, t.start)) is not None}
         prev_start = doc.line_starts[unit.last_line - 1]
         targets: list[Token] = []
@@ -276,7 +311,8 @@ def _continue(unit: Unit, vals: list[Token], folded: str, s: int, e: int, doc: S
                 targets = []
                 break
             targets.append(hit[0])
-        if targets and len({id(t) for t in targets}) == len(targets) and all(t.kind is CellKind.NUMBER for t in targets):
+        if targets and len({id(t) for t in targets}) == len(targets) \
+                and all(t.kind is CellKind.NUMBER and not t.text.startswith("0") for t in targets):
             for t, v in zip(targets, vals, strict=True):
                 joined = t.text + v.text
                 kind, value = classify(joined)
