@@ -14,7 +14,7 @@ from service.tables.layout import (
     T4_GROUP_LABELS,
     T4_GROUPS,
 )
-from service.tables.model import Cell, Number, Table
+from service.tables.model import Number, Table
 
 _EPS = 1e-9
 
@@ -28,9 +28,6 @@ def _fmt(v: Number | None) -> str:
 Operand = tuple[Table, str, int, str | None]  # (table, row key, column index, column name override)
 
 
-def _cell(table: Table, key: str, col: int) -> Cell | None:
-    row = table.rows.get(key)
-    return row.cells[col] if row is not None else None
 
 
 def _sum_finding(
@@ -43,26 +40,42 @@ def _sum_finding(
     total_label: str,
 ) -> Finding:
     """A finding for Σ parts == Σ total; UNCERTAIN when any operand is unknown."""
-    ops = list(parts) + list(total)
-    cells = [_cell(t, k, c) for t, k, c, _ in ops]
-    values = [c.value if c is not None else None for c in cells]
-    lines = sorted({c.line for c in cells if c is not None and c.line is not None})
+    ops = [*parts, *total]
+    n = len(parts)
+    values: list[Number | None] = []
+    line_set: set[int] = set()
+    missing: list[int] = []
+    inferred: list[int] = []
+    expected: Number = 0
+    actual: Number = 0
+    for i, (t, k, c, _) in enumerate(ops):
+        row = t.rows.get(k)
+        cell = row.cells[c] if row is not None else None
+        v = cell.value if cell is not None else None
+        values.append(v)
+        if cell is not None:
+            if cell.line is not None:
+                line_set.add(cell.line)
+            if cell.inferred_from:
+                inferred.append(i)
+        if v is None:
+            missing.append(i)
+        elif i < n:
+            expected += v
+        else:
+            actual += v
+    lines = sorted(line_set)
 
     def refs(which: Sequence[int]) -> list[CellRef]:
         return [ref(ops[i][0], ops[i][1], ops[i][2], ops[i][3]) for i in which]
 
-    missing = [i for i, v in enumerate(values) if v is None]
     if missing:
         evidence = refs(range(len(ops)))
         which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
         return Finding(rule=rule, name=name, status=Status.UNCERTAIN, subject=subject,
                        message=f"无法核对：{len(missing)} 个数值未知（{which}）",
                        cells=evidence, lines=lines)
-    n = len(parts)
-    expected = sum(v for v in values[:n] if v is not None)
-    actual = sum(v for v in values[n:] if v is not None)
     ok = abs(expected - actual) < _EPS
-    inferred = [i for i, c in enumerate(cells) if c is not None and c.inferred_from]
     if ok:
         msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
         if inferred:

@@ -129,8 +129,9 @@ def value_runs(units_tokens: list[list[Token]]) -> list[list[Token]]:
             if toks and runs[-1]:
                 runs.append([])  # a line of text (or a sentence with a number in it) ends the run
             continue
+        ids = {id(t) for t in vals}
         for t in toks:
-            if t in vals:
+            if id(t) in ids:
                 runs[-1].append(t)
             elif t.kind is not CellKind.BLANK and runs[-1]:
                 runs.append([])

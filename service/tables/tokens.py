@@ -30,6 +30,7 @@ _TABLE_GAP_RE = re.compile(r"[ ]*[\t|]|[ ]{2,}")
 _PAGE_NUMBER_RE = re.compile(
     r"[ \t]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})[ \t]*$"
 )
+_NONSPACE_RE = re.compile(r"\S")
 _PLAIN_ROW_RE = re.compile(r"(.*?[^\d\s|*`_])((?:[\t| ]+\d+)+)[\t| ]*$")
 _DIGITS_RE = re.compile(r"\d+")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
@@ -241,10 +242,9 @@ def text_units(
         s, e = doc.line_span(ln)
         if _PAGE_NUMBER_RE.match(folded, s, e):
             continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-        if s < e and not folded[s:e].isspace():
-            previous_content, last_content = last_content, ln
-        else:
+        if not _NONSPACE_RE.search(folded, s, e):
             continue
+        previous_content, last_content = last_content, ln
         if not _VALUE_CHAR_RE.search(folded, s, e):
             # No digit, "/" or dash: label or header text only.
             text = _SEP_RE.sub("", folded[s:e])
