@@ -4,7 +4,9 @@ Tables are found on the page's visible ruling (lines and thin filled rectangles;
 boxes that some editors draw behind each text line are ignored), their cells filled with the
 characters inside them, so rows come out row by row whatever order the text layer stores them
 in. A table that runs on from one page to the next is joined; repeated page headers, footers and
-page numbers are dropped; the lines of a paragraph are joined into one line.
+page numbers are dropped; the lines of a paragraph are joined into one line. A table without
+vertical rules whose cells are centred (wrapped numbers interleave its rows' lines) is rebuilt as a
+grid from the white gaps between its numbers (pdf_unruled), or else left as text lines.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any
 from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
-from service.reading.pdf_grid import Box, Grid, find_grids
+from service.reading.pdf_grid import Box, Grid, find_grids, ruling
+from service.reading.pdf_unruled import find_unruled
 
 Char = dict[str, Any]
 
@@ -165,7 +168,8 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
     elif any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 0.25 * page.width * page.height
              for im in page.images):
         stats.picture_pages.append(number)
-    grids = find_grids(page) if chars else []
+    rules = ruling(page) if chars else ([], [])
+    grids = find_grids(page, rules) if chars else []
     cell_chars: list[list[Char]] = [[] for g in grids for _ in g.cells]
     offsets: list[int] = []
     n = 0
@@ -188,7 +192,11 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
         cols = sorted({round(c.box.x0, 1) for c in g.cells})
         out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows, number, cols, xs,
                                 out.height))
-    for line in _glue_wrapped_numbers(_cluster_lines(free)):
+    loose = [r for r in rules[0] if not any(g.bbox.contains((r["x0"] + r["x1"]) / 2, r["top"]) for g in grids)]
+    unruled, free_lines = find_unruled(_cluster_lines(free), loose, out.height)
+    for t in unruled:
+        out.items.append(_Table(number, t.top, t.bottom, t.x0, t.x1, t.rows, number, t.cols, t.xs, out.height))
+    for line in _glue_wrapped_numbers(free_lines):
         text = _line_text(line, tabs=True)
         if text:
             sizes = sorted(c["size"] for c in line)

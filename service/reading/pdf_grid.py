@@ -154,9 +154,9 @@ def _index(bounds: list[float], x: float) -> int:
     return min(range(len(bounds)), key=lambda i: abs(bounds[i] - x))
 
 
-def find_grids(page: Any) -> list[Grid]:
-    """The page's ruled tables with at least two columns, top to bottom."""
-    h, v = ruling(page)
+def find_grids(page: Any, rules: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None) -> list[Grid]:
+    """The page's ruled tables with at least two columns, top to bottom (``rules``: the page's ruling)."""
+    h, v = ruling(page) if rules is None else (list(rules[0]), list(rules[1]))
     if len(v) < 2 or len(h) < 1:
         return []
     _close_boxes(h, v)
