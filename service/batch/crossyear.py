@@ -90,10 +90,10 @@ def c6(prev: Entry, cur: Entry) -> FindingDigest:
     fwd = (prev.digest.applications or {}).get("carried_forward")
     back = (cur.digest.applications or {}).get("carried_over")
     subject = f"{y0}→{y1} 结转"
-    evidence = f"{prev.name}: {y0}年 四、结转下年度继续办理 = {_fmt(fwd)}; {cur.name}: {y1}年 二、上年结转 = {_fmt(back)}"
+    evidence = f"{prev.name}：{y0}年 四、结转下年度继续办理 = {_fmt(fwd)}；{cur.name}：{y1}年 二、上年结转 = {_fmt(back)}"
     if fwd is None or back is None:
         return FindingDigest(rule="C6", status=Status.UNCERTAIN, subject=subject, evidence=evidence,
-                             message="cannot check: a carry-over row is missing")
+                             message="无法核对：缺少结转行")
     diffs, unknown = [], []
     for i, col in enumerate(T3_COLUMNS):
         a = fwd[i] if i < len(fwd) else None
@@ -104,12 +104,12 @@ def c6(prev: Entry, cur: Entry) -> FindingDigest:
             diffs.append(f"{col} {a}≠{b}")
     if diffs:
         return FindingDigest(rule="C6", status=Status.FAIL, subject=subject, evidence=evidence,
-                             message=f"{y0}年结转下年度 ≠ {y1}年上年结转: " + ", ".join(diffs))
+                             message=f"{y0}年结转下年度 ≠ {y1}年上年结转：" + "，".join(diffs))
     if unknown:
         return FindingDigest(rule="C6", status=Status.UNCERTAIN, subject=subject, evidence=evidence,
-                             message="cannot check column(s) " + "、".join(unknown) + ": value unknown")
+                             message="无法核对" + "、".join(unknown) + "列：数值未知")
     return FindingDigest(rule="C6", status=Status.PASS, subject=subject, evidence=evidence,
-                         message=f"{y0}年结转下年度 = {y1}年上年结转 in every column")
+                         message=f"各列 {y0}年结转下年度 = {y1}年上年结转")
 
 
 def c7(prev: Entry, cur: Entry) -> FindingDigest:
@@ -120,25 +120,25 @@ def c7(prev: Entry, cur: Entry) -> FindingDigest:
     if a0 is None or a1 is None:
         old = prev.name if a0 is None else cur.name
         return FindingDigest(rule="C7", status=Status.UNCERTAIN, subject=subject,
-                             message=f"cannot check: {old} has no 现行有效件数 (2019 format or 表二 not read)")
+                             message=f"无法核对：{old} 没有现行有效件数（2019 年格式或表二未读出）")
     problems, unknown, evidence = [], [], []
     for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
         before = (a0.get(key) or {}).get("in_force")
         row = a1.get(key) or {}
         issued, repealed, now = row.get("issued"), row.get("repealed"), row.get("in_force")
-        evidence.append(f"{label}: {y0}年现行有效 {_v(before)}, {y1}年制发 {_v(issued)} 废止 {_v(repealed)} 现行有效 {_v(now)}")
+        evidence.append(f"{label}：{y0}年现行有效 {_v(before)}, {y1}年制发 {_v(issued)} 废止 {_v(repealed)} 现行有效 {_v(now)}")
         known = _numbers(before, issued, repealed, now)
         if known is None:
             unknown.append(label)
         elif known[0] + known[1] - known[2] != known[3]:
             expected = known[0] + known[1] - known[2]
-            problems.append(f"{label} {before} + {issued} − {repealed} = {expected}, but {y1}年现行有效 = {now}")
+            problems.append(f"{label} {before} + {issued} − {repealed} = {expected}，但 {y1}年现行有效 = {now}")
     ev = "; ".join(evidence)
     if problems:
-        return FindingDigest(rule="C7", status=Status.WARN, subject=subject, evidence=ev, message="; ".join(problems))
+        return FindingDigest(rule="C7", status=Status.WARN, subject=subject, evidence=ev, message="；".join(problems))
     if unknown:
         return FindingDigest(rule="C7", status=Status.UNCERTAIN, subject=subject, evidence=ev,
-                             message="cannot check " + "、".join(unknown) + ": value unknown")
+                             message="无法核对" + "、".join(unknown) + "：数值未知")
     return FindingDigest(rule="C7", status=Status.PASS, subject=subject, evidence=ev,
                          message="现行有效 = 上年现行有效 + 制发 − 废止")
 
