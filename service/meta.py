@@ -38,11 +38,24 @@ def _clean(org: str) -> str | None:
     return org or None
 
 
-def _from_title(doc: SourceDocument, meta: Meta) -> None:
-    head_lines = [ln for ln in doc.text[:3000].split("\n") if ln.strip()][:8]
+def _folded(doc: SourceDocument) -> str:
+    """``fold(doc.text)``: the document's own folded copy (same offsets, computed at read time)."""
+    return doc.folded if len(doc.folded) == len(doc.text) else fold(doc.text)
+
+
+def _from_title(doc: SourceDocument, meta: Meta, folded: str) -> None:
+    # The first 8 non-blank lines, with their folded copies (fold keeps "\n" and maps nothing to it).
+    head_lines: list[str] = []
+    head_folded: list[str] = []
+    for line, fline in zip(doc.text[:3000].split("\n"), folded[:3000].split("\n"), strict=True):
+        if line.strip():
+            head_lines.append(line)
+            head_folded.append(fline)
+            if len(head_lines) == 8:
+                break
     candidates = ([doc.title] if doc.title else []) + head_lines
-    for i, line in enumerate(candidates):
-        f = fold(line)
+    folded_candidates = ([fold(doc.title)] if doc.title else []) + head_folded
+    for i, f in enumerate(folded_candidates):
         m = _TITLE_RE.match(f)
         if m:
             meta.organization = _clean(m.group("org"))
@@ -57,18 +70,21 @@ def _from_title(doc: SourceDocument, meta: Meta) -> None:
             return
 
 
-def _signature(doc: SourceDocument) -> tuple[str | None, str | None]:
-    """(organisation, ISO date) from the last lines: a date on its own line, the unit's name above it."""
-    lines = [ln.strip() for ln in doc.text[-600:].split("\n") if ln.strip()][-5:]
+def _signature(folded: str) -> tuple[str | None, str | None]:
+    """(organisation, ISO date) from the last lines: a date on its own line, the unit's name above it.
+
+    Works on the folded text: fold maps blanks to blanks only, so stripping commutes with folding.
+    """
+    lines = [ln.strip() for ln in folded[-600:].split("\n") if ln.strip()][-5:]
     for i in range(len(lines) - 1, -1, -1):
-        m = _DATE_LINE_RE.match(fold(lines[i]))
+        m = _DATE_LINE_RE.match(lines[i])
         if not m:
             continue
         y, mo, d = (int(x) for x in m.groups())
         date = f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
         org = None
         if i > 0:
-            prev = re.sub(r"\s+", "", fold(lines[i - 1]))
+            prev = re.sub(r"\s+", "", lines[i - 1])
             if _ORG_LINE_RE.match(prev) and _ORG_SUFFIX_RE.search(prev):
                 org = prev
         return org, date
@@ -78,12 +94,13 @@ def _signature(doc: SourceDocument) -> tuple[str | None, str | None]:
 def read_meta(doc: SourceDocument, sections: SectionMap) -> Meta:
     """Organisation, year and signature date, each from the most reliable place that states it."""
     meta = Meta()
-    _from_title(doc, meta)
-    sig_org, meta.report_date = _signature(doc)
+    folded = _folded(doc)
+    _from_title(doc, meta, folded)
+    sig_org, meta.report_date = _signature(folded)
     if meta.organization is None and sig_org:
         meta.organization = sig_org
     first = min((s.start for s in sections.sections), default=min(len(doc.text), 3000))
-    preamble = fold(doc.text[: max(first, 200)])
+    preamble = folded[: max(first, 200)]
     if meta.organization is None:
         for pat in _PREAMBLE_RES:
             m = pat.search(preamble)
@@ -91,7 +108,7 @@ def read_meta(doc: SourceDocument, sections: SectionMap) -> Meta:
                 meta.organization = org
                 break
     if meta.year is None:
-        m = _PERIOD_RE.search(preamble) or _PERIOD_RE.search(fold(doc.text[:6000]))
+        m = _PERIOD_RE.search(preamble) or _PERIOD_RE.search(folded[:6000])
         m = m or _YEAR_MENTION_RE.search(preamble)
         if m:
             meta.year = int(m.group("year"))

@@ -20,11 +20,15 @@ from service.reading.normalize import fold
 _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
 )
+_PAGE_NUMBER_FIRST = frozenset("-—–－第")
 _LINE_MARKUP_RE = re.compile(r"^[ \t\u3000]*(?:[-*+>][ \t]+|#{1,6}[ \t]+)?")
+_MARKUP_FIRST = frozenset(" \t\u3000-*+>#")
 _TERMINAL = frozenset("。！？!?：:；;")
-_HEADING_START_RE = re.compile(
-    r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分|[①②③④⑤⑥⑦⑧⑨⑩])"
+_HEADING_AT = (
+    r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
+# A line starting a heading or a point: _HEADING_AT_RE.match(text, a, b) (no ^: it would not match at a > 0).
+_HEADING_AT_RE = re.compile(_HEADING_AT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,11 @@ class TextView:
         if end <= start:
             a = self.to_doc(start)
             return a, a
+        starts = self.starts
+        if starts and end <= len(self.text):  # both ends inside the text: to_doc inlined
+            k = bisect.bisect_right(starts, start) - 1
+            j = bisect.bisect_right(starts, end - 1) - 1
+            return self.sources[k] + (start - starts[k]), self.sources[j] + (end - 1 - starts[j]) + 1
         return self.to_doc(start), self.to_doc(end - 1) + 1
 
 
@@ -81,57 +90,61 @@ def build_view(doc: SourceDocument, start: int = 0, end: int | None = None) -> T
 
 
 def _build(doc: SourceDocument, start: int, end: int) -> TextView:
-    lines: list[tuple[int, int]] = []  # (doc start, doc end) of kept, non-blank lines, markup stripped
+    src = doc.text
+    fsrc = doc.folded if len(doc.folded) == len(src) else fold(src)  # same offsets as the text
+    lines: list[tuple[int, int, int]] = []  # (doc start, doc end, line end) of kept, non-blank lines, markup stripped
     pos = start
-    while pos < end:
-        nl = doc.text.find("\n", pos, end)
-        line_end = end if nl == -1 else nl
-        raw = doc.text[pos:line_end]
-        stripped = raw.strip()
-        if stripped and not _PAGE_NUMBER_RE.match(raw):
-            m = _LINE_MARKUP_RE.match(raw)
-            a = pos + (m.end() if m else 0)
-            b = line_end
-            while b > a and doc.text[b - 1] in " \t\r\u3000":
-                b -= 1
-            lines.append((a, b))
-        pos = line_end + 1
-    width = max((b - a for a, b in lines), default=0)
-    parts: list[str] = []
+    for raw in src[start:end].split("\n"):
+        n = len(raw)
+        if raw and not raw.isspace():
+            c = raw[0]
+            # Only a line starting with a space, a digit, a dash or 第 can be a page number.
+            if not ((c.isspace() or c.isdecimal() or c in _PAGE_NUMBER_FIRST) and _PAGE_NUMBER_RE.match(raw)):
+                m = _LINE_MARKUP_RE.match(raw) if c in _MARKUP_FIRST else None
+                a = pos + m.end() if m else pos
+                lines.append((a, max(a, pos + len(raw.rstrip(" \t\r\u3000"))), pos + n))
+        pos += n + 1
+    wide = 0.8 * max((b - a for a, b, _ in lines), default=0)  # a line this long may wrap
+    stars = "**" in src[start:end]
+    tparts: list[str] = []
+    fparts: list[str] = []
     starts: list[int] = []
     sources: list[int] = []
     vpos = 0
-    for idx, (a, b) in enumerate(lines):
-        if idx:
-            pa, pb = lines[idx - 1]
-            prev = doc.text[pa:pb]
-            wrapped = (
-                prev[-1:] not in _TERMINAL
-                and not _HEADING_START_RE.match(doc.text[a:b])
-                and (pb - pa) >= 0.8 * width
-            )
-            if not wrapped:
-                nl_at = doc.text.find("\n", pb)
-                starts.append(vpos)
-                sources.append(nl_at if nl_at != -1 else pb)
-                parts.append("\n")
-                vpos += 1
-        vpos = _add_line(doc.text, a, b, parts, starts, sources, vpos)
-    text = "".join(parts)
-    return TextView(text=text, folded=fold(text), starts=tuple(starts), sources=tuple(sources), end_offset=end)
-
-
-def _add_line(src: str, a: int, b: int, parts: list[str], starts: list[int], sources: list[int], vpos: int) -> int:
-    """Append one line to the view, dropping markdown emphasis markers (``**``)."""
-    i = a
-    while i < b:
-        j = src.find("**", i, b)
-        if j == -1:
-            j = b
-        if j > i:
+    pa = pb = pend = -1
+    for a, b, line_end in lines:
+        if pend != -1 and not (
+            (src[pb - 1] if pb > pa else "") not in _TERMINAL
+            and not _HEADING_AT_RE.match(src, a, b)
+            and (pb - pa) >= wide
+        ):
+            # Not a wrapped line: keep the newline that ends the previous one (only stripped blanks between).
             starts.append(vpos)
-            sources.append(i)
-            parts.append(src[i:j])
-            vpos += j - i
-        i = j + 2
-    return vpos
+            sources.append(pend)
+            tparts.append("\n")
+            fparts.append("\n")
+            vpos += 1
+        pa, pb, pend = a, b, line_end
+        if not stars:
+            if b > a:
+                starts.append(vpos)
+                sources.append(a)
+                tparts.append(src[a:b])
+                fparts.append(fsrc[a:b])
+                vpos += b - a
+            continue
+        # The line, without markdown emphasis markers (``**``).
+        i = a
+        while i < b:
+            j = src.find("**", i, b)
+            if j == -1:
+                j = b
+            if j > i:
+                starts.append(vpos)
+                sources.append(i)
+                tparts.append(src[i:j])
+                fparts.append(fsrc[i:j])
+                vpos += j - i
+            i = j + 2
+    return TextView(text="".join(tparts), folded="".join(fparts), starts=tuple(starts), sources=tuple(sources),
+                    end_offset=end)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 from service.extraction.base import ExtractionResult, MetaHint
 from service.extraction.model import Alignment as AlignmentKind
@@ -31,9 +32,8 @@ __all__ = ["c9_findings", "verify_narrative"]
 def verify_narrative(doc: SourceDocument, sections: SectionMap, result: ExtractionResult) -> ExtractionResult:
     """Check every item, channel and figure against the source; return the verified result."""
     narrative = result.narrative
-    info = result.info.model_copy(deep=True)
-    dropped: Counter[str] = Counter(info.dropped)
-    out = Narrative()
+    dropped: Counter[str] = Counter(result.info.dropped)
+    out: dict[str, Any] = {}  # the verified Narrative's fields
 
     sec = sections.get("problems")
     view5 = build_view(doc, sec.body_start, sec.end) if sec else build_view(doc)
@@ -62,7 +62,7 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
                     similarity=round(al.similarity, 3),
                 )
             )
-        setattr(out, key, kept)
+        out[key] = kept
 
     ov = sections.get("overview")
     other = sections.get("other")
@@ -71,12 +71,12 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     oview = build_view(doc, ov.body_start, ov.end) if ov else front
     tview = build_view(doc, other.body_start, other.end) if other else None
     sources = [(v, instruction_spans(v.folded)) for v in (front, tview) if v is not None]
-    out.channels = verify_channels(sources, narrative.channels, dropped)
+    out["channels"] = verify_channels(sources, narrative.channels, dropped)
     oforbidden = instruction_spans(oview.folded)
-    out.disclosure_total = _verify_figure(
+    out["disclosure_total"] = _verify_figure(
         oview, oforbidden, narrative.disclosure_total, figures.disclosure_total(oview.folded), r"\s*(?:余|多)?\s*(?:条|篇)", dropped
     )
-    out.applications_received = _verify_figure(
+    out["applications_received"] = _verify_figure(
         oview, oforbidden, narrative.applications_received, figures.applications_received(oview.folded),
         r"\s*(?:件|条|个|宗|份|次)", dropped,
     )
@@ -85,13 +85,15 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     fee = narrative.processing_fee_collected
     if rules_fee is not None and fee is not None and fee != rules_fee:
         dropped["processing_fee"] += 1
-    out.processing_fee_collected = rules_fee if rules_fee is not None else (fee if "费" in fee_text else None)
+    out["processing_fee_collected"] = rules_fee if rules_fee is not None else (fee if "费" in fee_text else None)
 
-    info.dropped = {k: v for k, v in sorted(dropped.items()) if v}
+    src = result.info  # a copy with the drops recorded (usage copied too: nothing is shared)
+    info = src.model_copy(update={"usage": src.usage.model_copy(),
+                                  "dropped": {k: v for k, v in sorted(dropped.items()) if v}})
     meta = result.meta
     if meta.organization or meta.year or meta.report_date:
         meta = _verify_meta(build_view(doc), meta)
-    return ExtractionResult(narrative=out, info=info, meta=meta)
+    return ExtractionResult(narrative=Narrative(**out), info=info, meta=meta)
 
 
 def _verify_figure(

@@ -6,6 +6,9 @@ keeps a map back to view positions, so an aligned item gets the source's own tex
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -15,7 +18,8 @@ from service.reading.normalize import fold
 
 FUZZY_MIN = 0.85
 _DROP = frozenset(" \t\n\r\u3000\u00a0\f\v*#")
-_DROP_TABLE = {ord(c): None for c in _DROP}
+_DROP_RE = re.compile("[" + re.escape("".join(sorted(_DROP))) + "]+")
+_KEEP_RE = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]+")
 _GRAM = 3
 
 
@@ -33,9 +37,11 @@ class Aligner:
     def __init__(self, view: TextView) -> None:
         self.view = view
         folded = view.folded
-        keep = [i for i, ch in enumerate(folded) if ch not in _DROP]
-        self.pos = keep
-        self.norm = folded.translate(_DROP_TABLE)
+        runs = [m.span() for m in _KEEP_RE.finditer(folded)]  # the kept characters, run by run
+        self.norm = "".join(folded[a:b] for a, b in runs)
+        # Where each run starts in the view and in ``norm``: the map from ``norm`` back to the view.
+        self._run_view = [a for a, _ in runs]
+        self._run_norm = list(itertools.accumulate((b - a for a, b in runs), initial=0))
         self._grams: dict[str, list[int]] | None = None
 
     @property
@@ -49,12 +55,17 @@ class Aligner:
             self._grams = grams
         return self._grams
 
+    def _view_pos(self, k: int) -> int:
+        """View position of normalised position ``k``."""
+        r = bisect.bisect_right(self._run_norm, k) - 1
+        return self._run_view[r] + (k - self._run_norm[r])
+
     def _view_range(self, a: int, b: int) -> tuple[int, int]:
-        return self.pos[a], self.pos[b - 1] + 1
+        return self._view_pos(a), self._view_pos(b - 1) + 1
 
     def align(self, text: str, forbidden: list[tuple[int, int]] | None = None) -> Alignment | None:
         """Best alignment of ``text`` in the view, or None below FUZZY_MIN."""
-        item = fold(text).translate(_DROP_TABLE).strip("；;，,、：: ")
+        item = _DROP_RE.sub("", fold(text)).strip("；;，,、：: ")
         if not item:
             return None
         k = self.norm.find(item)

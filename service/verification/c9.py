@@ -21,19 +21,42 @@ from service.verification.injection import instruction_spans, overlaps
 
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2, "零": 0}
 _N = r"(?P<n>\d+|[零一两二三四五六七八九十])"
+_N_FIRST = r"(?=[\d零一两二三四五六七八九十])"  # a pattern starting with _N fails at once elsewhere
 _CASE = r"\s*(?:件|起|宗|个|次)"
+_REVIEW_WORDS = ("行政复议",)
+_LITIGATION_WORDS = ("行政诉讼", "行政败诉", "诉讼案件", "败诉案件")
+
+
+@dataclass(frozen=True, slots=True)
+class _CasePattern:
+    """A statement pattern. ``needs``: one of these words is in every match (else the text is not
+    searched). ``tail``: the pattern is N CASE [^。；;，,]{0,free}? WORD with (WORDS, free), searched
+    from the earliest start a match ending at the first WORD can have (none starts before it)."""
+
+    regex: re.Pattern[str]
+    needs: tuple[str, ...]
+    tail: tuple[tuple[str, ...], int] | None = None
+
+
 _REVIEW_RES = (
-    re.compile(r"行政复议[^。；;，,\d]{0,8}?" + _N + _CASE),
-    re.compile(_N + _CASE + r"[^。；;，,]{0,6}?行政复议"),
+    _CasePattern(re.compile(r"行政复议[^。；;，,\d]{0,8}?" + _N + _CASE), _REVIEW_WORDS),
+    _CasePattern(re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,]{0,6}?行政复议"), _REVIEW_WORDS, (_REVIEW_WORDS, 6)),
 )
 _LITIGATION_RES = (
-    re.compile(r"行政诉讼[^。；;，,\d]{0,8}?" + _N + _CASE),
-    re.compile(_N + _CASE + r"[^。；;，,]{0,8}?(?:行政诉讼|行政败诉|诉讼案件|败诉案件)"),
+    _CasePattern(re.compile(r"行政诉讼[^。；;，,\d]{0,8}?" + _N + _CASE), ("行政诉讼",)),
+    _CasePattern(
+        re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,]{0,8}?(?:" + "|".join(_LITIGATION_WORDS) + ")"),
+        ("诉讼", "败诉"), (_LITIGATION_WORDS, 8),
+    ),
 )
 _ZERO_RE = re.compile(r"(?:未|没有|无)(?:发生|出现|产生|收到|被)?[^。；;]{0,24}?(?:行政复议|行政诉讼)")
+_ZERO_WORDS = ("行政复议", "行政诉讼")
+_ZERO_REACH = 2 + 2 + 24
 _DOC_ISSUED_RES = {
-    "normative_documents": re.compile(r"(?:行政)?规范性文件\s*" + _N + r"\s*(?:件|个|份|部)"),
-    "regulations": re.compile(r"(?:新增|制发|制定|出台|发布|公开|印发)[^。；;，,\d]{0,10}?规章\s*" + _N + r"\s*(?:件|部|个)"),
+    "normative_documents": (re.compile(r"(?=[行规])(?:行政)?规范性文件\s*" + _N + r"\s*(?:件|个|份|部)"), "规范性文件"),
+    "regulations": (
+        re.compile(r"(?:新增|制发|制定|出台|发布|公开|印发)[^。；;，,\d]{0,10}?规章\s*" + _N + r"\s*(?:件|部|个)"), "规章",
+    ),
 }
 _NOT_ISSUED_RE = re.compile(r"现行有效|有效|废止|清理|失效|累计")
 
@@ -55,10 +78,28 @@ def _clause_start(folded: str, i: int) -> int:
     return i
 
 
-def _first(view: TextView, pats: tuple[re.Pattern[str], ...], forbidden: list[tuple[int, int]]) -> Statement | None:
+def _tail_start(folded: str, words: tuple[str, ...], free: int) -> int:
+    """No match of N CASE [^。；;，,]{0,free}? WORD starts before the returned position.
+
+    A match starting before the first WORD's earliest start would reach that WORD with its lazy gap
+    and so end there. Between N's first character and the unit there are only digits and blanks, and
+    the gap is at most ``free`` characters: walk back over those from the first WORD.
+    """
+    j = min((k for k in (folded.find(w) for w in words) if k != -1), default=len(folded))
+    k = max(0, j - free - 1)
+    while k > 0 and (folded[k - 1].isspace() or folded[k - 1].isdecimal()):  # regex \s and \d
+        k -= 1
+    return max(0, k - 1)
+
+
+def _first(view: TextView, pats: tuple[_CasePattern, ...], forbidden: list[tuple[int, int]]) -> Statement | None:
     best: Statement | None = None
+    folded = view.folded
     for pat in pats:
-        for m in pat.finditer(view.folded):
+        if not any(w in folded for w in pat.needs):
+            continue
+        lo = _tail_start(folded, *pat.tail) if pat.tail else 0
+        for m in pat.regex.finditer(folded, lo):
             if overlaps(forbidden, m.start(), m.end()):
                 continue
             if best is None or m.start() < best.start:
@@ -67,9 +108,14 @@ def _first(view: TextView, pats: tuple[re.Pattern[str], ...], forbidden: list[tu
     return best
 
 
-def _cases(view: TextView, word: str, pats: tuple[re.Pattern[str], ...], forbidden: list[tuple[int, int]]) -> Statement | None:
+def _cases(view: TextView, word: str, pats: tuple[_CasePattern, ...], forbidden: list[tuple[int, int]]) -> Statement | None:
     stated = _first(view, pats, forbidden)
-    for m in _ZERO_RE.finditer(view.folded):
+    if word not in view.folded:  # a 未…行政复议 sentence counts only if it names ``word``
+        return stated
+    # A match ends at a 行政复议/行政诉讼 at most 28 characters after its start (2 + 2 + 24): none
+    # starts more than 28 before the first one.
+    first = min(k for k in (view.folded.find(w) for w in _ZERO_WORDS) if k != -1)
+    for m in _ZERO_RE.finditer(view.folded, max(0, first - _ZERO_REACH)):
         stop = view.folded.find("。", m.start())
         sentence = view.folded[m.start() : stop if stop != -1 else len(view.folded)]
         if word in sentence and not overlaps(forbidden, m.start(), m.end()):
@@ -139,7 +185,9 @@ def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narra
                             [_ref(c1, "表四", "litigation_direct", "总计"), _ref(c2, "表四", "litigation_after_review", "总计")],
                             line(lit)))
 
-    for row, pat in _DOC_ISSUED_RES.items():
+    for row, (pat, need) in _DOC_ISSUED_RES.items():
+        if need not in view.folded:
+            continue
         for m in pat.finditer(view.folded):
             cs = _clause_start(view.folded, m.start())
             if overlaps(forbidden, m.start(), m.end()) or _NOT_ISSUED_RE.search(view.folded, cs, m.start()):

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from service.extraction.model import Alignment, Channel, ChannelKind
-from service.extraction.rules.channels import KEYWORD_RE, KINDS
+from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE
 from service.extraction.view import TextView
 from service.reading.normalize import fold
 from service.verification.injection import overlaps
@@ -14,6 +14,7 @@ from service.verification.injection import overlaps
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
 _NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
+_NAME_KEEP_RE = re.compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def _number_forms(n: int) -> list[str]:
@@ -25,18 +26,31 @@ def _number_forms(n: int) -> list[str]:
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where ``value`` stands as a whole number in ``folded[a-NEAR_BEFORE : b+NEAR_AFTER]``, if it does."""
-    lo, hi = max(0, a - NEAR_BEFORE), min(len(view.folded), b + NEAR_AFTER)
+    folded = view.folded
+    lo, hi = max(0, a - NEAR_BEFORE), min(len(folded), b + NEAR_AFTER)
     for form in _number_forms(value):
-        for m in re.finditer(r"(?<![\d.])" + re.escape(form) + r"(?![\d.])", view.folded[lo:hi]):
-            s, e = lo + m.start(), lo + m.end()
-            if not overlaps(forbidden, s, e):
-                return s, e
+        # Occurrences inside the window not touching another digit or "." (the window's edges count as
+        # boundaries), left to right, as a regex (?<![\d.])form(?![\d.]) over folded[lo:hi] finds them.
+        s = folded.find(form, lo, hi)
+        while s != -1:
+            e = s + len(form)
+            if (s == lo or not _digit_or_dot(folded[s - 1])) and (e == hi or not _digit_or_dot(folded[e])):
+                if not overlaps(forbidden, s, e):
+                    return s, e
+                s = folded.find(form, e, hi)
+            else:
+                s = folded.find(form, s + 1, hi)
     return None
 
 
+def _digit_or_dot(ch: str) -> bool:
+    return ch == "." or ch.isdecimal()  # regex \d is a Unicode decimal digit
+
+
 def _normalized(folded: str) -> tuple[str, list[int]]:
-    keep = [i for i, ch in enumerate(folded) if not _NAME_STRIP_RE.match(ch)]
-    return "".join(folded[i] for i in keep), keep
+    """``folded`` without the characters _NAME_STRIP_RE strips, and the position of each one kept."""
+    runs = [m.span() for m in _NAME_KEEP_RE.finditer(folded)]
+    return "".join(folded[a:b] for a, b in runs), [i for a, b in runs for i in range(a, b)]
 
 
 def _name_hits(
@@ -64,7 +78,7 @@ def _name_hits(
         if hits:
             return hits, True
     for m in KEYWORD_RE.finditer(view.folded):
-        if m.lastgroup == kind and not overlaps(forbidden, m.start(), m.end()):
+        if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end()):
             hits.append((m.start(), m.end()))
     return hits, False
 
@@ -73,7 +87,7 @@ def keyword_kind(name: str) -> ChannelKind | None:
     """The kind a platform keyword in the name implies (the last keyword wins: "微博转载" is weibo)."""
     kind: ChannelKind | None = None
     for m in KEYWORD_RE.finditer(fold(name)):
-        kind = KINDS.get(m.lastgroup or "", kind)
+        kind = KEYWORD_KIND[m.group()]
     return kind
 
 

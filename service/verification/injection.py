@@ -3,28 +3,53 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-_INSTRUCTION_RE = re.compile(
+_INSTRUCTION_PATTERN = (
     r"忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?[^。\n]{0,6}?(?:指令|指示|提示|要求|规则|设定)"
     r"|(?:无视|不要理会|不必遵守)[^。\n]{0,8}?(?:指令|指示|提示|规则)"
     r"|(?:你现在是|你是一个|作为(?:一个)?(?:AI|人工智能|语言模型|助手))"
     r"|(?:系统提示|system\s*prompt|assistant\s*:|developer\s*message)"
     r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?|rules)"
-    r"|(?:请|务必|必须)(?:将|把)?[^。\n]{0,20}?(?:输出|返回|回答)(?:为|成)?[^。\n]{0,30}?(?:json|JSON|字段|problems|measures)",
-    re.IGNORECASE,
+    r"|(?:请|务必|必须)(?:将|把)?[^。\n]{0,20}?(?:输出|返回|回答)(?:为|成)?[^。\n]{0,30}?(?:json|JSON|字段|problems|measures)"
 )
+# The first character of every alternative: the lookahead makes the other positions fail at once
+# (same matches, several times faster on long text).
+_INSTRUCTION_FIRST = "忽无不你作系sadi请务必"
+_INSTRUCTION_RE = re.compile(f"(?=[{_INSTRUCTION_FIRST}])(?:{_INSTRUCTION_PATTERN})", re.IGNORECASE)
 _SENTENCE_END = "。！？!?\n"
 
 
 _ANCHORS = ("忽略", "无视", "不要理会", "不必遵守", "你现在是", "你是一个", "作为", "系统提示", "system", "assistant",
             "developer", "ignore", "输出", "返回", "回答")
+# An anchor word must occur (in ``text.lower()``) before the instruction pattern is tried. The Chinese
+# anchors are caseless (they occur in the lower-cased text exactly when in the text); the Latin ones can
+# only come from ASCII letters or İ (which lowers to i + combining dot).
+_CJK_ANCHOR_RE = re.compile("|".join(re.escape(a) for a in _ANCHORS if not a.isascii()))
+_LATIN_ANCHORS = tuple(a for a in _ANCHORS if a.isascii())
+_LATIN_RE = re.compile("[A-Za-z\u0130]")
+
+
+def has_anchor(text: str) -> bool:
+    """Whether one of ``_ANCHORS`` occurs in ``text.lower()``."""
+    if _CJK_ANCHOR_RE.search(text):
+        return True
+    if not _LATIN_RE.search(text):
+        return False
+    lower = text.lower()
+    return any(a in lower for a in _LATIN_ANCHORS)
 
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Ranges of the sentences in ``text`` that carry an instruction to a language model."""
-    lower = text.lower()
-    if not any(a in lower for a in _ANCHORS):
-        return []
+    return list(_instruction_spans(text))
+
+
+@lru_cache(maxsize=64)
+def _instruction_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # Memoised: verification and C9 ask about the same views.
+    if not has_anchor(text):
+        return ()
     out: list[tuple[int, int]] = []
     for m in _INSTRUCTION_RE.finditer(text):
         a = m.start()
@@ -38,7 +63,7 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
             out.append((a, b))
-    return out
+    return tuple(out)
 
 
 def overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.extraction.base import ExtractionResult, MetaHint
 from service.extraction.model import Alignment, ExtractionInfo, Item, Narrative
 from service.extraction.rules.categories import categorize
@@ -35,29 +37,29 @@ def _region(doc: SourceDocument, sections: SectionMap, key: str) -> tuple[int, i
 
 def extract_rules(doc: SourceDocument, sections: SectionMap) -> ExtractionResult:
     """Problems, measures, channel statistics and stated figures by pattern, with spans."""
-    narrative = Narrative()
+    found: dict[str, Any] = {}  # the Narrative's fields, set at once
     problems = _region(doc, sections, "problems")
     if problems:
         view = build_view(doc, *problems)
         parts = split_parts(view.folded)
-        narrative.problems = _items(view, problem_ranges(view.folded, *parts.problems, parts.problems_headed))
-        narrative.measures = _items(view, measure_ranges(view.folded, *parts.measures))
+        found["problems"] = _items(view, problem_ranges(view.folded, *parts.problems, parts.problems_headed))
+        found["measures"] = _items(view, measure_ranges(view.folded, *parts.measures))
     overview = _region(doc, sections, "overview")
     if overview is None:
         first = min((s.start for s in sections.sections), default=len(doc.text))
         overview = (0, first if first > 0 else min(len(doc.text), 4000))
     oview = build_view(doc, *overview)
-    narrative.disclosure_total = disclosure_total(oview.folded)
-    narrative.applications_received = applications_received(oview.folded)
+    found["disclosure_total"] = disclosure_total(oview.folded)
+    found["applications_received"] = applications_received(oview.folded)
     channels = find_channels(oview)
     other = _region(doc, sections, "other")
     if other:
         tview = build_view(doc, *other)
-        narrative.processing_fee_collected = fee_collected(tview.folded)
+        found["processing_fee_collected"] = fee_collected(tview.folded)
         known = {(c.kind, c.posts) for c in channels}
         channels += [c for c in find_channels(tview) if (c.kind, c.posts) not in known]
-    narrative.channels = channels
-    return ExtractionResult(narrative=narrative, info=ExtractionInfo(backend="rules"), meta=MetaHint())
+    found["channels"] = channels
+    return ExtractionResult(narrative=Narrative(**found), info=ExtractionInfo(backend="rules"), meta=MetaHint())
 
 
 class RulesExtractor:

@@ -42,18 +42,34 @@ def category_keys() -> frozenset[str]:
     return frozenset(json.loads(data))
 
 
+def _cue_index() -> dict[str, tuple[tuple[str, tuple[int, ...]], ...]]:
+    """Every distinct cue once, by its first character, with the PRIORITY index of each category listing it."""
+    cats: dict[str, list[int]] = {}
+    for i, name in enumerate(PRIORITY):
+        for cue in CUES[name]:
+            cats.setdefault(cue, []).append(i)
+    index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for cue, idx in cats.items():
+        index.setdefault(cue[0], []).append((cue, tuple(idx)))
+    return {first: tuple(cues) for first, cues in index.items()}
+
+
+_CUE_INDEX = _cue_index()
+_CUE_FIRST_RE = re.compile("[" + re.escape("".join(_CUE_INDEX)) + "]")
+
+
 def categorize(text: str) -> str:
     """The category of one item's text."""
     m = _LEAD_END_RE.search(text)
     lead = text[: m.start()] if m else text
-    best, best_score = "other", 0
-    for name in PRIORITY:
-        score = 0
-        for cue in CUES[name]:
-            if cue in lead:
-                score += 2
-            elif cue in text:
-                score += 1
-        if score > best_score:
-            best, best_score = name, score
-    return best
+    scores = [0] * len(PRIORITY)
+    # Only cues whose first character occurs can occur; the lead is a prefix of the text, so a cue
+    # absent from the text scores nothing (2 in the lead, else 1, per category listing it).
+    for first in set(_CUE_FIRST_RE.findall(text)):
+        for cue, cats in _CUE_INDEX[first]:
+            if cue in text:
+                weight = 2 if cue in lead else 1
+                for i in cats:
+                    scores[i] += weight
+    top = max(scores)  # the highest score wins, ties go to the earlier category
+    return PRIORITY[scores.index(top)] if top > 0 else "other"

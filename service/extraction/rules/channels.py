@@ -13,19 +13,29 @@ from dataclasses import dataclass
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.view import TextView
 
-# Longest keywords first within each alternative; the group name is the kind.
-KEYWORD_RE = re.compile(
-    r"(?P<wechat>微信公众号|微信公众平台|公众号|微信号|微信)"
-    r"|(?P<weibo>微博)"
-    r"|(?P<video>视频号|抖音号?|快手号?|哔哩哔哩|B站)"
-    r"|(?P<app>客户端|APP|App|app|小程序)"
-    r"|(?P<website>门户网站|网站平台|政府网站|网站)"
-    r"|(?P<other>公报|头条号|今日头条|学习强国|百家号|(?:公开|信息|政务|服务|发布|党务)平台)"
-)
+# The platform keywords of each kind. Where one keyword begins another the longer comes first: at a
+# position the first keyword (in this order) that matches wins.
+KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
+    "wechat": ("微信公众号", "微信公众平台", "公众号", "微信号", "微信"),
+    "weibo": ("微博",),
+    "video": ("视频号", "抖音号", "抖音", "快手号", "快手", "哔哩哔哩", "B站"),
+    "app": ("客户端", "APP", "App", "app", "小程序"),
+    "website": ("门户网站", "网站平台", "政府网站", "网站"),
+    "other": ("公报", "头条号", "今日头条", "学习强国", "百家号",
+              "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台"),
+}
+KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
+# One alternation of plain literals: the regex engine skips to the positions where a keyword's first
+# character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
+KEYWORD_RE = re.compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 _CLAUSE_STOP = "，,。；;：:\n"
+_CLAUSE_STOP_RE = re.compile("[" + re.escape(_CLAUSE_STOP) + "]")
 _NAME_STOP = "，,。；;：:、\n（）() "
+_NAME_RUN_RE = re.compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
+_NOT_NUMBER_RE = re.compile(r"[^\d.]")
+_DIGIT_RE = re.compile(r"\d")
 _NAME_PREFIX_STOP_RE = re.compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
-_NUMBER_RE = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
+_NUMBER_RE = re.compile(r"(?=\d)(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
 _FOLLOWERS_RE = re.compile(r"关注|粉丝|订阅|用户数")
 _EXCLUDED_RE = re.compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
@@ -49,14 +59,14 @@ def find_channels(view: TextView) -> list[Channel]:
     hits = list(KEYWORD_RE.finditer(folded))
     stats: list[_Stat] = []
     for idx, m in enumerate(hits):
-        kind = m.lastgroup or "other"
-        name_start = _name_start(folded, m.start())
         name_end = m.end()
         while name_end < len(folded) and folded[name_end] in '>"':
             name_end += 1
         nxt = hits[idx + 1].start() if idx + 1 < len(hits) else len(folded)
-        stat = _Stat(kind, (name_start, name_end))
         clause_end = _clause_end(folded, name_end, nxt)
+        if not _DIGIT_RE.search(folded, name_end, clause_end):
+            continue  # no number in its own clause: nothing found, the next clause is not read
+        stat = _Stat(KEYWORD_KIND[m.group()], (_name_start(folded, m.start()), name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
         found = stat.followers is not None or stat.posts is not None
@@ -70,9 +80,9 @@ def find_channels(view: TextView) -> list[Channel]:
 
 def _name_start(folded: str, kw_start: int) -> int:
     """Extend a keyword leftwards over the account name (stop at punctuation and 在/通过 …)."""
-    a = kw_start
-    while a > 0 and kw_start - a < 20 and folded[a - 1] not in _NAME_STOP:
-        a -= 1
+    # The longest run of up to 20 characters without a stop that ends at the keyword.
+    m0 = _NAME_RUN_RE.search(folded, max(0, kw_start - 20), kw_start)
+    a = m0.start() if m0 else kw_start
     prefix = folded[a:kw_start]
     m = _NAME_PREFIX_STOP_RE.match(prefix)
     if m:
@@ -86,21 +96,18 @@ def _name_start(folded: str, kw_start: int) -> int:
 
 def _clause_end(folded: str, a: int, limit: int) -> int:
     end = min(limit, a + _MAX_GAP, len(folded))
-    for k in range(a, end):
-        if folded[k] in _CLAUSE_STOP:
-            return k
-    return end
+    m = _CLAUSE_STOP_RE.search(folded, a, end)
+    return m.start() if m else end
 
 
 def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) -> None:
     for m in _NUMBER_RE.finditer(folded, a, b):
-        before = folded[a : m.start()]
         after = folded[m.end() : m.end() + 1]
         if after == "年" or (m.group("unit") is None and after in "年月日%"):
             continue
-        if _EXCLUDED_RE.search(before):
+        if _EXCLUDED_RE.search(folded, a, m.start()):
             return
-        if _FOLLOWERS_RE.search(before):
+        if _FOLLOWERS_RE.search(folded, a, m.start()):
             if stat.followers is None:
                 stat.followers = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"))
             return
@@ -112,7 +119,7 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
 
 def _value(text: str) -> int:
     wan = text.endswith("万")
-    num = float(re.sub(r"[^\d.]", "", text))
+    num = float(_NOT_NUMBER_RE.sub("", text))
     return round(num * 10000) if wan else int(num)
 
 

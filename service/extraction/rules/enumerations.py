@@ -15,16 +15,21 @@ CIRCLED = {c: i for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)
 # What may stand right before an enumerator: start, a line break, punctuation or a space.
 _BEFORE = r"(?:^|(?<=[\n。；;，,：:！？!?)\s\"“”]))"
 
-# Patterns run on folded text (brackets and colons already half-width).
+# Patterns run on folded text (brackets and colons already half-width). Each starts with a lookahead
+# on the enumerator's first character: the same matches, but positions that cannot start one fail at once.
 STYLES: dict[str, re.Pattern[str]] = {
-    "shi": re.compile(_BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
-    "paren_cn": re.compile(_BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
-    "paren_num": re.compile(_BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
-    "num_dot": re.compile(r"(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
+    "shi": re.compile(r"(?=[一二三四五六七八九十])" + _BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
+    "paren_cn": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
+    "paren_num": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
+    "num_dot": re.compile(r"(?=\d)(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
     "circled": re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
-    "cn_dun": re.compile(r"(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
-    "di": re.compile(_BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    "cn_dun": re.compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
+    "di": re.compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
 }
+# A character every match of a style contains: without it the style is not searched at all.
+_NEEDS = {"shi": "是", "paren_cn": "(", "paren_num": "(", "di": "第"}
+_NEEDS_DIGIT = frozenset({"paren_num", "num_dot"})  # styles numbered with digits
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,34 +47,32 @@ def _number(raw: str) -> int:
     return CN_DIGITS.get(raw) or CIRCLED.get(raw, 0)
 
 
-def _sequence(markers: list[Marker]) -> list[Marker]:
-    """The longest run 1, 2, 3… in document order, starting at the first 1."""
-    seq: list[Marker] = []
-    for m in markers:
-        if m.number == len(seq) + 1:
-            seq.append(m)
-    return seq
-
-
 def find_markers(folded: str, start: int, end: int, styles: tuple[str, ...] | None = None) -> tuple[str, list[Marker]]:
     """The outermost enumeration in ``folded[start:end]``: (style, markers), or ("", [])."""
-    best: tuple[int, str, list[Marker]] | None = None
+    best: tuple[int, str, list[re.Match[str]]] | None = None
+    sub = folded[start:end]
+    digits = _DIGIT_RE.search(sub) is not None
     for name, pat in STYLES.items():
         if styles is not None and name not in styles:
             continue
-        sub = folded[start:end]
-        found = [Marker(start + m.start(), start + m.end(), _number(m.group("n"))) for m in pat.finditer(sub)]
-        seq = _sequence(found)
+        need = _NEEDS.get(name)
+        if (need is not None and need not in sub) or (not digits and name in _NEEDS_DIGIT):
+            continue
+        # The longest run 1, 2, 3… in document order, starting at the first 1.
+        seq: list[re.Match[str]] = []
+        for m in pat.finditer(sub):
+            if _number(m.group("n")) == len(seq) + 1:
+                seq.append(m)
         if not seq:
             continue
         # A lone "1." or "(1)" is too weak to be a list; a lone 一是 is a list of one.
         if len(seq) == 1 and name not in ("shi", "di"):
             continue
-        if best is None or seq[0].start < best[0]:
-            best = (seq[0].start, name, seq)
+        if best is None or start + seq[0].start() < best[0]:
+            best = (start + seq[0].start(), name, seq)
     if best is None:
         return "", []
-    return best[1], best[2]
+    return best[1], [Marker(start + m.start(), start + m.end(), k) for k, m in enumerate(best[2], 1)]
 
 
 def points(markers: list[Marker], end: int) -> list[tuple[int, int]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from service.extraction.rules.channels import KEYWORD_RE
 
-_SUBSECTION_RE = re.compile(r"(?:^|(?<=\n))\s*\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*")
+# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
+_SUBSECTION_RE = re.compile(r"(?m)^\s*\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*")
 _COUNT_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇)")
 _PART_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇|期)")
 _STOP = "，,。；;：:\n"
@@ -29,24 +31,27 @@ _FEE_NONE_RE = re.compile(
 
 def subsections(folded: str) -> list[tuple[str, int, int]]:
     """(title, body start, end) of the (一)…(五) subsections of a section view, in order."""
-    found: list[tuple[int, int, int]] = []
-    for m in _SUBSECTION_RE.finditer(folded):
-        found.append((m.start(), m.end(), "一二三四五六七八九十".index(m.group("n")) + 1))
+    return list(_subsections(folded))
+
+
+@lru_cache(maxsize=64)
+def _subsections(folded: str) -> tuple[tuple[str, int, int], ...]:
+    # Memoised: extraction, verification and C9 all ask about the same overview view.
     seq: list[tuple[int, int]] = []
-    for start, body, n in found:
-        if n == len(seq) + 1:
-            seq.append((start, body))
+    for m in _SUBSECTION_RE.finditer(folded):
+        if "一二三四五六七八九十".index(m.group("n")) + 1 == len(seq) + 1:
+            seq.append((m.start(), m.end()))
     out = []
     for i, (_start, body) in enumerate(seq):
         end = seq[i + 1][0] if i + 1 < len(seq) else len(folded)
         title_end = min([k for k in (folded.find(c, body, end) for c in "。\n") if k != -1] or [end])
         out.append((folded[body:title_end], body, end))
-    return out
+    return tuple(out)
 
 
 def subsection(folded: str, pattern: str) -> tuple[int, int] | None:
     """The first subsection whose title matches ``pattern``."""
-    for title, body, end in subsections(folded):
+    for title, body, end in _subsections(folded):
         if re.search(pattern, title):
             return body, end
     return None
@@ -71,6 +76,7 @@ class Figure:
     end: int
 
 
+@lru_cache(maxsize=64)
 def find_disclosure_total(folded: str) -> Figure | None:
     """The first 信息…N条 figure of the 主动公开 part, unless it opens a list of parts (N条、…)."""
     rng = subsection(folded, r"主动公开") or (0, len(folded))
@@ -108,6 +114,7 @@ def disclosure_parts(folded: str, total: Figure) -> list[Figure]:
     ]
 
 
+@lru_cache(maxsize=64)
 def find_applications(folded: str) -> Figure | None:
     """Applications received as the text states it (0 for 未收到…申请), else None."""
     rng = subsection(folded, r"申请") or (0, len(folded))
@@ -126,6 +133,7 @@ def applications_received(folded: str) -> int | None:
     return f.value if f else None
 
 
+@lru_cache(maxsize=64)
 def fee_collected(folded: str) -> bool | None:
     """Whether the text says an information-processing fee was collected (None if it is silent)."""
     none_said = False

@@ -17,6 +17,8 @@ _LEAD_RE = re.compile(
 _LEAD_START_RE = re.compile(r"(?:针对|对此|为此|下一步|下步|下一阶段|下一?年度?|今后|未来|明年|\d{4}\s*年|我们|我|本)")
 _TRAIL = "；;，,、：: \n"
 _LEAD_TRAIL = "。；;，,、：: \n"
+_SEMICOLON_RE = re.compile("[；;]")
+_NEWLINE_RE = re.compile("\n")
 
 
 def measure_ranges(folded: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -39,14 +41,13 @@ def measure_ranges(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     if m and m.end() < b and _LEAD_START_RE.match(folded, a, b):
         a = m.end()
     a, b = _strip(folded, a, b)
-    seps = "；;" if any(c in folded[a:b] for c in "；;") else "\n"
+    seps = _SEMICOLON_RE if any(c in folded[a:b] for c in "；;") else _NEWLINE_RE
     i = a
-    for k in range(a, b + 1):
-        if k == b or folded[k] in seps:
-            x, y = _strip(folded, i, k)
-            if y - x >= 6:
-                out.append((x, y))
-            i = k + 1
+    for k in [m.start() for m in seps.finditer(folded, a, b)] + [b]:
+        x, y = _strip(folded, i, k)
+        if y - x >= 6:
+            out.append((x, y))
+        i = k + 1
     return out
 
 

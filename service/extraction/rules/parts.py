@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
 _SUBHEAD_RE = re.compile(
-    r"(?:^|(?<=\n))\s*(?:\(\s*[一二三四五六七八九十]\s*\)|[一二三四五六七八九十]\s*[、.．]|\d{1,2}\s*[.、．](?!\d)|第[一二三四五六七八九十]部分)\s*"
+    r"(?m)^\s*(?:\(\s*[一二三四五六七八九十]\s*\)|[一二三四五六七八九十]\s*[、.．]|\d{1,2}\s*[.、．](?!\d)|第[一二三四五六七八九十]部分)\s*"
 )
 _PROBLEM_HEAD_RE = re.compile(r"问题|不足|差距|短板|薄弱")
 _MEASURE_HEAD_RE = re.compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
@@ -19,6 +20,7 @@ _MAX_HEADING = 30
 
 # A sentence that opens the measures: 对此, 为此, 针对(上述)问题, 下一步, 下一年度/今后/2025年 … 将.
 _MEASURE_LEAD_RE = re.compile(
+    r"(?=[\s针对为下今未明\d])"  # the first character of a match: other positions fail at once
     r"(?:^|(?<=[\n。；;!?！？]))\s*"
     r"(?:针对(?:上述|以上|存在的?|这些|前述)?[^，,。]{0,8}?(?:问题|不足|短板)|对此|为此|下一步|下步|下一阶段"
     r"|(?:下一?年度?|今后|未来|明年|\d{4}\s*年)[^。]{0,30}?(?:将|要|拟|计划|继续|着力))"

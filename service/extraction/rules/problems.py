@@ -20,6 +20,7 @@ _PREDICATE_RE = re.compile(
 _LIST_PREFIX_RE = re.compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
 _LIST_SUFFIX_RE = re.compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
 _TRAIL = "。；;，,、：: \n"
+_SEP_RES = {seps: re.compile(f"[{seps}]") for seps in ("；;", "，,", "、")}
 
 
 def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
@@ -89,10 +90,11 @@ def _sentence_stop(folded: str, a: int, end: int) -> int:
 def _split(folded: str, a: int, b: int, seps: str) -> list[tuple[int, int]]:
     out = []
     i = a
-    for k in range(a, b):
-        if folded[k] in seps:
-            out.append(_strip(folded, i, k))
-            i = k + 1
+    pat = _SEP_RES.get(seps) or re.compile("[" + re.escape(seps) + "]")
+    for m in pat.finditer(folded, a, b):
+        k = m.start()
+        out.append(_strip(folded, i, k))
+        i = k + 1
     out.append(_strip(folded, i, b))
     return [(x, y) for x, y in out if y > x]
 
