@@ -11,6 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from service.errors import ConfigError
@@ -33,15 +35,29 @@ class Prompt:
     hash: str
 
 
-def prompts_dir() -> Path:
-    """GOVREPORT_PROMPTS_DIR, else ``prompts/`` at the repository root."""
+#: ``prompts/`` at the repository root: the source of truth in a checkout and an editable install.
+REPO_PROMPTS = Path(__file__).resolve().parents[3] / "prompts"
+
+
+def prompts_dir() -> Traversable:
+    """Where the prompt files are: GOVREPORT_PROMPTS_DIR, else the package ``service.prompts``.
+
+    A wheel (or ``pip install .``) ships ``prompts/`` as ``service/prompts`` (pyproject.toml,
+    package-dir); an editable install maps that package to the repository's ``prompts/``. When
+    ``service`` is imported from a checkout without that mapping, the repository's ``prompts/`` is used.
+    """
     env = os.environ.get("GOVREPORT_PROMPTS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "prompts"
+    if env:
+        return Path(env)
+    try:
+        return resources.files("service.prompts")
+    except ModuleNotFoundError:
+        return REPO_PROMPTS
 
 
 @cache
 def load_prompt(version: str = PROMPT_VERSION) -> Prompt:
-    """Read ``prompts/<version>.md`` (sections ``## system`` and ``## user``)."""
+    """Read ``<version>.md`` from :func:`prompts_dir` (sections ``## system`` and ``## user``)."""
     path = prompts_dir() / f"{version}.md"
     try:
         raw = path.read_text(encoding="utf-8")
