@@ -148,3 +148,18 @@ def test_degenerate_input(text: str) -> None:
     doc = SourceDocument(text=text)
     r = verify_narrative(doc, find_sections(doc), extract_rules(doc, find_sections(doc)))
     assert r.narrative.problems == [] and r.narrative.channels == []
+
+
+def test_circled_enumerators_do_not_crash_and_split_items():
+    """①②③ are digits to str.isdigit() but not decimals; they enumerate points like 一是/二是."""
+    from service.pipeline import analyze_document
+    from service.reading import read_bytes
+    from tests._corpus import SEEDS
+
+    text = next(p for p in SEEDS if p.stem.startswith("001")).read_text(encoding="utf-8")
+    text = text.replace("一是依申请公开服务质量需加强", "①依申请公开服务质量需加强")
+    text = text.replace("二是平台活跃度", "②平台活跃度").replace("三是工作人员", "③工作人员")
+    report = analyze_document(read_bytes(text.encode(), "circled.txt"))
+    assert report.narrative is not None
+    texts = [p.text for p in report.narrative.problems]
+    assert len(texts) == 3 and texts[1].startswith("平台活跃度")

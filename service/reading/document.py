@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import bisect
-import re
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from service.reading.normalize import fold

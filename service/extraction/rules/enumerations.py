@@ -42,7 +42,7 @@ class Marker:
 
 
 def _number(raw: str) -> int:
-    if raw.isdigit():
+    if raw.isdecimal():  # not isdigit(): circled ① is a digit to Python but not a decimal
         return int(raw)
     return CN_DIGITS.get(raw) or CIRCLED.get(raw, 0)
 
