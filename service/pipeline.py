@@ -58,7 +58,7 @@ def analyze_document(doc: SourceDocument, backend: str | None = None, narrative:
         result = verify_narrative(doc, sections, extract_narrative(doc, sections, backend=backend))
         report.narrative = result.narrative
         report.extraction = result.info
-        report.versions = Versions(prompt_version=result.info.prompt_version, prompt_hash=result.info.prompt_hash)
+        report.versions = _versions(result.info.prompt_version, result.info.prompt_hash)
         for field in ("organization", "year", "report_date"):
             if getattr(report.meta, field) is None and getattr(result.meta, field) is not None:
                 setattr(report.meta, field, getattr(result.meta, field))
@@ -67,6 +67,21 @@ def analyze_document(doc: SourceDocument, backend: str | None = None, narrative:
     status, counts, failed = summarize(report.findings)
     report.summary = CheckSummary(status=status, counts=counts, failed_rules=failed)
     return report
+
+
+def _versions(prompt_version: str | None, prompt_hash: str | None) -> Versions:
+    """Schema and parser versions, and the prompt in force (even when the rules backend ran, so
+    every output says which extraction contract it belongs to)."""
+    if prompt_hash is None:
+        from service.errors import ConfigError
+        from service.extraction.prompt import load_prompt
+
+        try:
+            prompt = load_prompt()
+            prompt_version, prompt_hash = prompt.version, prompt.hash
+        except ConfigError:
+            pass
+    return Versions(prompt_version=prompt_version, prompt_hash=prompt_hash)
 
 
 def report_name(path: str | os.PathLike[str]) -> str:

@@ -25,7 +25,7 @@ from service.errors import RetryExhaustedError
 from service.extraction import extract_many, extract_narrative
 from service.extraction.llm import extract_llm
 from service.extraction.llm.client import LLMClient
-from service.extraction.llm.prompt import load_prompt
+from service.extraction.prompt import load_prompt
 from service.extraction.settings import PRESETS, Settings
 from service.reading import read_document
 from service.reading.document import SourceDocument

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from service.extraction.llm.prompt import PROMPT_VERSION, REPO_PROMPTS, load_prompt, prompts_dir
+from service.extraction.prompt import PROMPT_VERSION, REPO_PROMPTS, load_prompt, prompts_dir
 from tests._corpus import REPO
 
 
@@ -45,7 +45,7 @@ def test_installed_layout_reads_the_prompt_through_importlib_resources(tmp_path:
     shutil.copytree(REPO / "prompts", site / "service" / "prompts")  # what package-dir puts in the wheel
     code = (
         "import json, service\n"
-        "from service.extraction.llm.prompt import REPO_PROMPTS, load_prompt, prompts_dir\n"
+        "from service.extraction.prompt import REPO_PROMPTS, load_prompt, prompts_dir\n"
         "print(json.dumps([service.__file__, str(prompts_dir()), REPO_PROMPTS.exists(), load_prompt().hash]))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "GOVREPORT_PROMPTS_DIR"} | {"PYTHONPATH": str(site)}

@@ -77,7 +77,7 @@ def narrative_identity(opts: BatchOptions) -> str:
 
     if opts.backend == "rules" or (opts.backend is None and not endpoint_configured()):
         return "rules"
-    from service.extraction.llm.prompt import load_prompt
+    from service.extraction.prompt import load_prompt
 
     settings = Settings.from_env()
     prompt = load_prompt()

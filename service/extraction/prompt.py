@@ -36,7 +36,7 @@ class Prompt:
 
 
 #: ``prompts/`` at the repository root: the source of truth in a checkout and an editable install.
-REPO_PROMPTS = Path(__file__).resolve().parents[3] / "prompts"
+REPO_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def prompts_dir() -> Traversable:
