@@ -5,9 +5,9 @@ from __future__ import annotations
 from service.extraction.base import ExtractionResult, MetaHint
 from service.extraction.llm.cache import ResponseCache, cache_key
 from service.extraction.llm.client import LLMClient, shared_client
-from service.extraction.prompt import load_prompt, messages, sections_text
 from service.extraction.llm.schema import LLMExtraction
 from service.extraction.model import Channel, ExtractionInfo, Item, Narrative, Usage
+from service.extraction.prompt import load_prompt, messages, sections_text
 from service.extraction.settings import Settings
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
