@@ -45,7 +45,7 @@ def process(task: Task, analyze: Analyzer = default_analyzer) -> Record:
     except Exception as exc:
         return error_record(task, "internal", _one_line(exc, internal=True), time.perf_counter() - start)
     rel = f"{REPORTS}/{task.name}.json"
-    write_atomic(Path(task.out) / rel, report.model_dump_json(indent=1), durable=task.durable)
+    write_atomic(Path(task.out) / rel, report.model_dump_json(), durable=task.durable)
     return Record(name=task.name, path=task.path, file_sha256=task.file_sha256, key=task.key, status="ok",
                   report=rel, digest=digest_of(report), seconds=time.perf_counter() - start, finished=_now())
 
