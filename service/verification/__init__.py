@@ -17,11 +17,12 @@ from service.extraction.model import Alignment as AlignmentKind
 from service.extraction.model import Item, Narrative
 from service.extraction.rules import figures
 from service.extraction.rules.categories import category_keys
+from service.extraction.rules.parts import problems_region
 from service.extraction.view import TextView, build_view
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
 from service.sections import SectionMap
-from service.verification.alignment import Aligner
+from service.verification.alignment import Aligner, Alignment
 from service.verification.c9 import c9_findings
 from service.verification.channels import verify_channels
 from service.verification.injection import instruction_spans, overlaps
@@ -35,8 +36,8 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     dropped: Counter[str] = Counter(result.info.dropped)
     out: dict[str, Any] = {}  # the verified Narrative's fields
 
-    sec = sections.get("problems")
-    view5 = build_view(doc, sec.body_start, sec.end) if sec else build_view(doc)
+    sec = problems_region(doc, sections)
+    view5 = build_view(doc, *sec) if sec else build_view(doc)
     forbidden5 = instruction_spans(view5.folded)
     aligner = Aligner(view5)
     keys = category_keys()
@@ -45,6 +46,9 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
         spans: set[tuple[int, int]] = set()
         for item in getattr(narrative, key):
             al = aligner.align(item.text, forbidden5)
+            if al is None and forbidden5:
+                # An item that runs into a planted instruction keeps only its own text.
+                al = _outside(view5, aligner.align(item.text), forbidden5)
             if al is None:
                 dropped[key] += 1
                 continue
@@ -94,6 +98,34 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     if meta.organization or meta.year or meta.report_date:
         meta = _verify_meta(build_view(doc), meta)
     return ExtractionResult(narrative=Narrative(**out), info=info, meta=meta)
+
+
+_ITEM_EDGE = "。；;，,、：: \n"
+
+
+def _outside(view: TextView, al: Alignment | None, forbidden: list[tuple[int, int]]) -> Alignment | None:
+    """The longest stretch of an alignment outside the instruction spans (at least 6 characters), if any."""
+    if al is None:
+        return None
+    pieces: list[tuple[int, int]] = []
+    a = al.start
+    for x, y in sorted(forbidden):
+        if y <= a or x >= al.end:
+            continue
+        pieces.append((a, max(a, x)))
+        a = max(a, y)
+    pieces.append((a, al.end))
+    best: tuple[int, int] | None = None
+    for x, y in pieces:
+        while x < y and view.folded[x] in _ITEM_EDGE:
+            x += 1
+        while y > x and view.folded[y - 1] in _ITEM_EDGE:
+            y -= 1
+        if y - x >= 6 and (best is None or y - x > best[1] - best[0]):
+            best = (x, y)
+    if best is None:
+        return None
+    return Alignment(best[0], best[1], al.similarity * (best[1] - best[0]) / max(1, al.end - al.start), False)
 
 
 def _verify_figure(

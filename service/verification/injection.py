@@ -12,16 +12,18 @@ _INSTRUCTION_PATTERN = (
     r"|(?:系统提示|system\s*prompt|assistant\s*:|developer\s*message)"
     r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?|rules)"
     r"|(?:请|务必|必须)(?:将|把)?[^。\n]{0,20}?(?:输出|返回|回答)(?:为|成)?[^。\n]{0,30}?(?:json|JSON|字段|problems|measures)"
+    r"|(?:请|务必|必须)(?:将|把)[^。\n]{0,30}?(?:字段|json|problems|measures|channels)[^。\n]{0,20}?(?:输出|返回|写成|改为|设为)"
+    r"|(?:把|将)(?:所有|全部|各项)?的?(?:问题|措施|渠道)[^。\n]{0,4}?(?:都|全部|一律)(?:写成|改为|输出为|设为)"
 )
 # The first character of every alternative: the lookahead makes the other positions fail at once
 # (same matches, several times faster on long text).
-_INSTRUCTION_FIRST = "忽无不你作系sadi请务必"
+_INSTRUCTION_FIRST = "忽无不你作系sadi请务必把将"
 _INSTRUCTION_RE = re.compile(f"(?=[{_INSTRUCTION_FIRST}])(?:{_INSTRUCTION_PATTERN})", re.IGNORECASE)
 _SENTENCE_END = "。！？!?\n"
 
 
 _ANCHORS = ("忽略", "无视", "不要理会", "不必遵守", "你现在是", "你是一个", "作为", "系统提示", "system", "assistant",
-            "developer", "ignore", "输出", "返回", "回答")
+            "developer", "ignore", "输出", "返回", "回答", "写成", "改为", "设为")
 # An anchor word must occur (in ``text.lower()``) before the instruction pattern is tried. The Chinese
 # anchors are caseless (they occur in the lower-cased text exactly when in the text); the Latin ones can
 # only come from ASCII letters or İ (which lowers to i + combining dot).

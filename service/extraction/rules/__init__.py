@@ -10,7 +10,7 @@ from service.extraction.rules.categories import categorize
 from service.extraction.rules.channels import find_channels
 from service.extraction.rules.figures import applications_received, disclosure_total, fee_collected
 from service.extraction.rules.measures import measure_ranges
-from service.extraction.rules.parts import split_parts
+from service.extraction.rules.parts import problems_region, split_parts
 from service.extraction.rules.problems import problem_ranges
 from service.extraction.view import TextView, build_view
 from service.reading.document import SourceDocument
@@ -38,7 +38,7 @@ def _region(doc: SourceDocument, sections: SectionMap, key: str) -> tuple[int, i
 def extract_rules(doc: SourceDocument, sections: SectionMap) -> ExtractionResult:
     """Problems, measures, channel statistics and stated figures by pattern, with spans."""
     found: dict[str, Any] = {}  # the Narrative's fields, set at once
-    problems = _region(doc, sections, "problems")
+    problems = problems_region(doc, sections)
     if problems:
         view = build_view(doc, *problems)
         parts = split_parts(view.folded)

@@ -101,20 +101,27 @@ def _clause_end(folded: str, a: int, limit: int) -> int:
 
 
 def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) -> None:
+    """The posts and followers of one clause; a second figure joined by 、 ("发布45条、粉丝6789人") is read
+    with the words since the first one as its context."""
+    ctx = a  # where the words describing the next number start
     for m in _NUMBER_RE.finditer(folded, a, b):
         after = folded[m.end() : m.end() + 1]
         if after == "年" or (m.group("unit") is None and after in "年月日%"):
             continue
-        if _EXCLUDED_RE.search(folded, a, m.start()):
+        if _EXCLUDED_RE.search(folded, ctx, m.start()):
             return
-        if _FOLLOWERS_RE.search(folded, a, m.start()):
-            if stat.followers is None:
-                stat.followers = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"))
-            return
-        unit = m.group("unit")
-        if allow_posts and stat.posts is None and unit in _POST_UNITS:
+        if _FOLLOWERS_RE.search(folded, ctx, m.start()):
+            if stat.followers is not None:
+                return
+            stat.followers = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"))
+        else:
+            unit = m.group("unit")
+            if not (allow_posts and stat.posts is None and unit in _POST_UNITS):
+                return
             stat.posts = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"), unit)
-        return
+        if folded.find("、", m.end(), b) == -1:
+            return
+        ctx = m.end()
 
 
 def _value(text: str) -> int:

@@ -8,7 +8,7 @@ from service.extraction.rules.enumerations import find_markers, points
 
 # What a reader sees as "the problems start here": 存在…问题/不足, 主要表现在：, 主要是：, 如下：.
 _LEADIN_RE = re.compile(
-    r"(?:(?:存在|还有|仍有|面临|出现)[^。；;:：]{0,20}?(?:问题|不足|差距|短板|薄弱环节|困难|地方)[^，,。；;:：]{0,12}?[，,。:：]"
+    r"(?:(?:存在|还有(?!待)|仍有(?!待)|面临|出现)[^。；;:：]{0,20}?(?:问题|不足|差距|短板|薄弱环节|困难|地方)[^，,。；;:：]{0,12}?[，,。:：]"
     r"|(?:主要|具体)(?:表现|体现)(?:在|为)?[:：，,]|主要(?:是|有)[:：]|(?:如下|以下)(?:几个方面)?[:：])"
 )
 # Predicates a problem clause ends with (checked on the clause's last characters).
@@ -20,7 +20,8 @@ _PREDICATE_RE = re.compile(
 _LIST_PREFIX_RE = re.compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
 _LIST_SUFFIX_RE = re.compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
 _TRAIL = "。；;，,、：: \n"
-_SEP_RES = {seps: re.compile(f"[{seps}]") for seps in ("；;", "，,", "、")}
+_LEAD_GAP = 12  # characters between two lead-ins of one chain
+_SEP_RES = {seps: re.compile(f"[{seps}]") for seps in ("；;", "，,", "、", "，,；;。")}
 
 
 def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
@@ -33,6 +34,8 @@ def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
 
 def problem_ranges(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, int]]:
     """View ranges of the problems in ``folded[start:end]``."""
+    while start < end and folded[start] in " \n":  # a sub-heading on its own line leaves a line break
+        start += 1
     _, markers = find_markers(folded, start, end)
     if markers:
         out = []
@@ -43,7 +46,34 @@ def problem_ranges(folded: str, start: int, end: int, headed: bool) -> list[tupl
             if b > a:
                 out.append((a, b))
         return out
+    paras = _paragraphs(folded, start, end)
+    if len(paras) >= 2:
+        # One problem per paragraph, no enumerator: each paragraph is a point.
+        return [r for a, b in paras if (r := _strip(folded, a, b))[1] > r[0]]
+    if paras and paras[0][0] > start:  # a lead-in line, then one paragraph
+        return _listed(folded, paras[0][0], end, True)
     return _listed(folded, start, end, headed)
+
+
+def _paragraphs(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The paragraphs of the part that state something, without a lead-in line ("…问题如下：")."""
+    if folded.find("\n", start, end) == -1:
+        return []
+    out = []
+    i = start
+    while i < end:
+        k = folded.find("\n", i, end)
+        k = end if k == -1 else k
+        a, b = _strip(folded, i, k)
+        if b > a and folded[i:k].rstrip()[-1] not in ":：" and not (a == start and _lead_only(folded, a, b)):
+            out.append((i, k))
+        i = k + 1
+    return out
+
+
+def _lead_only(folded: str, a: int, b: int) -> bool:
+    """A first paragraph that only leads in to the problems (…但仍存在一些不足。)."""
+    return any(m.end() >= b for m in _LEADIN_RE.finditer(folded, a, b + 1))
 
 
 def _first_sentence_end(folded: str, a: int, b: int) -> int:
@@ -55,9 +85,14 @@ def _first_sentence_end(folded: str, a: int, b: int) -> int:
 def _listed(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, int]]:
     """Problems run together in one sentence: split at ；, then ，, then 、 where each piece is a problem."""
     list_start = start
-    if not headed or not _PREDICATE_RE.search(folded[start : _sentence_stop(folded, start, end)]):
+    first = _LEADIN_RE.search(folded, start, end)
+    if first is not None and (not headed or not _states_problem(folded, start, first.start())):
+        # The last of a chain of lead-ins ("存在一些不足，主要是：") that follow one another closely;
+        # a lead-in-like phrase inside a problem ("存在表述不正确等问题，") does not restart the list.
         lead_end = None
         for m in _LEADIN_RE.finditer(folded, start, end):
+            if lead_end is not None and m.start() - lead_end > _LEAD_GAP:
+                break
             lead_end = m.end()
         if lead_end is not None:
             list_start = lead_end
@@ -74,12 +109,23 @@ def _listed(folded: str, start: int, end: int, headed: bool) -> list[tuple[int, 
         return []
     for seps in ("；;", "，,"):
         if any(c in folded[a:b] for c in seps):
-            pieces = _merge(folded, _split(folded, a, b, seps))
+            pieces = _split(folded, a, b, seps)
+            # ； separates points a reader counts one by one; a ，-piece that states no problem is context.
+            pieces = pieces if seps == "；;" and all(y - x >= 6 for x, y in pieces) else _merge(folded, pieces)
             out: list[tuple[int, int]] = []
             for pa, pb in pieces:
-                out.extend(_split_strict(folded, pa, pb, "、"))
+                # 、 inside a piece with clauses of its own joins nouns or predicates of one clause.
+                if any(c in folded[pa:pb] for c in "，,"):
+                    out.append((pa, pb))
+                else:
+                    out.extend(_split_strict(folded, pa, pb, "、"))
             return out
     return _split_strict(folded, a, b, "、")
+
+
+def _states_problem(folded: str, a: int, b: int) -> bool:
+    """Whether a clause of ``folded[a:b]`` states a problem (the text before a lead-in is then not context)."""
+    return any(_is_problem(folded, x, y) for x, y in _split(folded, a, b, "，,；;。"))
 
 
 def _sentence_stop(folded: str, a: int, end: int) -> int:
