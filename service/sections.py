@@ -77,6 +77,7 @@ class SectionMap:
         return doc.text[s.body_start : s.end] if s else ""
 
 
+_DIGIT_RE = re.compile(r"\d")
 _QUICK_RE = re.compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
 
 
@@ -103,6 +104,10 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
         return None
     numbered = bool(m.group("num"))
     num = m.group("num") or ""
+    # An unnumbered heading is a bare title: no figures, no sentence punctuation ("主动公开政府信息共计589条。"
+    # opens a paragraph, it is not the title of section 二).
+    if not numbered and (_DIGIT_RE.search(title) or title.rstrip("*").endswith(("。", "；", "，", "：", ":")) or len(key_text) > 20):
+        return None
     minor = bool(num) and (num.lstrip().startswith(("(", "（")) or num[0].isdigit())
     if minor and (not minor_numbering or _SUBSECTION_RE.match(key_text)):
         return None
