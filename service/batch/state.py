@@ -1,5 +1,9 @@
 """Resumable batch state: per-report JSON written atomically, results.jsonl appended and fsynced.
 
+A report's JSON is renamed into place before its record is appended; only the record is fsynced (a
+process killed at any point loses nothing the OS already has; after a power cut, a record whose JSON
+did not reach the disk is not reused, because the JSON must exist and be non-empty).
+
 A report is done when results.jsonl holds its record: the record is appended only after the report's
 JSON is in place, so a batch killed at any point (Ctrl-C, kill -9) loses at most the reports in flight,
 and a re-run redoes exactly those. A torn last line (killed mid-write) is dropped on the next start.
@@ -146,4 +150,7 @@ def reusable(record: Record, name: str, sha: str | None, key: str, store: Result
         return record.error_kind != "internal"
     if redo_fallback and record.digest is not None and record.digest.extraction_fallback:
         return False
-    return record.report is not None and (store.out / record.report).exists()
+    if record.report is None:
+        return False
+    out = store.out / record.report
+    return out.exists() and out.stat().st_size > 0

@@ -45,7 +45,8 @@ def process(task: Task, analyze: Analyzer = default_analyzer) -> Record:
     except Exception as exc:
         return error_record(task, "internal", _one_line(exc, internal=True), time.perf_counter() - start)
     rel = f"{REPORTS}/{task.name}.json"
-    write_atomic(Path(task.out) / rel, report.model_dump_json(), durable=task.durable)
+    # Not fsynced: the record appended after it is, and a record is reused only if this file is there.
+    write_atomic(Path(task.out) / rel, report.model_dump_json(), durable=False)
     return Record(name=task.name, path=task.path, file_sha256=task.file_sha256, key=task.key, status="ok",
                   report=rel, digest=digest_of(report), seconds=time.perf_counter() - start, finished=_now())
 
