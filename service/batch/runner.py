@@ -14,7 +14,10 @@ from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
 from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
-from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process
+from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
+
+#: Reports handed to a worker process at a time.
+CHUNK = 8
 
 
 @dataclass
@@ -151,14 +154,18 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
         for rec in unreadable:
             store.append(rec)
             records[rec.name] = rec
-        work = partial(process, analyze=opts.analyze or default_analyzer)
-        for task, outcome in run_bounded(work, tasks, limit=jobs, mode=mode, backlog=jobs):
-            rec = outcome if isinstance(outcome, Record) else error_record(
-                task, "internal", f"{type(outcome).__name__}: {outcome}")
-            store.append(rec)
-            records[rec.name] = rec
-            counts.done += 1
-            progress.advance(task.name, ok=rec.status == "ok")
+        # Processes take a few reports per round trip: the hand-over costs about as much as a report.
+        size = CHUNK if mode == "process" else 1
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        work = partial(process_many, analyze=opts.analyze or default_analyzer)
+        for chunk, outcome in run_bounded(work, chunks, limit=jobs, mode=mode, backlog=jobs):
+            recs = outcome if isinstance(outcome, list) else [
+                error_record(task, "internal", f"{type(outcome).__name__}: {outcome}") for task in chunk]
+            for task, rec in zip(chunk, recs, strict=True):
+                store.append(rec)
+                records[rec.name] = rec
+                counts.done += 1
+                progress.advance(task.name, ok=rec.status == "ok")
     finally:
         progress.close()
 

@@ -148,6 +148,8 @@ def solve(
     max_combinations: int = MAX_COMBINATIONS,
 ) -> Solution:
     """Fill what the relations force. ``fixed`` maps every cell to its printed number or None."""
+    if not segments and all(v is not None for v in fixed.values()):
+        return _check_only(fixed, equations)  # everything printed: nothing to infer, only to count
     seg_groups = [_segment_groups(seg, equations) if len(seg.values) <= len(seg.cells) else [] for seg in segments]
     total = 1
     for groups in seg_groups:
@@ -196,6 +198,23 @@ def solve(
         placements[idx] = opts.pop() if len(opts) == 1 else None
     violated = set().union(*(s.violated for s, _ in best))
     return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated)
+
+
+def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:
+    """A table with every cell printed: its values as they are, and the relations that do not hold."""
+    violated: set[str] = set()
+    for eq in equations:
+        total: Exact = 0
+        for cell, coef in eq.terms:
+            v = fixed.get(cell)
+            if v is None:
+                break
+            total += coef * (v if isinstance(v, int) else _exact(v))
+        else:
+            if total != 0:
+                violated.add(eq.name)
+    values = {cell: v for cell, v in fixed.items() if v is not None}
+    return Solution(values, {}, {}, len(violated), violated=violated)
 
 
 def _run(
