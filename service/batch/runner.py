@@ -31,7 +31,7 @@ class BatchOptions:
     progress: bool = True
     expected: list[str] | None = None
     summaries: bool = True
-    durable: bool = True  # fsync each record (off only for benchmarks of the rest)
+    durable: bool = True  # fsync results.jsonl (off only for benchmarks of the rest)
     analyze: Analyzer | None = None  # replaces the pipeline (tests, benchmarks)
 
 
