@@ -102,7 +102,9 @@ def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]
         if not s:
             return None
         end_line = doc.line_of(max(s.end - 1, s.start))
-        return s.line + 1, max(s.line + 1, end_line)
+        if s.line + 1 > last:
+            return None  # a heading on the last line: nothing under it
+        return s.line + 1, min(last, max(s.line + 1, end_line))
 
     t3_anchor = _find_line(doc, _T3_ANCHOR)
     t3_end = _find_line(doc, _T3_END, t3_anchor) if t3_anchor else None
@@ -141,4 +143,6 @@ def text_regions(doc: SourceDocument, sections: SectionMap) -> dict[str, Region]
             regions["t4"] = Region(a4, min(last, a4 + 12))
         elif r4:
             regions["t4"] = Region(*r4)
-    return regions
+    # Every range within the document, and not empty.
+    return {k: Region(max(1, r.first_line), min(last, r.last_line), r.grid)
+            for k, r in regions.items() if max(1, r.first_line) <= min(last, r.last_line)}
