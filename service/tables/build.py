@@ -85,8 +85,8 @@ def build_rows(
                 for cell_id in seg.cells:
                     cells[cell_id].inferred_from = why
                 notes.append(f"{ri.label}：{why.replace('此值', '同一行数值')}")
-            elif sol.violations:
-                rules = sorted({name.split()[0] for name in sol.violated})
+            elif sol.violations and _placing_adds_violations(s_idx, fixed, equations, segments, sol.violations):
+                rules = _rules_through(seg.cells, equations, sol.violated)
                 conflicts.append(Conflict(
                     row=ri.key, label=ri.label, printed=[str(v) for v in seg.values], line=line, rules=rules,
                     message=(f"{len(seg.cells)} 列只印出 {len(seg.values)} 个数值（{printed}）；无论缺失的单元格位于哪一列，"
@@ -112,6 +112,8 @@ def build_rows(
             cell.value = v
             if cell.inferred_from is None:
                 cell.inferred_from = sol.inferred.get(cell_id, "relations")
+    if sol.clashes:
+        conflicts.append(_clash(inputs, sol.unsettled, sol.clashes))
     rows: dict[str, Row] = {}
     for ri in inputs:
         row_cells = [cells[(ri.key, c)] for c in range(ri.ncols)]
@@ -133,3 +135,37 @@ def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int]
         line = line_of(tok.start)
     value = tok.value if tok.kind is CellKind.NUMBER else None
     return Cell(value=value, kind=tok.kind, printed=tok.text, line=line, span=span)
+
+
+def _placing_adds_violations(
+    idx: int, fixed: dict[CellId, int | float | None], equations: Sequence[Equation], segments: Sequence[Segment],
+    violations: int,
+) -> bool:
+    """Whether the relations break more with this row's values placed than with its cells left open:
+    a violation that stays when they are open is another row's error, not this row's."""
+    open_cells: dict[CellId, int | float | None] = {**fixed, **dict.fromkeys(segments[idx].cells)}
+    others = [seg for i, seg in enumerate(segments) if i != idx]
+    return solve(open_cells, equations, others).violations < violations
+
+
+def _rules_through(cells: Sequence[CellId], equations: Sequence[Equation], violated: set[str]) -> list[str]:
+    """Rule names (C1, C3…) of the violated relations that run through the given cells."""
+    mine = set(cells)
+    names = {eq.name for eq in equations if eq.name in violated and any(c in mine for c, _ in eq.terms)}
+    return sorted({name.split()[0] for name in names or violated})
+
+
+def _clash(inputs: Sequence[RowInput], unsettled: set[CellId], clashes: set[str]) -> Conflict:
+    """Unprinted cells that different relations set to different values: the printed numbers break a
+    relation whatever they hold, and no value is presented as determined."""
+    order = {ri.key: i for i, ri in enumerate(inputs)}
+    cells = sorted(unsettled, key=lambda c: (order.get(c[0], len(order)), c[1]))
+    first = next((ri for ri in inputs if cells and ri.key == cells[0][0]), inputs[0])
+    labels = {ri.key: ri.label for ri in inputs}
+    where = "、".join(f"{labels.get(k, k)} 第 {c + 1} 列" for k, c in cells[:4]) + ("等" if len(cells) > 4 else "")
+    rules = sorted({name.split()[0] for name in clashes})
+    return Conflict(
+        row=first.key, label=first.label, printed=[], line=first.unit.line if first.unit else None, rules=rules,
+        message=(f"未印出数值的单元格（{where}）由不同的勾稽关系推出不同的值：无论其取何值，"
+                 f"勾稽关系（{'、'.join(rules)}）都无法同时成立，故不推定其数值"),
+    )

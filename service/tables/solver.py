@@ -49,18 +49,30 @@ class Solution:
     ambiguous_cells: set[CellId] = field(default_factory=set)
     note: str | None = None
     violated: set[str] = field(default_factory=set)  # names of equations violated (over the best placements)
+    clashes: set[str] = field(default_factory=set)  # violated equations whose unknowns no value can satisfy
+    unsettled: set[CellId] = field(default_factory=set)  # unprinted cells set differently by clashing relations
 
 
 MAX_COMBINATIONS = 4096
 
 
 def _propagate(
-    known: dict[CellId, Exact], equations: Sequence[Equation], variables: set[CellId]
+    known: dict[CellId, Exact],
+    equations: Sequence[Equation],
+    variables: set[CellId],
+    sources: dict[CellId, int] | None = None,
+    clashed: list[int] | None = None,
 ) -> tuple[dict[CellId, Exact], dict[CellId, str], set[str]]:
-    """Derive forced values. Returns (values, provenance, names of contradicted equations)."""
+    """Derive forced values. Returns (values, provenance, names of contradicted equations); when given,
+    ``sources`` receives the equation index that set each derived cell and ``clashed`` the indices of
+    contradicted equations."""
     vals = dict(known)
     prov: dict[CellId, str] = {}
     contradictions: set[str] = set()
+    if sources is None:
+        sources = {}
+    if clashed is None:
+        clashed = []
     changed = True
     done: set[int] = set()
     while changed:
@@ -87,16 +99,19 @@ def _propagate(
                     done.add(idx)
                     if const != 0:
                         contradictions.add(eq.name)
+                        clashed.append(idx)
                     continue
                 if len(unknown) == 1:
                     cell, coef = unknown[0]
                     v: Exact = -const * coef if coef in (1, -1) else Fraction(-const) / coef
                     if v < 0 or (isinstance(v, Fraction) and v.denominator != 1):
                         contradictions.add(eq.name)
+                        clashed.append(idx)
                         done.add(idx)
                         continue
                     vals[cell] = v
                     prov[cell] = eq.name
+                    sources[cell] = idx
                     done.add(idx)
                     changed = True
                     continue
@@ -108,10 +123,12 @@ def _propagate(
                         for cell, _ in unknown:
                             vals[cell] = 0
                             prov[cell] = eq.name + " (non-negative parts summing to 0)"
+                            sources[cell] = idx
                         done.add(idx)
                         changed = True
                     elif rest < 0:
                         contradictions.add(eq.name)
+                        clashed.append(idx)
                         done.add(idx)
     return vals, prov, contradictions
 
@@ -197,7 +214,10 @@ def solve(
         opts = {placement(c[idx]) for _, c in best}
         placements[idx] = opts.pop() if len(opts) == 1 else None
     violated = set().union(*(s.violated for s, _ in best))
-    return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated)
+    clashes = set.intersection(*(s.clashes for s, _ in best))
+    unsettled = set().union(*(s.unsettled for s, _ in best)) if clashes else set()
+    return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated, clashes=clashes,
+                    unsettled=unsettled)
 
 
 def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:
@@ -240,10 +260,51 @@ def _run(
         variables.difference_update(group.values)
         seeded.update(group.provenance)
         local_bad |= group.contradicted
-    vals, prov, contradicted = _propagate(known, equations, variables)
+    sources: dict[CellId, int] = {}
+    clashed: list[int] = []
+    vals, prov, contradicted = _propagate(known, equations, variables, sources, clashed)
     contradicted |= local_bad
-    out: dict[CellId, Num] = {cell: _num(x) for cell, x in vals.items()}
-    return Solution(out, {**seeded, **prov}, {}, len(contradicted), violated=contradicted)
+    # A lost cell of a placed row (seeded) keeps its value: the placement already fits the relations best.
+    unsettled, clashes = _unsettled(equations, clashed, vals, sources, set(prov))
+    out: dict[CellId, Num] = {cell: _num(x) for cell, x in vals.items() if cell not in unsettled}
+    inferred = {cell: why for cell, why in {**seeded, **prov}.items() if cell not in unsettled}
+    return Solution(out, inferred, {}, len(contradicted), violated=contradicted, clashes=clashes, unsettled=unsettled)
+
+
+def _unsettled(
+    equations: Sequence[Equation], clashed: list[int], vals: dict[CellId, Exact], sources: dict[CellId, int],
+    derived: set[CellId],
+) -> tuple[set[CellId], set[str]]:
+    """Derived cells that a contradicted relation could be satisfied by, had they other values: two
+    relations set them differently, so none is determined. Cells derived from them go with them.
+    Returns (those cells, names of the relations that cannot all hold)."""
+    tainted: set[CellId] = set()
+    names: set[str] = set()
+    for idx in clashed:
+        eq = equations[idx]
+        free = [(c, k) for c, k in eq.terms if c in derived or c not in vals]
+        if not any(c in derived for c, _ in free):
+            continue  # the printed numbers alone break it
+        const = sum(k * vals[c] for c, k in eq.terms if (c, k) not in free)
+        signs = {1 if k > 0 else -1 for _, k in free}
+        if len(signs) == 1 and -const * signs.pop() < 0:
+            continue  # no non-negative values of its derived cells satisfy it either: a failure as printed
+        names.add(eq.name)
+        for c, _ in free:
+            if c in derived and c not in tainted:
+                tainted.add(c)
+                if c in sources:
+                    names.add(equations[sources[c]].name)
+    if not tainted:
+        return tainted, names
+    changed = True
+    while changed:  # what was derived from a tainted cell is no better
+        changed = False
+        for cell, idx in sources.items():
+            if cell not in tainted and any(c in tainted for c, _ in equations[idx].terms):
+                tainted.add(cell)
+                changed = True
+    return tainted, names
 
 
 def _num(x: Exact) -> Num:
