@@ -22,8 +22,13 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR, _NB_HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
 _PPR, _RPR, _DEL, _R = qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:r")
+_TXBX = qn("w:txbxContent")
+_TRPR, _TCPR, _VAL = qn("w:trPr"), qn("w:tcPr"), qn("w:val")
+_HMERGE, _VMERGE = qn("w:hMerge"), qn("w:vMerge")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_SKIP = frozenset({qn("w:txbxContent"), _MC_FALLBACK, _DEL, _PPR, _RPR, qn("w:instrText"), qn("w:delText")})
+#: Not read inline: the VML copy of a drawing (mc:Fallback), deleted and moved-away text (tracked
+#: changes), field codes, properties. Text boxes are read after their paragraph.
+_SKIP = frozenset({_MC_FALLBACK, _DEL, qn("w:moveFrom"), _PPR, _RPR, qn("w:instrText"), qn("w:delText")})
 
 
 def read_docx(data: bytes, name: str) -> SourceDocument:
@@ -69,10 +74,13 @@ def _blocks(parent: Any) -> Iterator[Any]:
 def _read_blocks(parent: Any, numbering: Numbering, builder: TextBuilder) -> None:
     for el in _blocks(parent):
         if el.tag == _P:
-            builder.line(paragraph_text(el, numbering))
+            boxes: list[Any] = []
+            builder.line(paragraph_text(el, numbering, boxes))
+            for box in boxes:  # text boxes anchored in the paragraph: their paragraphs follow it
+                _read_blocks(box, numbering, builder)
             continue
         if _is_frame(el):
-            # A one-column table is a frame around content, not a report table: read what it holds.
+            # A table used for layout (one column, or a table nested in its cells): read what it holds.
             for tr in _rows(el):
                 for tc in _row_cells(tr):
                     _read_blocks(tc, numbering, builder)
@@ -81,18 +89,29 @@ def _read_blocks(parent: Any, numbering: Numbering, builder: TextBuilder) -> Non
 
 
 def _is_frame(tbl: Any) -> bool:
-    """True when no row of the table has two cells or more."""
-    return all(sum(1 for _ in _row_cells(tr)) <= 1 for tr in _rows(tbl))
+    """True for a layout table: no row has two cells or more, or nested tables hold more text than it."""
+    rows = list(_rows(tbl))
+    if all(sum(1 for _ in _row_cells(tr)) <= 1 for tr in rows):
+        return True
+    own = nested = 0
+    for tr in rows:
+        for tc in _row_cells(tr):
+            for el in _blocks(tc):
+                if el.tag == _P:
+                    own += 1 if paragraph_text(el).strip() else 0
+                else:
+                    nested += sum(1 for t in el.iter(_T) if (t.text or "").strip())
+    return nested > own
 
 
-def paragraph_text(p: Any, numbering: Numbering | None = None) -> str:
-    """A paragraph's visible text, its list number first."""
+def paragraph_text(p: Any, numbering: Numbering | None = None, boxes: list[Any] | None = None) -> str:
+    """A paragraph's visible text, its list number first; text boxes found in it go to ``boxes``."""
     parts: list[str] = [numbering.label(p)] if numbering is not None else []
-    _collect(p, parts)
+    _collect(p, parts, boxes if boxes is not None else [])
     return "".join(parts)
 
 
-def _collect(el: Any, parts: list[str]) -> None:
+def _collect(el: Any, parts: list[str], boxes: list[Any]) -> None:
     for child in el.iterchildren():
         tag = child.tag
         if tag == _T:
@@ -105,8 +124,10 @@ def _collect(el: Any, parts: list[str]) -> None:
             parts.append("-")
         elif tag == _R and _hidden(child):
             continue
+        elif tag == _TXBX:
+            boxes.append(child)
         elif tag not in _SKIP and isinstance(tag, str):
-            _collect(child, parts)
+            _collect(child, parts, boxes)
 
 
 def _hidden(run: Any) -> bool:
@@ -140,7 +161,9 @@ def _cell_text(tc: Any, numbering: Numbering) -> str:
     pieces: list[str] = []
     for el in _blocks(tc):
         if el.tag == _P:
-            pieces.append(paragraph_text(el, numbering).replace("\t", " ").replace("\n", ""))
+            boxes: list[Any] = []
+            pieces.append(paragraph_text(el, numbering, boxes).replace("\t", " ").replace("\n", ""))
+            pieces.extend(_cell_text(box, numbering) for box in boxes)
         else:  # a table nested in a cell: its text, row by row
             for row in _table_rows(el, numbering):
                 pieces.append(join_pieces([c.text for c in row]))
@@ -156,17 +179,29 @@ def _int_val(el: Any, tag: str, default: int) -> int:
 
 
 def _table_rows(tbl: Any, numbering: Numbering) -> RawTable:
-    """Rows of cells with spans; vertically merged continuation cells are dropped."""
+    """Rows of cells with spans; vertically merged continuation cells are dropped.
+
+    Horizontal merges are ``w:gridSpan`` or, in files from older Word and WPS, a ``w:hMerge`` run of
+    cells. Rows deleted with tracked changes are not rows of the table.
+    """
     grid: list[list[tuple[int, int, str | None, Any]]] = []  # (column, colspan, vmerge, tc)
     for tr in _rows(tbl):
-        trpr = tr.find(qn("w:trPr"))
+        trpr = tr.find(_TRPR)
+        if trpr is not None and trpr.find(_DEL) is not None:
+            continue
         col = _int_val(trpr, "w:gridBefore", 0)
         row: list[tuple[int, int, str | None, Any]] = []
         for tc in _row_cells(tr):
-            tcpr = tc.find(qn("w:tcPr"))
+            tcpr = tc.find(_TCPR)
             span = max(1, _int_val(tcpr, "w:gridSpan", 1))
-            vm_el = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
-            vmerge = None if vm_el is None else (vm_el.get(qn("w:val")) or "continue")
+            hm_el = tcpr.find(_HMERGE) if tcpr is not None else None
+            if hm_el is not None and (hm_el.get(_VAL) or "continue") == "continue" and row:
+                c0, s0, v0, tc0 = row[-1]
+                row[-1] = (c0, s0 + span, v0, tc0)
+                col += span
+                continue
+            vm_el = tcpr.find(_VMERGE) if tcpr is not None else None
+            vmerge = None if vm_el is None else (vm_el.get(_VAL) or "continue")
             row.append((col, span, vmerge, tc))
             col += span
         grid.append(row)

@@ -154,7 +154,11 @@ class Numbering:
         levels = self._abstract.get(abs_id, {})
         if ilvl not in levels:
             return ""
-        counters = self._counters.setdefault(num_id, [None] * 10)
+        # Word counts every w:num of one abstract list as one list (a paragraph numbered through
+        # another w:num of the same definition continues the count); a w:num that overrides a start
+        # value is a restarted list of its own.
+        key = f"num:{num_id}" if overrides else f"abs:{abs_id}"
+        counters = self._counters.setdefault(key, [None] * 10)
         ilvl = min(max(ilvl, 0), 8)
         current = counters[ilvl]
         start = overrides.get(ilvl, levels[ilvl][2])

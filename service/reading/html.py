@@ -18,7 +18,7 @@ from lxml import etree
 from service.errors import InputError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
-from service.reading.normalize import strip_invisible
+from service.reading.normalize import compact, strip_invisible
 
 _SKIP_TAGS = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -43,6 +43,10 @@ _ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|zip|rar)(?:[?#].*)?$"
 _MAX_CELL_CHARS = 300  # a report table's longest cell (a (六) row label) is under 50 characters
 _ANY_WS_RE = re.compile(r"\s+")
 _WS_RUN_RE = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+_MSO_LIST_IGNORE_RE = re.compile(r"mso-list\s*:\s*ignore", re.I)
+_LINK_BLOCK_TAGS = frozenset({"ul", "ol", "dl", "div", "p", "li"})
+_PREV_NEXT_RE = re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：]?")
+_NOT_WORDS_RE = re.compile(r"[\s\d\W_]+")
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "hz", "cp936", "ms936", "x-gbk", "euc-cn", "gb-2312", "gb_2312-80"})
 
 
@@ -65,10 +69,13 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     builder = TextBuilder()
     warnings: list[str] = []
     heading = _title_heading(start, container)
-    if heading:
-        builder.line(heading)
     renderer = _Renderer(builder)
-    renderer.render(container)
+    renderer.walk(container)
+    renderer.flush()
+    first = next((b for b in renderer.blocks if isinstance(b, str)), None)
+    if heading and (first is None or compact(first) != compact(heading)):
+        builder.line(heading)  # unless the content box repeats the title as its first line
+    renderer.emit()
     if not builder.text.strip():
         raise InputError("the HTML page holds no text", name)
     if not measures.get(container, _Measure()).markers:
@@ -269,6 +276,24 @@ def _missing_table_hints(container: etree._Element, start: etree._Element) -> li
 # ---------------------------------------------------------------- rendering
 
 
+def _is_link_list(el: etree._Element) -> bool:
+    """A block of links only (a "related reports" list, 上一篇/下一篇): site navigation, not report text.
+
+    Dates, numbers and punctuation between the links do not count as text of their own.
+    """
+    links = [a for a in el.iter("a") if a.get("href")]  # not <a name> anchors wrapping text
+    if not links:
+        return False
+    text = _all_text(el)
+    if _PREV_NEXT_RE.match(text) and len(links) <= 2:
+        return True
+    if len(links) < 2 or any(True for _ in el.iter("table")):
+        return False
+    link_text = "".join(_all_text(a) for a in links)
+    other = len(_NOT_WORDS_RE.sub("", text)) - len(_NOT_WORDS_RE.sub("", link_text))
+    return len(_NOT_WORDS_RE.sub("", link_text)) >= 8 and other <= 4
+
+
 def _is_grid(table: etree._Element) -> bool:
     """A data table: no nested tables, a row with two cells or more, no cell holding running text.
 
@@ -331,6 +356,9 @@ class _Renderer:
     def render(self, el: etree._Element) -> None:
         self.walk(el)
         self.flush()
+        self.emit()
+
+    def emit(self) -> None:
         for block in self.blocks:
             if isinstance(block, str):
                 self.builder.line(block)
@@ -355,9 +383,16 @@ class _Renderer:
             self.flush()
             self._table(el)
             return
+        style = el.get("style")
+        if style and _MSO_LIST_IGNORE_RE.search(style):
+            # Word's "Save as HTML" list number ("一、") and the spaces that stand for its tab
+            self.buf.append(_WS_RUN_RE.sub(" ", _all_text(el)).rstrip(" \u3000"))
+            return
         block = tag in _BLOCK_TAGS or tag in ("td", "th", "tr")
         if block:
             self.flush()
+            if tag in _LINK_BLOCK_TAGS and _is_link_list(el):
+                return
         if el.text:
             self.buf.append(el.text)
         for child in el:
@@ -385,6 +420,8 @@ class _Renderer:
                      for td in tr if _tag(td) in ("td", "th")]
             if cells:
                 rows.append(cells)
+        while rows and not any(c.text for c in rows[-1]):
+            rows.pop()  # trailing empty rows (Word's column-width row, spacer rows)
         if rows:
             self.blocks.append(rows)
 
