@@ -57,6 +57,7 @@ class DocxStyle:
     nested: str = ""  # "" | "frame": 表三 inside a one-column frame | "side": 表四 in a two-column layout table
     hmerge: bool = False  # legacy horizontal merges (w:hMerge) instead of w:gridSpan in 表二
     wps: bool = False  # WPS style ids ("2" for heading 1) and explicit vMerge="continue"
+    image_t3: bool = False  # 表三 pasted as a picture
 
 
 def _t(text: str) -> str:
@@ -328,6 +329,10 @@ def report_docx_raw(t: Truth, st: DocxStyle) -> bytes:
     body.append(t2)
     body.append(heading(2, "收到和处理政府信息公开申请情况"))
     t3 = docx_table3(t, st, num)
+    if st.image_t3:  # 表三 pasted as a picture
+        t3 = ['<w:p><w:r><w:drawing><wp:inline><wp:extent cx="5000000" cy="7000000"/><wp:docPr id="2" name="图片 2"/>'
+              '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+              '<a:blip r:embed="rId9"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>']
     if st.nested == "frame":
         # the table pasted into a one-column frame with a caption row
         frame = tbl(1, [tr([tc(text_para("表三 收到和处理政府信息公开申请情况"))]),

@@ -210,6 +210,17 @@ def test_html_table_as_image_warns(st: HtmlStyle, tmp_path: Path) -> None:
     assert not [f for f in report.findings if f.status is Status.FAIL]
 
 
+def test_docx_table_as_picture_warns(tmp_path: Path) -> None:
+    t = truth("synthetic-city-2025")
+    data = report_docx_raw(t, DocxStyle(image_t3=True))
+    assert any("picture" in w and "OCR" in w for w in read_bytes(data, "r.docx").warnings)
+    report = analyze_path(_write(tmp_path, data, "report.docx"), backend="rules", narrative=True)
+    got = cells_of(report)
+    for key, want in truth_cells(t).items():
+        assert got.get(key) == (None if key.startswith("t3.") else want), key
+    assert not [f for f in report.findings if f.status is Status.FAIL]
+
+
 # ------------------------------------------------------------------------------------------- speed
 
 

@@ -23,6 +23,8 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customX
 _T, _TAB, _BR, _CR, _NB_HYPHEN = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen")
 _PPR, _RPR, _DEL, _R = qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:r")
 _TXBX = qn("w:txbxContent")
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 _TRPR, _TCPR, _VAL = qn("w:trPr"), qn("w:tcPr"), qn("w:val")
 _HMERGE, _VMERGE = qn("w:hMerge"), qn("w:vMerge")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -46,7 +48,14 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     _read_blocks(body, numbering, builder)
     if not builder.text.strip():
         raise InputError("the .docx file holds no text", name)
-    return SourceDocument(text=builder.text, path=name, kind="docx", encoding="utf-8", tables=builder.tables)
+    warnings: list[str] = []
+    if len(builder.tables) < 3:
+        images = sum(1 for _ in body.iter(_BLIP, _VML_IMAGE))
+        if images:
+            warnings.append(f"the document shows {images} image(s) and has fewer than three tables; "
+                            "tables inserted as pictures need OCR")
+    return SourceDocument(text=builder.text, path=name, kind="docx", encoding="utf-8", tables=builder.tables,
+                          warnings=warnings)
 
 
 def _numbering_element(document: Any) -> Any:
