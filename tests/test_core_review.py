@@ -134,3 +134,24 @@ def test_build_rows_blames_a_lost_cell_only_for_violations_it_causes() -> None:
     assert result.conflicts == []
     assert result.violations == 1
     assert [c.value for c in result.rows["a"].cells] == [None, None, None]
+
+
+def test_damaged_encodings_are_input_errors_or_text_never_a_crash() -> None:
+    """A UTF-16 file cut at an odd byte, or bad bytes after a UTF-8 BOM: decoded as far as it goes
+    (bad bytes replaced), or refused as an InputError (exit 2), never a UnicodeDecodeError (exit 3)."""
+    import codecs
+
+    import pytest
+
+    from service.errors import InputError
+    from service.reading.text import decode_bytes
+
+    body = "某某区2023年政府信息公开工作年度报告\n一、总体情况\n" * 20
+    for data in (codecs.BOM_UTF16_LE + body.encode("utf-16-le") + b"A",
+                 body.encode("utf-16-le")[:-1],
+                 codecs.BOM_UTF8 + body.encode("utf-8") + b"\xe4\xb8"):
+        text, _ = decode_bytes(data, "x.txt")
+        assert text.startswith("某某区2023年")
+    for data in (b"\xff\xfe\x41", codecs.BOM_UTF8 + b"\xe4\xb8\xff\xfe" * 100):
+        with pytest.raises(InputError):
+            decode_bytes(data, "x.txt")

@@ -16,17 +16,19 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name). Raises InputError when the bytes are not text."""
     if not data.strip():
         raise InputError("the file is empty", path)
+    # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
+    # U+FFFD, which _finish refuses when there are many; an odd trailing byte of UTF-16 is dropped.
     if data.startswith(codecs.BOM_UTF8):
-        return _finish(data[3:].decode("utf-8", errors="strict"), "utf-8-sig", path)
+        return _finish(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", path)
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return _finish(data.decode("utf-16"), "utf-16", path)
+        return _finish(_even(data).decode("utf-16", errors="replace"), "utf-16", path)
     guessed = _guess_utf16_without_bom(data)
     if guessed:
-        return _finish(data.decode(guessed), guessed, path)
+        return _finish(_even(data).decode(guessed, errors="replace"), guessed, path)
     if b"\x00" in data[:4096]:
         for enc in ("utf-16-le", "utf-16-be"):
             try:
-                candidate = data[: len(data) - len(data) % 2].decode(enc)
+                candidate = _even(data).decode(enc)
             except UnicodeDecodeError:
                 continue
             if _looks_like_text(candidate):
@@ -49,6 +51,11 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     if best is not None and best.encoding:
         return _finish(data.decode(best.encoding, errors="replace"), best.encoding, path)
     raise InputError("cannot decode the file as UTF-8, UTF-16 or GB18030 text", path)
+
+
+def _even(data: bytes) -> bytes:
+    """UTF-16 bytes without a dangling last byte."""
+    return data[: len(data) - len(data) % 2]
 
 
 def _guess_utf16_without_bom(data: bytes) -> str | None:
