@@ -155,3 +155,28 @@ def test_damaged_encodings_are_input_errors_or_text_never_a_crash() -> None:
     for data in (b"\xff\xfe\x41", codecs.BOM_UTF8 + b"\xe4\xb8\xff\xfe" * 100):
         with pytest.raises(InputError):
             decode_bytes(data, "x.txt")
+
+
+def test_section_six_title_variants() -> None:
+    """'其它' for '其他', '需' for '需要', '说明' for '报告': still section 六 (else it is reported missing and
+    section 五 runs on into it)."""
+    from service.sections import classify_heading
+
+    for line in ("六、其它需要报告的事项", "六、其他需报告的事项", "六、其他需要说明的事项", "六、其它事项"):
+        assert classify_heading(line) == ("other", True), line
+
+
+def test_c10_without_section_six_is_not_blamed_on_the_report() -> None:
+    """(六)2 > 0 and no section 六 found: the fee may be spoken of anywhere; if the report mentions
+    信息处理费 it passes, else C10 is UNCERTAIN (the missing section is its own WARN), never a FAIL."""
+    t = table3(new_received=[11, 2, 0, 0, 1, 0, 14], other_no_fee=[1, 0, 0, 0, 0, 0, 1],
+               total_processed=[10, 2, 0, 0, 1, 0, 13])
+    early = report_text(t, six="")
+    early = early.replace("六、其他需要报告的事项\n", "").replace(
+        "本年度主动公开政府信息120条。", "本年度主动公开政府信息120条。本年度依规收取信息处理费共计100元。" + "工作情况。" * 400)
+    report = analyse(early)
+    c10 = next(f for f in report.findings if f.rule == "C10")
+    assert c10.status is Status.PASS, c10.message
+    silent = report_text(t, six="").replace("六、其他需要报告的事项\n", "")
+    c10 = next(f for f in analyse(silent).findings if f.rule == "C10")
+    assert c10.status is Status.UNCERTAIN, c10.message

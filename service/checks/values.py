@@ -12,6 +12,7 @@ from service.sections import SectionMap
 from service.tables.model import CellKind, Row, Table, Tables
 
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费")
+_FEE_NAME = re.compile(r"信息处理费|处理费")
 
 
 def check_c8(tables: Tables) -> list[Finding]:
@@ -77,17 +78,21 @@ def check_c10(doc: SourceDocument, sections: SectionMap, t3: Table) -> list[Find
                         message="(六)2 为 0：无申请人逾期未缴费，无需说明", cells=[r],
                         lines=[r.line] if r.line else [])]
     six = sections.get("other")
-    text = sections.text(doc, "other") if six else doc.text[-1500:]
-    hit = _FEE_WORDS.search(text)
     lines = [r.line] if r.line else []
+    # Without section 六 (missing, or a title we do not know) the fee may be spoken of anywhere; 表二's
+    # "收费" does not count, so only the fee's own name is looked for.
+    start = six.body_start if six else 0
+    hit = (_FEE_WORDS if six else _FEE_NAME).search(doc.text, start, six.end if six else len(doc.text))
     if hit:
-        off = (six.body_start if six else len(doc.text) - len(text)) + hit.start()
-        lines.append(doc.line_of(off))
+        lines.append(doc.line_of(hit.start()))
         return [Finding(rule="C10", name=name, status=Status.PASS, subject="表三 (六)2 总计",
                         message=f"(六)2 = {r.value}，正文已说明收费情况（“{hit.group()}”）", cells=[r], lines=lines)]
-    where = "第六部分" if six else "报告末尾（未找到第六部分）"
+    if six is None:
+        return [Finding(rule="C10", name=name, status=Status.UNCERTAIN, subject="表三 (六)2 总计", actual=r.value,
+                        message=f"(六)2 = {r.value}，但未找到第六部分，全文也未提及信息处理费：无法核对", cells=[r],
+                        lines=lines)]
     return [Finding(rule="C10", name=name, status=Status.FAIL, subject="表三 (六)2 总计", expected=None, actual=r.value,
-                    message=f"(六)2 = {r.value}：有申请人逾期未按收费通知缴费，说明收取了信息处理费，但{where}未提及信息处理费",
+                    message=f"(六)2 = {r.value}：有申请人逾期未按收费通知缴费，说明收取了信息处理费，但第六部分未提及信息处理费",
                     cells=[r], lines=lines)]
 
 
