@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -51,14 +52,21 @@ def _pooled(fn: Callable[[T], R], items: Iterator[T], limit: int, mode: Mode,
     pool = _make_pool(mode, limit)
     numbered = enumerate(items)
     pending: dict[Future[R], tuple[int, T]] = {}
-    retried: set[int] = set()
+    suspects: deque[tuple[int, T]] = deque()  # in flight when a worker died: rerun one at a time
+    alone = False  # the one item pending is a suspect rerun on its own
     try:
         while True:
-            while len(pending) < window:
-                nxt = next(numbered, None)
-                if nxt is None:
-                    break
-                pending[pool.submit(fn, nxt[1])] = nxt
+            if suspects:
+                if not pending:
+                    n, item = suspects.popleft()
+                    pending[pool.submit(fn, item)] = (n, item)
+                    alone = True
+            else:
+                while len(pending) < window:
+                    nxt = next(numbered, None)
+                    if nxt is None:
+                        break
+                    pending[pool.submit(fn, nxt[1])] = nxt
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -73,18 +81,19 @@ def _pooled(fn: Callable[[T], R], items: Iterator[T], limit: int, mode: Mode,
                 else:
                     yield item, fut.result()
             if broken:
-                # The pool is unusable: restart it and resubmit what was in flight; an item in flight
-                # during two crashes is the likely culprit and is reported instead.
+                # The pool is unusable: restart it. An item that kills a worker while it runs on its own
+                # is the culprit and is reported; whatever else was in flight is rerun alone, one by one.
                 broken += list(pending.values())
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = _make_pool(mode, limit)
-                for n, item in broken:
-                    if n in retried:
+                if alone:
+                    for _, item in broken:
                         yield item, WorkerDied("the worker process died while analysing this report")
-                    else:
-                        retried.add(n)
-                        pending[pool.submit(fn, item)] = (n, item)
+                else:
+                    suspects.extend(sorted(broken, key=lambda b: b[0]))
+            if not pending:
+                alone = False
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -185,9 +185,10 @@ def assign(
     specs: Sequence[RowSpec],
     min_score: float = MIN_SCORE,
     fits: Callable[[Unit, RowSpec], bool] | None = None,
+    order_fill: float = ORDER_FILL_SCORE,
 ) -> dict[str, int]:
     """Best order-preserving assignment of units to rows: {row key: unit index}."""
-    return assign_scored(units, specs, min_score, fits)[0]
+    return assign_scored(units, specs, min_score, fits, order_fill=order_fill)[0]
 
 
 def assign_scored(
@@ -196,6 +197,7 @@ def assign_scored(
     min_score: float = MIN_SCORE,
     fits: Callable[[Unit, RowSpec], bool] | None = None,
     side: str = "both",
+    order_fill: float = ORDER_FILL_SCORE,
 ) -> tuple[dict[str, int], float]:
     """Best order-preserving assignment of units to rows, and its total score.
 
@@ -255,7 +257,7 @@ def assign_scored(
     pairs.reverse()
     total = dp[m][n]
     if fits is not None:
-        pairs = _fill_by_order(pairs, s, units, specs, fits)
+        pairs = _fill_by_order(pairs, s, units, specs, fits, order_fill)
     return {specs[j].key: i for i, j in pairs}, total
 
 
@@ -265,6 +267,7 @@ def _fill_by_order(
     units: Sequence[Unit],
     specs: Sequence[RowSpec],
     fits: Callable[[Unit, RowSpec], bool],
+    min_fill: float,
 ) -> list[tuple[int, int]]:
     """Pair leftover units and rows one-to-one when they are the only ones between two anchors."""
     anchors = [(-1, -1), *pairs, (len(units), len(specs))]
@@ -275,6 +278,6 @@ def _fill_by_order(
         if len(free_units) != len(free_specs) or not free_units:
             continue
         cand = list(zip(free_units, free_specs, strict=True))
-        if all(fits(units[i], specs[j]) and s[i][j] >= ORDER_FILL_SCORE for i, j in cand):
+        if all(fits(units[i], specs[j]) and s[i][j] >= min_fill for i, j in cand):
             out.extend(cand)
     return sorted(out)

@@ -20,7 +20,9 @@ def parse_table2(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
                 all_cols.append(col_labels[c])
     table = Table(name="表二", source=source, lines=lines, columns=all_cols)
     ncols = {s.key: len(cols) for s, cols in spec_rows}
-    match = assign(units, [s for s, _ in spec_rows], min_score=0.55,
+    # 表二's labels are short (规章): one OCR slip can wipe a label out. A row alone between two matched
+    # rows, with exactly the values it needs, is that row whatever its label says (order_fill=0).
+    match = assign(units, [s for s, _ in spec_rows], min_score=0.55, order_fill=0.0,
                    fits=lambda u, sp: len(u.values) == ncols[sp.key])
     inputs = [RowInput(s.key, s.label, len(cols), units[match[s.key]] if s.key in match else None) for s, cols in spec_rows]
     result = build_rows(inputs, [], doc.line_of)
