@@ -144,12 +144,12 @@ def _compare(
 ) -> Finding:
     if table_value is None:
         return Finding(rule="C9", name=name, status=Status.UNCERTAIN, subject=subject, actual=stated,
-                       message=f"the text states {stated}; the table value is missing", cells=cells, lines=lines)
+                       message=f"正文称 {stated}，表中对应数值未知", cells=cells, lines=lines)
     ok = stated == table_value
     status = Status.PASS if ok else (Status.WARN if soft else Status.FAIL)
-    verb = "agrees with" if ok else "differs from"
+    verb = "一致" if ok else "不一致"
     return Finding(rule="C9", name=name, status=status, subject=subject, expected=table_value, actual=stated,
-                   message=f"the text states {stated}, which {verb} the table's {table_value}", cells=cells, lines=lines)
+                   message=f"正文称 {stated}，与表中的 {table_value} {verb}", cells=cells, lines=lines)
 
 
 def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narrative: Narrative) -> list[Finding]:
@@ -206,7 +206,7 @@ def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narra
             s = sum(p.value for p in parts)
             f = _compare("disclosure_parts", "主动公开 total vs the parts the text lists", s, stated_total.value, [],
                          line(stated_total), soft=True)
-            f.message = (f"the parts listed ({' + '.join(str(p.value) for p in parts)} = {s}) "
-                         + ("equal" if s == stated_total.value else "do not equal") + f" the stated total {stated_total.value}")
+            f.message = (f"正文列出的分项（{' + '.join(str(p.value) for p in parts)} = {s}）"
+                         + ("等于" if s == stated_total.value else "不等于") + f"所称总数 {stated_total.value}")
             out.append(f)
     return out
