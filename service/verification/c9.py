@@ -16,6 +16,7 @@ from service.extraction.rules import figures
 from service.extraction.view import TextView, build_view
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
+from service.tables.layout import T3_LABELS, T4_GROUP_LABELS
 from service.tables.model import Cell, Number, Tables
 from service.verification.injection import instruction_spans, overlaps
 
@@ -130,9 +131,12 @@ def _cell(tables: Tables, table: str, row: str, col: int) -> Cell | None:
     return t.cell(row, col)
 
 
+_ROW_LABELS = {**T3_LABELS, **T4_GROUP_LABELS, "normative_documents": "行政规范性文件", "regulations": "规章"}
+
+
 def _ref(cell: Cell | None, table: str, row: str, column: str) -> CellRef:
     return CellRef(
-        table=table, row=row, column=column, value=cell.value if cell else None,
+        table=table, row=_ROW_LABELS.get(row, row), column=column, value=cell.value if cell else None,
         printed=cell.printed if cell else None, kind=str(cell.kind) if cell else None,
         line=cell.line if cell else None, inferred_from=cell.inferred_from if cell else None,
     )
