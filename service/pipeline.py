@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from service.checks import run_checks, sort_findings, summarize
 from service.errors import NotAReportError
@@ -82,7 +81,3 @@ def _versions(prompt_version: str | None, prompt_hash: str | None) -> Versions:
         except ConfigError:
             pass
     return Versions(prompt_version=prompt_version, prompt_hash=prompt_hash)
-
-
-def report_name(path: str | os.PathLike[str]) -> str:
-    return Path(path).stem

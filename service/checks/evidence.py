@@ -21,10 +21,6 @@ def ref(table: Table, row: str, col: int, column_name: str | None = None) -> Cel
     )
 
 
-def lines_of(refs: list[CellRef]) -> list[int]:
-    return sorted({r.line for r in refs if r.line is not None})
-
-
 def _column(table: Table, row: str, col: int) -> str:
     r = table.rows.get(row)
     if r is not None and r.columns:

@@ -42,12 +42,12 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
 
     u2, src2 = units("t2", 3)
     u3, src3 = units("t3", 7)
-    t2_text = "".join(u.gap_before + u.label for u in u2)
+    t2_text = ""  # the text around 表二, where the two formats differ most
     if "t2" in grids:
         t2_text = "".join(c.text for row in grids["t2"].rows for c in row)
     elif "t2" in regions:
         r = regions["t2"]
-        t2_text = "\n".join(doc.folded[slice(*doc.line_span(ln))] for ln in range(r.first_line, r.last_line + 1))
+        t2_text = doc.folded[doc.line_span(r.first_line)[0] : doc.line_span(r.last_line)[1]]
     found = sum(1 for k in ("t2", "t3", "t4") if k in grids or k in regions)
     fmt, evidence = detect_format(doc, t2_text, found if (u2 or u3) else 0)
     parse_fmt = "2019" if fmt == "2019" else "2021"

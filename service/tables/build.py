@@ -27,7 +27,6 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     violations: int = 0
-    ambiguous: set[CellId] = field(default_factory=set)
 
 
 def build_rows(
@@ -126,7 +125,7 @@ def build_rows(
         )
     if sol.note:
         notes.append(sol.note)
-    return BuildResult(rows, notes, conflicts, sol.violations, sol.ambiguous_cells)
+    return BuildResult(rows, notes, conflicts, sol.violations)
 
 
 def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from service.tables.matching import RowSpec
 
 T3_COLUMNS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-T3_COLUMN_KEYS = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other", "total"]
 
 T3_ROWS: list[RowSpec] = [
     RowSpec("new_received", "一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", "一"),

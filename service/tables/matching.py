@@ -36,15 +36,6 @@ def _bigrams(t: str) -> frozenset[str]:
     return frozenset(t[i : i + 2] for i in range(len(t) - 1))
 
 
-def recall(core: str, context: str) -> float:
-    """Share of the core label's character bigrams found in the context."""
-    want = _bigrams(compact(core))
-    if not want:
-        return 0.0
-    have = _bigrams(compact(context))
-    return len(want & have) / len(want)
-
-
 @dataclass(frozen=True, slots=True)
 class _Context:
     """A unit's label contexts, compacted once: own label, with the text before, after, and both."""
@@ -77,23 +68,6 @@ def _spec_keys(spec: RowSpec) -> tuple[frozenset[str], str]:
     return _bigrams(spec.core), (spec.enum + compact(spec.core)[:1]) if spec.enum else ""
 
 
-def _score(ctx: _Context, spec: RowSpec, keys: tuple[frozenset[str], str] | None = None) -> float:
-    want, enum_key = keys or _spec_keys(spec)
-    if not want:
-        return 0.0
-    best = 0.0
-    n = len(want)
-    for have, w in ctx.variants:
-        s = len(want & have) / n * w
-        if s > best:
-            best = s
-    if enum_key and enum_key in ctx.own:
-        best += 0.1
-    elif enum_key:
-        best *= spec.without_enum
-    return best * spec.weight
-
-
 @lru_cache(maxsize=32)
 def _spec_index(
     specs: tuple[RowSpec, ...],
@@ -114,7 +88,9 @@ def _spec_index(
 def _score_row(
     ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int, str, float, float], ...]
 ) -> list[float]:
-    """The same scores as ``_score`` for every row at once, with bitmask intersections."""
+    """Each row's score for one unit: the share of the row label's bigrams found in the best-weighted
+    context (own label, with the text before, after, or both), plus 0.1 when its enumerator precedes
+    it, times the row's weight; bitmask intersections over all rows at once."""
     masks = []
     for have, w in ctx.variants:
         m = 0
@@ -139,11 +115,6 @@ def _score_row(
             best *= without_enum
         row.append(best * weight)
     return row
-
-
-def score(unit: Unit, spec: RowSpec) -> float:
-    """How well a unit's label (and the label text around it) matches a row."""
-    return _score(_context(unit), spec)
 
 
 ORDER_FILL_SCORE = 0.2

@@ -55,7 +55,7 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
         return 0 < len(u.values) <= NCOLS
 
     if not any(not u.label for u in units):
-        return _build(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])
+        return _build_counted(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])[0]
     candidates: list[tuple[int, float, Table]] = []
     seen: list[dict[str, int]] = []
     for side, prior in (("before", 1.0), ("after", 0.95)):  # labels are usually printed before numbers
@@ -68,11 +68,6 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
         candidates.append((violations, -score, table))
     candidates.sort(key=lambda c: (c[0], c[1]))
     return candidates[0][2]
-
-
-def _build(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,
-           match: dict[str, int]) -> Table:
-    return _build_counted(doc, units, fmt, source, lines, match)[0]
 
 
 def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,

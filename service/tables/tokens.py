@@ -54,10 +54,8 @@ class Unit:
     line: int
     label: str
     values: list[Token]
-    structured: bool = False
     gap_before: str = ""  # label-only text between the previous unit and this one
     gap_after: str = ""
-    gap_lines: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     last_line: int = 0  # the last line holding its values (continuation lines included)
     headless: bool = False  # its line had no label text of its own
@@ -235,7 +233,6 @@ def text_units(
     """
     units: list[Unit] = []
     gap: list[str] = []
-    gap_lines: list[int] = []
     folded = doc.folded
     last_content = 0  # last line with any text (blank lines do not break a row printed cell by cell)
     for ln in range(first_line, last_line + 1):
@@ -250,7 +247,6 @@ def text_units(
             text = _SEP_RE.sub("", folded[s:e])
             if text:
                 gap.append(text)
-                gap_lines.append(ln)
             continue
         pieces, vals = split_line(folded, s, e)
         if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
@@ -258,17 +254,15 @@ def text_units(
         label = "".join(pieces)
         if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
             gap.append(label + "".join(v.text for v in vals))
-            gap_lines.append(ln)
             continue
         if not vals:
             gap.append(label)
-            gap_lines.append(ln)
             continue
         if not pieces and not gap and units and units[-1].last_line == previous_content \
                 and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
             units[-1].last_line = ln
             continue
-        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), gap_lines=gap_lines, last_line=ln,
+        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
                     headless=not pieces)
         if units:
             units[-1].gap_after = unit.gap_before
@@ -280,7 +274,7 @@ def text_units(
                 if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
                     prev.block = True
         units.append(unit)
-        gap, gap_lines = [], []
+        gap = []
     if units and gap:
         units[-1].gap_after = "".join(gap)
     return [u for u in units if not u.block]
@@ -351,7 +345,7 @@ def grid_units(doc: SourceDocument, grid: GridTable, max_values: int) -> list[Un
         ):
             gap.append(label)
             continue
-        unit = Unit(line=line, label=label, values=vals, structured=True, gap_before="".join(gap))
+        unit = Unit(line=line, label=label, values=vals, gap_before="".join(gap))
         if units:
             units[-1].gap_after = unit.gap_before
         units.append(unit)
