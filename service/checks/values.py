@@ -10,6 +10,7 @@ from service.checks.model import CellRef, Finding, Status
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.model import CellKind, Row, Table, Tables
+from service.tables.tokens import classify
 
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费")
 _FEE_NAME = re.compile(r"信息处理费|处理费")
@@ -159,20 +160,10 @@ def conflict_findings(tables: Tables) -> list[Finding]:
     out: list[Finding] = []
     for table in (tables.table3, tables.table4):
         for conflict in table.conflicts:
-            refs = [CellRef(table=table.name, row=conflict.label, column="(position lost)", value=_num(p), printed=p,
+            refs = [CellRef(table=table.name, row=conflict.label, column="(position lost)", value=classify(p)[1], printed=p,
                             kind="number", line=conflict.line) for p in conflict.printed]
             for rule in conflict.rules:
                 out.append(Finding(rule=rule, name="relations with a lost cell", status=Status.FAIL,
                                    subject=f"{table.name} row {conflict.label}", message=conflict.message,
                                    cells=refs, lines=[conflict.line] if conflict.line else []))
     return out
-
-
-def _num(text: str) -> int | float | None:
-    try:
-        return int(text)
-    except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return None
