@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from service import __version__
 from service.errors import GovreportError, InputError
+from service.extraction.settings import redact
 
 #: Subcommand modules under service.commands, each with register(subparsers).
 COMMANDS = ["parse", "check", "batch", "eval", "schema"]
@@ -43,14 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     debug = args.debug or bool(os.environ.get("GOVREPORT_DEBUG"))
+    _redact_logs()
     try:
         code: int = args.func(args)
         return code
     except InputError as exc:
-        print(f"govreport: cannot read {exc}", file=sys.stderr)
+        print(f"govreport: cannot read {redact(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except GovreportError as exc:
-        print(f"govreport: error: {exc}", file=sys.stderr)
+        print(f"govreport: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("govreport: interrupted", file=sys.stderr)
@@ -59,9 +63,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         if debug:
-            raise
-        print(f"govreport: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+            print(redact(traceback.format_exc()), end="", file=sys.stderr)
+            return EXIT_INTERNAL
+        print(f"govreport: internal error: {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
+              file=sys.stderr)
         return EXIT_INTERNAL
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Log lines (the libraries' too: instructor logs the endpoint's error text) without API keys."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _redact_logs() -> None:
+    """Warnings and errors logged by any library go to stderr as before, with API keys replaced by ***."""
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, _RedactingFormatter) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(_RedactingFormatter("%(message)s"))
+        root.addHandler(handler)
 
 
 def entry() -> None:

@@ -29,6 +29,10 @@ class NotAReportError(InputError):
     """The text was read but is not a government information-disclosure annual report."""
 
 
+class OutputError(GovreportError):
+    """An output cannot be written (a folder that is not writable, a full disk); what was written stays."""
+
+
 class ConfigError(GovreportError):
     """Bad configuration (environment, preset, options)."""
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.errors import InputError
+from service.reading.files import os_reason
 
 #: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported).
 REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc")
@@ -27,19 +29,27 @@ class Found:
 def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = ()) -> list[Found]:
     """Files given directly, plus report files found recursively in folders (hidden entries and
     ``exclude`` folders skipped), sorted and de-duplicated. Raises InputError for a missing path."""
-    excluded = [p.resolve() for p in exclude]
+    excluded = [_real(p) for p in exclude]
     seen: dict[Path, tuple[Path, Path]] = {}  # resolved -> (path, root)
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            raise InputError("no such file or directory", str(p))
-        if p.is_file():
-            seen.setdefault(p.resolve(), (p, p.parent))
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            raise InputError(os_reason(exc, p), str(p)) from exc
+        if not stat.S_ISDIR(mode):
+            # A file given by name is processed whatever it is: a FIFO or a device gets its error record.
+            seen.setdefault(_real(p), (p, p.parent))
             continue
         for found in _walk(p, excluded):
-            seen.setdefault(found.resolve(), (found, p))
+            seen.setdefault(_real(found), (found, p))
     items = sorted(seen.values(), key=lambda pr: str(pr[0]))
     return _name(items)
+
+
+def _real(path: Path) -> Path:
+    """The resolved path; a symbolic link loop resolves to itself (Path.resolve raises on one)."""
+    return Path(os.path.realpath(path))
 
 
 def _walk(root: Path, excluded: list[Path]) -> list[Path]:
@@ -47,7 +57,7 @@ def _walk(root: Path, excluded: list[Path]) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and (here / d).resolve() not in excluded
+            d for d in dirnames if not d.startswith(".") and _real(here / d) not in excluded
         )
         for f in sorted(filenames):
             if not f.startswith(".") and f.lower().endswith(REPORT_EXTENSIONS):

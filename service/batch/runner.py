@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from service.batch.model import Record
 from service.batch.progress import Progress
 from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
+from service.errors import InputError, OutputError
+from service.reading import max_bytes_from_env
 
 #: Reports handed to a worker process at a time.
 CHUNK = 8
@@ -96,7 +99,9 @@ def _llm_in_flight() -> int:
 def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, counts: Counts | None = None) -> BatchResult:
     """Process every report under ``paths`` into ``opts.out``; resumable, see service.batch.state."""
     out = opts.out
-    out.mkdir(parents=True, exist_ok=True)
+    max_bytes_from_env()  # a bad limit is one error now, not one per report
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"the output folder {out} is a file, not a folder")
     notes: list[str] = []
     found = discover(paths, exclude=[out])
     if opts.narrative and opts.analyze is None:
@@ -109,11 +114,24 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
-    store.lock()
     try:
-        return _run(found, opts, store, key, llm, notes, counts)
-    finally:
-        store.close()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            store.lock()
+            return _run(found, opts, store, key, llm, notes, counts)
+        finally:
+            store.close()
+    except OSError as exc:
+        # Inputs are read (and their errors recorded) in service.batch.worker: an OSError here is the output's.
+        raise output_error(exc, out) from exc
+
+
+def output_error(exc: OSError, out: Path) -> OutputError:
+    """One line for an output that cannot be written: which file, why, and that a re-run resumes."""
+    where = exc.filename or out
+    why = "no space left on the disk" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc)).lower()
+    return OutputError(f"cannot write {where}: {why}; what was finished is kept in {out}, "
+                       "run the same command again to resume")
 
 
 def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, llm: bool, notes: list[str],
@@ -126,11 +144,10 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     for f in found:
         try:
             sha: str | None = file_sha256(f.path)
-        except OSError as exc:
-            sha = None
+        except (InputError, OSError) as exc:
+            why = exc.args[0] if isinstance(exc, InputError) else f"cannot read the file: {exc.strerror or exc}"
             unreadable.append(error_record(
-                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend),
-                "input", f"cannot read the file: {exc.strerror or exc}"))
+                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend), "input", why))
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
@@ -159,6 +176,8 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
         chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         work = partial(process_many, analyze=opts.analyze or default_analyzer)
         for chunk, outcome in run_bounded(work, chunks, limit=jobs, mode=mode, backlog=jobs):
+            if isinstance(outcome, OSError):  # a worker could not write a report's JSON: the output is at fault
+                raise outcome
             recs = outcome if isinstance(outcome, list) else [
                 error_record(task, "internal", f"{type(outcome).__name__}: {outcome}") for task in chunk]
             for task, rec in zip(chunk, recs, strict=True):

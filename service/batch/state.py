@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from service.batch.model import Record
 from service.errors import InputError
+from service.reading.files import open_report
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
 RESULTS = "results.jsonl"
@@ -43,8 +44,10 @@ def run_key(versions: dict[str, str]) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """The content hash of a report file. Raises InputError for what is not a readable regular file
+    (a FIFO is refused, never opened for a blocking read)."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open_report(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -55,12 +58,16 @@ def write_atomic(path: Path, text: str, durable: bool = True, sync_dir: bool = F
     ``durable`` fsyncs the data before the rename; ``sync_dir`` also the folder after it (a per-report JSON
     skips that: should a crash lose the rename, the report's JSON is missing and the report is redone)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        if durable:
-            f.flush()
-            os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file behind
+        raise
     if durable and sync_dir:
         _fsync_dir(path.parent)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from service.batch.escape import markdown_text
 from service.batch.summary_doc import Block, Bullets, Heading, Image, Para, Table
 
 
@@ -11,26 +12,24 @@ def render_markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            out.append("#" * b.level + " " + b.text)
+            out.append("#" * b.level + " " + markdown_text(b.text))
         elif isinstance(b, Para):
-            out.append(b.text)
+            out.append(markdown_text(b.text))
         elif isinstance(b, Bullets):
             out.append("\n".join(f"- {_inline(i)}" for i in b.items))
         elif isinstance(b, Image):
-            out.append(f"![{b.caption}]({b.path})")
+            out.append(f"![{markdown_text(b.caption)}]({b.path})")
         elif isinstance(b, Table):
-            lines = ["| " + " | ".join(_cell(h) for h in b.header) + " |",
+            lines = ["| " + " | ".join(_inline(h) for h in b.header) + " |",
                      "|" + "|".join("---" for _ in b.header) + "|"]
-            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in b.rows]
+            lines += ["| " + " | ".join(_inline(c) for c in row) + " |" for row in b.rows]
             out.append("\n".join(lines))
             if b.note:
-                out.append(f"注: {b.note}")
+                out.append(f"注: {markdown_text(b.note)}")
     return "\n\n".join(out) + "\n"
 
 
 def _inline(text: str) -> str:
-    return " ".join(text.split())
+    """One line, report text made inert (service.batch.escape; a "|" cannot end a table cell)."""
+    return markdown_text(" ".join(text.split()))
 
-
-def _cell(text: str) -> str:
-    return _inline(text).replace("|", "\\|")

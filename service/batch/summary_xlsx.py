@@ -1,6 +1,7 @@
 """summary.xlsx: units, 表三/表四/表二 totals, rates, findings, problems and measures, errors.
 
-Plain values only (no formulas, no macros), sheet names without the characters Excel forbids, control
+Plain values only (no formulas, no macros; report text that looks like a formula is stored as quote-prefixed
+text, see service.batch.escape), sheet names without the characters Excel forbids, control
 characters stripped: it opens cleanly in Excel and WPS. An unknown cell stays empty, never 0.
 """
 
@@ -18,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total
 from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS
+from service.batch.escape import inert_cell
 from service.tables.layout import (
     T3_COLUMNS,
     T3_LABELS,
@@ -105,6 +107,8 @@ def _sheet(ws: Worksheet, header: list[str], rows: list[list[Any]], percent_cols
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
         ws.append([_value(v) for v in row])
+        for cell in ws[ws.max_row]:
+            inert_cell(cell)
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = ws.dimensions

@@ -11,6 +11,7 @@ from pathlib import Path
 from service.batch.model import ErrorKind, Record, digest_of
 from service.batch.state import REPORTS, write_atomic
 from service.errors import InputError, NotAReportError, UnsupportedFormatError
+from service.extraction.settings import redact
 from service.report import Report
 
 #: analyse(path, narrative, backend) -> Report; raises InputError for unreadable input.
@@ -71,7 +72,7 @@ def _kind(exc: InputError) -> ErrorKind:
 
 def _one_line(exc: BaseException, internal: bool = False) -> str:
     msg = str(exc.args[0]) if isinstance(exc, InputError) and exc.args else str(exc)
-    msg = " ".join(msg.split())
+    msg = redact(" ".join(msg.split()))
     if internal:
         msg = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
     return msg[:500]

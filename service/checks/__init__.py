@@ -32,6 +32,8 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     if any(f.status is Status.FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
         findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
+    findings += [Finding(rule="READ", name="reading note", category="parse", status=Status.INFO, subject="文件",
+                         message=w) for w in doc.warnings]
     return findings
 
 

@@ -6,6 +6,11 @@ from service.checks.model import CellRef
 from service.tables.model import Table
 
 
+def short_printed(printed: str, limit: int = 24) -> str:
+    """A printed value for a message, cut short when it is absurdly long."""
+    return printed if len(printed) <= limit else f"{printed[:limit]}…（共 {len(printed)} 个字符）"
+
+
 def ref(table: Table, row: str, col: int, column_name: str | None = None) -> CellRef:
     cell = table.cell(row, col)
     r = table.rows.get(row)

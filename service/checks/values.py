@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from service.checks.evidence import ref
+from service.checks.evidence import ref, short_printed
 from service.checks.model import CellRef, Finding, Status
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.model import CellKind, Row, Table, Tables
-from service.tables.tokens import classify
+from service.tables.tokens import absurd_reason, classify
 
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费")
 _FEE_NAME = re.compile(r"信息处理费|处理费")
@@ -24,7 +24,16 @@ def check_c8(tables: Tables) -> list[Finding]:
         for key, row in table.rows.items():
             for c, cell in enumerate(row.cells):
                 v = cell.value
-                if v is None or cell.kind is not CellKind.NUMBER:
+                if cell.kind is not CellKind.NUMBER:
+                    continue
+                if v is None:  # printed as a number, but no count or amount ("1e30", a thousand digits)
+                    why = absurd_reason(cell.printed or "")
+                    if why:
+                        col = _column_name(table, row, c)
+                        bad.append(Finding(rule="C8", name="counts are non-negative integers", status=Status.FAIL,
+                                           subject=f"{table.name} {row.label} · {col}",
+                                           message=f"印出的数值 {short_printed(cell.printed or '')} {why}",
+                                           cells=[ref(table, key, c, col)], lines=[cell.line] if cell.line else []))
                     continue
                 checked += 1
                 if v >= 0 and isinstance(v, int):

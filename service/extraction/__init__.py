@@ -14,7 +14,7 @@ from service.errors import ConfigError, ExtractionError, RetryExhaustedError
 from service.extraction.base import ExtractionResult
 from service.extraction.model import ExtractionInfo, Usage
 from service.extraction.rules import extract_rules
-from service.extraction.settings import Settings, endpoint_configured
+from service.extraction.settings import Settings, endpoint_configured, redact
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
@@ -74,7 +74,7 @@ def fallback_result(
     result.info = ExtractionInfo(
         backend="rules",
         fallback=True,
-        fallback_reason=reason,
+        fallback_reason=redact(reason, extra=settings.api_key if settings else None),
         provider=settings.preset if settings else None,
         model=settings.model if settings else None,
         calls=calls,

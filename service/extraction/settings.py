@@ -65,7 +65,7 @@ class Settings:
 
     preset: str = "custom"
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr, a log or an error message
     model: str | None = None
     mode: str = "json"
     extra_body: Mapping[str, Any] = field(default_factory=dict)
@@ -143,3 +143,21 @@ def endpoint_configured(env: Mapping[str, str] | None = None) -> bool:
         return Settings.from_env(env).configured
     except ConfigError:
         return False
+
+
+def key_variables() -> list[str]:
+    """Every environment variable an API key may come from."""
+    names = ["GOVREPORT_LLM_API_KEY", "OPENAI_API_KEY"]
+    for preset in PRESETS.values():
+        names += [v for v in preset.key_vars if v not in names]
+    return names
+
+
+def redact(text: str, env: Mapping[str, str] | None = None, extra: str | None = None) -> str:
+    """``text`` with every API key of the environment (and ``extra``) replaced by ***: for messages that
+    quote what an endpoint or a library said, which may echo the key."""
+    env = os.environ if env is None else env
+    keys = {env.get(v) for v in key_variables()} | {extra}
+    for key in sorted((k for k in keys if k and len(k) >= 8), key=len, reverse=True):
+        text = text.replace(key, "***")
+    return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from service.checks.evidence import short_printed
 from service.checks.model import Finding, Status
 from service.reading.document import SourceDocument
 from service.report import Report
@@ -40,7 +41,7 @@ def render_check(report: Report, doc: SourceDocument | None = None, show_pass: b
             for ref in f.cells:
                 if ref.value is None or ref.inferred_from or f.status is Status.FAIL:
                     val = "?" if ref.value is None else ref.value
-                    how = f" (inferred: {ref.inferred_from})" if ref.inferred_from else (f" (printed '{ref.printed}')" if ref.printed not in (None, str(ref.value)) else "")
+                    how = f" (inferred: {ref.inferred_from})" if ref.inferred_from else (f" (printed '{short_printed(ref.printed)}')" if ref.printed not in (None, str(ref.value)) else "")
                     if f.status is Status.FAIL or ref.value is None or ref.inferred_from:
                         out.append(f"      · {ref.row} · {ref.column} = {val}{how}" + (f"  [line {ref.line}]" if ref.line else ""))
             if doc is not None:

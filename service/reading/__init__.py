@@ -5,36 +5,33 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from service.errors import InputError, UnsupportedFormatError
+from service.errors import ConfigError, InputError, UnsupportedFormatError
 from service.reading.document import GridCell, GridTable, SourceDocument
+from service.reading.files import read_report_bytes
 from service.reading.sniff import sniff
-from service.reading.text import decode_bytes
+from service.reading.text import control_notes, decode_text
 
 __all__ = ["GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document"]
 
 #: Default limit on input size; reports are a few hundred KB, scanned PDFs a few MB.
-DEFAULT_MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
-    """Read a report file of any supported format. Raises InputError with a one-line reason."""
-    p = Path(path)
-    name = str(p)
-    if not p.exists():
-        raise InputError("no such file", name)
-    if p.is_dir():
-        raise InputError("is a directory, not a report file", name)
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (set GOVREPORT_MAX_BYTES to raise it)",
-            name,
-        )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
-    return read_bytes(data, name)
+def max_bytes_from_env() -> int:
+    """The input size limit: GOVREPORT_MAX_BYTES, else DEFAULT_MAX_BYTES."""
+    raw = os.environ.get("GOVREPORT_MAX_BYTES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"GOVREPORT_MAX_BYTES must be a positive number of bytes, not {raw[:40]!r}")
+    return int(raw)
+
+
+def read_document(path: str | os.PathLike[str], max_bytes: int | None = None) -> SourceDocument:
+    """Read a report file of any supported format. Raises InputError with a one-line reason
+    (also for a FIFO, a device, a symbolic link loop: see service.reading.files)."""
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    return read_bytes(read_report_bytes(path, limit), str(Path(path)))
 
 
 def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
@@ -63,5 +60,5 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         raise UnsupportedFormatError(f"a {kind[6:]}, not a text report; it needs OCR first", name)
     if kind == "archive":
         raise InputError("a ZIP archive, not a report; unpack it and pass the files inside", name)
-    text, encoding = decode_bytes(data, name)
-    return SourceDocument(text=text, path=name, kind=kind, encoding=encoding)
+    text, encoding, dropped = decode_text(data, name)
+    return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, warnings=control_notes(dropped))

@@ -7,6 +7,7 @@ parts of the package and are not read.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -37,6 +38,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     """Read a .docx file's body into a SourceDocument."""
     import docx
 
+    _check_package(data, name)
     try:
         document = docx.Document(BytesIO(data))
         body = document.element.body
@@ -44,6 +46,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {reason}", name) from exc
+    _check_bounds(body, name)
     builder = TextBuilder()
     _read_blocks(body, numbering, builder)
     if not builder.text.strip():
@@ -56,6 +59,37 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
                             "tables inserted as pictures need OCR")
     return SourceDocument(text=builder.text, path=name, kind="docx", encoding="utf-8", tables=builder.tables,
                           warnings=warnings)
+
+
+#: Bytes the package may unpack to (declared sizes, which zipfile enforces by its CRC check): a report
+#: with its images is a few MB; a ZIP bomb of a few hundred KB may claim gigabytes.
+MAX_UNPACKED = 200_000_000
+
+
+def _check_package(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {exc}", name) from exc
+    if unpacked > MAX_UNPACKED:
+        raise InputError(f"the .docx file unpacks to {unpacked / 1e6:,.0f} MB, more than any report "
+                         f"(at most {MAX_UNPACKED / 1e6:.0f} MB; a ZIP bomb?)", name)
+
+
+#: Paragraphs a document may hold: a long report has a few thousand; the bound keeps reading in seconds.
+MAX_PARAGRAPHS = 100_000
+
+
+def _check_bounds(body: Any, name: str) -> None:
+    """Refuse, before the paragraph-by-paragraph work, a body without any text (in one pass of lxml's
+    C iterator: milliseconds for 400,000 empty paragraphs) or with more paragraphs than any report."""
+    if not any(t.strip() for t in body.itertext(_T)):
+        raise InputError("the .docx file holds no text", name)
+    paragraphs = sum(1 for _ in body.iter(_P))
+    if paragraphs > MAX_PARAGRAPHS:
+        raise InputError(f"the .docx file holds {paragraphs:,} paragraphs, more than any report "
+                         f"(at most {MAX_PARAGRAPHS:,} are read)", name)
 
 
 def _numbering_element(document: Any) -> Any:

@@ -19,6 +19,7 @@ from service.errors import InputError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.normalize import compact, strip_invisible
+from service.reading.text import control_notes, drop_controls
 
 _SKIP_TAGS = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -56,6 +57,7 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     text = _XML_DECL_STR_RE.sub("", text, count=1)
     if not text.strip():
         raise InputError("the HTML page is empty", name)
+    text, dropped = drop_controls(text, name)  # the rule of text files: few are dropped and noted, many refused
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -67,7 +69,7 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     _measure(start, False, measures)
     container = _find_container(start, measures)
     builder = TextBuilder()
-    warnings: list[str] = []
+    warnings: list[str] = control_notes(dropped)
     heading = _title_heading(start, container)
     renderer = _Renderer(builder)
     renderer.walk(container)

@@ -23,6 +23,7 @@ from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
+from service.reading.pdf_limits import check_pages, inflate_budget
 from service.reading.pdf_unruled import find_unruled
 
 Char = dict[str, Any]
@@ -81,9 +82,10 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     pages: list[_Page] = []
     stats = _Stats()
     try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
+        with inflate_budget(name), pdfplumber.open(BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise InputError("the PDF has no pages", name)
+            check_pages(len(pdf.pages), name)
             for number, page in enumerate(pdf.pages, start=1):
                 pages.append(_read_page(page, number, stats))
     except InputError:

@@ -29,7 +29,7 @@ def sniff(data: bytes, name: str = "") -> str:
             with zipfile.ZipFile(BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
-            return "archive"
+            return "docx" if name.lower().endswith(".docx") else "archive"  # a damaged .docx says so
         if "word/document.xml" in names:
             return "docx"
         if "OFD.xml" in names:

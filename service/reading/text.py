@@ -9,11 +9,23 @@ from service.errors import InputError
 from service.reading.normalize import strip_invisible
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
-_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x1a": "SUB", "\x1b": "ESC", "\x7f": "DEL", "\x08": "BS", "\x0b": "VT"}
+
+
+#: (text, encoding name, control characters dropped with their counts)
+Decoded = tuple[str, str, dict[str, int]]
 
 
 def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name). Raises InputError when the bytes are not text."""
+    text, encoding, _ = decode_text(data, path)
+    return text, encoding
+
+
+def decode_text(data: bytes, path: str | None = None) -> Decoded:
+    """Return (text, encoding name, control characters dropped). Raises InputError when the bytes are not text."""
     if not data.strip():
         raise InputError("the file is empty", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
@@ -33,7 +45,7 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
                 continue
             if _looks_like_text(candidate):
                 return _finish(candidate, enc, path)
-        raise InputError("binary data, not a text report (NUL bytes found)", path)
+        # Not UTF-16: a NUL is a control character like any other (see _finish), wherever it stands.
     try:
         return _finish(data.decode("utf-8"), "utf-8", path)
     except UnicodeDecodeError:
@@ -82,12 +94,36 @@ def _looks_like_text(text: str) -> bool:
     return good / len(sample) > 0.97 and (cjk > 0 or sample.isascii())
 
 
-def _finish(text: str, encoding: str, path: str | None) -> tuple[str, str]:
+def control_notes(dropped: dict[str, int]) -> list[str]:
+    """The reading note for control characters dropped from a text (empty when none were)."""
+    if not dropped:
+        return []
+    what = "、".join(f"{_CONTROL_NAMES.get(ch, f'U+{ord(ch):04X}')} × {n}" for ch, n in sorted(dropped.items()))
+    return [f"文本中的 {sum(dropped.values())} 个控制字符已删除（{what}）"]
+
+
+def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
+    """The one rule for control characters (NUL and the other C0 controls but tab, newline, carriage
+    return and form feed) and U+FFFD (bytes that did not decode), wherever they stand in the text: more than
+    one in fifty characters (and more than eight) is binary data and refused; fewer, the control characters
+    are dropped and counted (U+FFFD stays, it marks where bytes were lost)."""
+    bad = _BAD_CHARS_RE.findall(text)
+    if len(bad) > max(8, len(text) // 50):
+        raise InputError(f"binary data, not a text report ({len(bad)} control or undecodable characters)", path)
+    dropped: dict[str, int] = {}
+    for ch in bad:
+        if ch != "\ufffd":
+            dropped[ch] = dropped.get(ch, 0) + 1
+    if dropped:
+        text = _CONTROL_RE.sub("", text)
+    return text, dropped
+
+
+def _finish(text: str, encoding: str, path: str | None) -> Decoded:
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("the file holds no text", path)
-    sample = text[:20000]
-    bad = len(_BAD_CHARS_RE.findall(sample))
-    if bad > max(8, len(sample) // 50):
-        raise InputError("binary data, not a text report (too many control characters)", path)
-    return text, encoding
+    text, dropped = drop_controls(text, path)
+    if not text.strip():
+        raise InputError("the file holds no text", path)
+    return text, encoding, dropped

@@ -52,10 +52,10 @@ def build_rows(
                 fixed[(ri.key, c)] = tok.value if tok.kind is CellKind.NUMBER else None
                 cells[(ri.key, c)] = _cell_from_token(tok, line, line_of)
             continue
-        if len(vals) < ri.ncols and all(t.kind is CellKind.NUMBER for t in vals):
+        if len(vals) < ri.ncols and all(t.kind is CellKind.NUMBER and t.value is not None for t in vals):
             seg = Segment(
                 cells=tuple((ri.key, c) for c in range(ri.ncols)),
-                values=tuple(t.value for t in vals if t.value is not None),
+                values=tuple(t.value for t in vals if t.value is not None),  # all, by the test above
                 tokens=tuple(vals),
             )
             segments.append(seg)

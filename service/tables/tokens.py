@@ -62,21 +62,54 @@ class Unit:
     block: bool = False  # part of a run of label-less value lines that is more than one row
 
 
+#: A printed number with more digits before its decimal point (a trillion and more) is no count or amount
+#: any report holds: it is kept as a printed NUMBER without a value, and C8 fails it (see absurd_reason).
+MAX_DIGITS = 12
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+
+
+def _number(t: str) -> int | float | None:
+    """The value of a plain printed number ("1,234", "0.5", "-3"); None when it is absurdly long."""
+    t = t.replace(",", "")
+    if len(t.lstrip("+-").split(".", 1)[0]) > MAX_DIGITS:
+        return None
+    return float(t) if "." in t else int(t)
+
+
+def _digits(raw: str) -> int | None:
+    """The value of a run of ASCII digits; None when it is absurdly long."""
+    return int(raw) if len(raw) <= MAX_DIGITS else None
+
+
+def absurd_reason(printed: str) -> str | None:
+    """Why a printed number has no value (C8 fails it), or None: scientific notation ("1e30", an
+    inexact display) or more than MAX_DIGITS digits. Python's int() is never asked to convert those."""
+    t = printed.strip().strip(_STRIP)
+    m = _UNIT_RE.match(t)
+    core = (m.group(1) if m else t).replace(",", "")
+    if _SCIENTIFIC_RE.match(core):
+        return "以科学计数法印出，不是确切的数值"
+    whole = core.lstrip("+-").split(".", 1)[0]
+    if whole.isdigit() and len(whole) > MAX_DIGITS:
+        return f"有 {len(whole)} 位整数，超出任何报告可能的数值"
+    return None
+
+
 def classify(text: str) -> tuple[CellKind, int | float | None]:
     t = text.strip().strip(_STRIP)
     if not t:
         return CellKind.BLANK, None
     if _NUMBER_RE.match(t):
-        t2 = t.replace(",", "")
-        return CellKind.NUMBER, (float(t2) if "." in t2 else int(t2))
+        return CellKind.NUMBER, _number(t)
     if t in _SLASH:
         return CellKind.SLASH, None
     if t in _DASH:
         return CellKind.DASH, None
     m = _UNIT_RE.match(t)
     if m:
-        t2 = m.group(1).replace(",", "")
-        return CellKind.NUMBER, (float(t2) if "." in t2 else int(t2))
+        return CellKind.NUMBER, _number(m.group(1))
+    if _SCIENTIFIC_RE.match(t):
+        return CellKind.NUMBER, None
     return CellKind.TEXT, None
 
 
@@ -87,7 +120,7 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
         raw = m.group()
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
-            out.append(Token(raw, s, e, CellKind.NUMBER, int(raw)))
+            out.append(Token(raw, s, e, CellKind.NUMBER, _digits(raw)))
             continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
@@ -123,7 +156,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
         label = _TOKEN_RE.findall(folded, start, fast.end(1))
         if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is CellKind.TEXT:
-            return label, [Token(m.group(), m.start(), m.end(), CellKind.NUMBER, int(m.group()))
+            return label, [Token(m.group(), m.start(), m.end(), CellKind.NUMBER, _digits(m.group()))
                            for m in _DIGITS_RE.finditer(folded, fast.end(1), fast.end(2))]
     ms = list(_TOKEN_RE.finditer(folded, start, end))
     vals: list[Token] = []
@@ -143,7 +176,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         raw = m.group()
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
-            vals.append(Token(raw, s, e, CellKind.NUMBER, int(raw)))
+            vals.append(Token(raw, s, e, CellKind.NUMBER, _digits(raw)))
             i -= 1
             continue
         core = raw.strip(_STRIP)

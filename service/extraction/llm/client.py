@@ -5,6 +5,7 @@ One client per settings is shared across threads; ``max_in_flight`` bounds concu
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -95,7 +96,7 @@ _CLIENTS_LOCK = threading.Lock()
 def shared_client(settings: Settings) -> LLMClient:
     """The process-wide client for these settings (thread-safe)."""
     with _CLIENTS_LOCK:
-        key = repr(settings)
+        key = repr(settings) + hashlib.sha256((settings.api_key or "").encode()).hexdigest()  # the repr hides the key
         client = _CLIENTS.get(key)
         if client is None:
             client = _CLIENTS[key] = LLMClient(settings)
