@@ -24,7 +24,7 @@ from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
-from service.reading.pdf_limits import check_pages, inflate_budget
+from service.reading.pdf_limits import check_inflation, check_pages
 from service.reading.pdf_pdfium import PdfiumError, PdfiumPage, open_pages
 from service.reading.pdf_unruled import find_unruled
 
@@ -80,10 +80,10 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
     pages: list[_Page] = []
     stats = _Stats()
+    check_inflation(data, name)
     try:
-        with inflate_budget(name):
-            for number, page in enumerate(_source_pages(data, name), start=1):
-                pages.append(_read_page(page, number, stats))
+        for number, page in enumerate(_source_pages(data, name), start=1):
+            pages.append(_read_page(page, number, stats))
     except InputError:
         raise
     except Exception as exc:
