@@ -24,7 +24,7 @@ from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
-from service.reading.pdf_limits import check_inflation, check_pages
+from service.reading.pdf_limits import bounded_pages, check_inflation
 from service.reading.pdf_pdfium import PdfiumError, PdfiumPage, open_pages
 from service.reading.pdf_unruled import find_unruled
 
@@ -105,7 +105,7 @@ def _source_pages(data: bytes, name: str) -> Iterator[Any]:
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        fast: list[PdfiumPage] | None = list(open_pages(data, lambda n: check_pages(n, name)))
+        fast: list[PdfiumPage] | None = bounded_pages(open_pages(data), name)
     except PdfiumError:
         fast = None
     if fast and not any(p.unmeasured for p in fast):
@@ -114,7 +114,7 @@ def _source_pages(data: bytes, name: str) -> Iterator[Any]:
     with pdfplumber.open(BytesIO(data)) as pdf:
         if not pdf.pages:
             raise InputError("the PDF has no pages", name)
-        check_pages(len(pdf.pages), name)
+        bounded_pages(pdf.pages, name)
         if fast is None or len(fast) != len(pdf.pages):
             yield from pdf.pages
             return

@@ -9,8 +9,11 @@ encrypted or whose Flate filter follows another one (ASCIIHex, LZW) — their ra
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
+from collections.abc import Iterable
+from typing import TypeVar
 
 from service.errors import InputError
 
@@ -19,6 +22,7 @@ MAX_INFLATED = 128_000_000
 #: Pages a PDF may have: a report has a few dozen; the bound keeps a document of blank pages cheap.
 MAX_PAGES = 1000
 
+T = TypeVar("T")
 _STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
 #: Input fed to zlib at a time: Deflate inflates at most 1032-fold, so one call yields at most 17 MB.
 _IN = 1 << 14
@@ -42,7 +46,10 @@ def check_inflation(data: bytes, name: str) -> None:
             continue  # not a zlib stream (another filter, encrypted, or not a stream at all)
 
 
-def check_pages(count: int, name: str) -> None:
-    """Refuse a PDF with more pages than any report before its pages are read."""
-    if count > MAX_PAGES:
-        raise InputError(f"the PDF has {count:,} pages, more than any report (at most {MAX_PAGES:,} are read)", name)
+def bounded_pages(pages: Iterable[T], name: str) -> list[T]:
+    """The pages, refused (InputError) once there are more than any report has: no more than
+    MAX_PAGES + 1 are taken from ``pages``, so a document of blank pages is not read to its end."""
+    taken = list(itertools.islice(pages, MAX_PAGES + 1))
+    if len(taken) > MAX_PAGES:
+        raise InputError(f"the PDF has more than {MAX_PAGES:,} pages, more than any report", name)
+    return taken

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, cast
 
 import pypdfium2 as pdfium
@@ -183,9 +183,8 @@ class PdfiumPage:
         return TableFinder(page, TableSettings.resolve(settings)).tables
 
 
-def open_pages(data: bytes, check_count: Callable[[int], None] | None = None) -> Iterator[PdfiumPage]:
+def open_pages(data: bytes) -> Iterator[PdfiumPage]:
     """The pages of a PDF, one at a time. Raises PdfiumError when the document cannot be opened.
-    ``check_count`` sees the number of pages before any is read (it may raise to refuse the document).
 
     A page with /Rotate is not supported here (its coordinates would need turning): PdfiumError too,
     so that the caller can read the document another way.
@@ -195,8 +194,6 @@ def open_pages(data: bytes, check_count: Callable[[int], None] | None = None) ->
     except pdfium.PdfiumError as exc:
         raise PdfiumError(str(exc)) from exc
     try:
-        if check_count is not None:
-            check_count(len(doc))
         for i in range(len(doc)):
             page = doc[i]
             try:

@@ -62,7 +62,8 @@ def decode_text(data: bytes, path: str | None = None) -> Decoded:
         best = None
     if best is not None and best.encoding:
         return _finish(data.decode(best.encoding, errors="replace"), best.encoding, path)
-    raise InputError("cannot decode the file as UTF-8, UTF-16 or GB18030 text", path)
+    raise InputError("binary data or an unknown encoding: cannot decode the file as UTF-8, UTF-16 or GB18030 text",
+                     path)
 
 
 def _even(data: bytes) -> bytes:
