@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from service import __version__
 from service.errors import GovreportError, InputError
-from service.extraction.settings import redact
 
 #: Subcommand modules under service.commands, each with register(subparsers).
 COMMANDS = ["parse", "check", "batch", "eval", "schema"]
@@ -80,6 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"govreport: internal error: {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
               file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def redact(text: str) -> str:
+    """``text`` without the API keys of the environment (loaded only on an error or a log line)."""
+    from service.extraction.settings import redact as redact_keys
+
+    return redact_keys(text)
 
 
 class _RedactingFormatter(logging.Formatter):
