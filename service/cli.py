@@ -106,7 +106,12 @@ def _redact_logs() -> None:
 
 
 def entry() -> None:
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules load, before main's own handler
+        print("govreport: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -548,3 +548,40 @@ def test_api_key_never_printed(tmp_path: Path) -> None:
               and f.suffix in (".json", ".jsonl", ".md")]
     for text in texts:
         assert FAKE_KEY not in text and FAKE_KEY[-12:] not in text
+
+
+def test_ctrl_c_during_parse_is_one_line(tmp_path: Path) -> None:
+    """SIGINT while the command loads or reads a large report: exit 130 and one line, no traceback."""
+    p = tmp_path / "long.txt"
+    p.write_text(seed_text() + "(一)予以公开 1 0 0 0 0 0 1\n" * 100_000, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for delay in (0.8, 2.0):
+        proc = subprocess.Popen([sys.executable, "-m", "service", "check", str(p)], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=TIMEOUT)
+        assert "Traceback" not in stderr, stderr[-3000:]
+        assert proc.returncode in (130, 0, 1), (proc.returncode, stderr)
+        if proc.returncode == 130:
+            assert stderr.strip() == "govreport: interrupted"
+
+
+def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission denied on one file (simulated: as root nothing is denied): its error record, the rest done."""
+    from service.batch import BatchOptions, run_batch
+
+    src = _batch_src(tmp_path, 4)
+    locked = src / "r002.txt"
+    real_open = os.open
+
+    def denied(path: object, flags: int, *a: object, **k: object) -> int:
+        if str(path) == str(locked):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)
+    result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, narrative=False, mode="serial"))
+    by_name = {r.name: r for r in result.records}
+    assert by_name["r002"].status == "error" and by_name["r002"].error == "permission denied"
+    assert sorted(n for n, r in by_name.items() if r.status == "ok") == ["r000", "r001", "r003"]
