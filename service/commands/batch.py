@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 from service.batch import BatchOptions, Counts, run_batch
-from service.errors import InputError
+from service.errors import BatchPendingError, InputError
+
+#: Exit code when a batch-API batch is still running (EX_TEMPFAIL): run the same command again.
+EXIT_PENDING = 75
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +26,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="reports in parallel (default: the cores; with the LLM backend, GOVREPORT_LLM_MAX_IN_FLIGHT + the cores, as threads)")
     p.add_argument("--backend", choices=["rules", "llm"], default=None, help="free-text extractor")
+    p.add_argument("--via", choices=["realtime", "batch-api"], default="realtime",
+                   help="how LLM requests are sent: one chat call per report (default), or all at once through "
+                        "the endpoint's batch API (/v1/files + /v1/batches; resumable, the batch id is kept in DIR)")
+    p.add_argument("--batch-wait", type=float, default=None, metavar="SECONDS",
+                   help="with --via batch-api: stop waiting for the batch after this long (exit 75; run again "
+                        "to resume); default: wait until it is done")
+    p.add_argument("--batch-cancel", action="store_true",
+                   help="with --via batch-api: cancel DIR's unfinished batch, use what it answered, ask the rest "
+                        "in real time")
     p.add_argument("--no-narrative", action="store_true", help="skip free-text extraction (tables and checks only)")
     p.add_argument("--expected", type=Path, metavar="FILE",
                    help="units expected to report, one name a line (lists the missing ones in the summary)")
@@ -40,11 +52,17 @@ def run(args: argparse.Namespace) -> int:
         expected = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
+    if args.via != "batch-api" and (args.batch_wait is not None or args.batch_cancel):
+        raise InputError("--batch-wait and --batch-cancel go with --via batch-api")
     opts = BatchOptions(out=args.out, force=args.force, narrative=not args.no_narrative, backend=args.backend,
-                        jobs=args.jobs, progress=not args.no_progress, expected=expected)
+                        jobs=args.jobs, progress=not args.no_progress, expected=expected, via=args.via,
+                        batch_wait=args.batch_wait, batch_cancel=args.batch_cancel)
     counts = Counts()
     try:
         result = run_batch(args.paths, opts, counts)
+    except BatchPendingError as exc:
+        print(f"govreport batch: {exc}", file=sys.stderr)
+        return EXIT_PENDING
     except KeyboardInterrupt:
         print(f"govreport batch: interrupted after {counts.done} of {counts.total} reports; everything finished is "
               f"saved in {args.out}: run the same command again to resume", file=sys.stderr)
