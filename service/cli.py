@@ -12,7 +12,7 @@ from service import __version__
 from service.errors import GovreportError, InputError
 
 #: Subcommand modules under service.commands, each with register(subparsers).
-COMMANDS = ["parse", "check", "batch", "eval", "schema"]
+COMMANDS = ["parse", "check", "batch", "eval", "schema", "serve"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
