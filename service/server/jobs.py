@@ -161,8 +161,8 @@ def batch_json(ctx: Context, b: Batch) -> dict[str, Any]:
     }
     if b.status == "done":
         with ctx.db.session() as s:
-            ids = dict(s.execute(select(Report.sha256, Report.id).where(
-                Report.sha256.in_([r.get("file_sha256") for r in records if r.get("file_sha256")]))).tuples().all())
+            shas = [r.get("file_sha256") for r in records if r.get("file_sha256")]
+            ids = {sha: rid for sha, rid in s.execute(select(Report.sha256, Report.id).where(Report.sha256.in_(shas)))}
         body["records"] = [{"name": r["name"], "file": Path(r.get("path") or "").name, "status": r.get("status"),
                             "error": r.get("error"), "report_id": ids.get(r.get("file_sha256") or "")}
                            for r in records]

@@ -63,7 +63,7 @@ def index(request: Request, ctx: Ctx) -> Response:
     with ctx.db.session() as s:
         reports = list(s.scalars(select(Report).order_by(Report.id.desc()).limit(500)))
         units = list(s.scalars(select(Unit).order_by(Unit.id)))
-        counts = dict(s.execute(select(Report.unit_id, func.count()).group_by(Report.unit_id)).tuples().all())
+        counts = {uid: n for uid, n in s.execute(select(Report.unit_id, func.count()).group_by(Report.unit_id))}
         latest: dict[int, Report] = {}
         for r in sorted(reports, key=lambda r: (r.year or 0, r.id)):
             if r.unit_id is not None:
