@@ -12,6 +12,7 @@ from typing import Any
 
 from service.errors import ConfigError, ExtractionError, RetryExhaustedError
 from service.extraction.base import ExtractionResult
+from service.extraction.excerpt import build_excerpt
 from service.extraction.model import ExtractionInfo, Usage
 from service.extraction.rules import extract_rules
 from service.extraction.settings import Settings, endpoint_configured
@@ -69,8 +70,10 @@ def fallback_result(
     calls: int = 0,
     usage: dict[str, int] | None = None,
 ) -> ExtractionResult:
-    """The rules result, flagged as a fallback from the LLM backend, with what the failed attempts cost."""
+    """The rules result, flagged as a fallback from the LLM backend, with what the failed attempts cost
+    (when requests were made, the characters they sent)."""
     result = extract_rules(doc, sections)
+    sent = build_excerpt(doc, sections) if calls else None
     result.info = ExtractionInfo(
         backend="rules",
         fallback=True,
@@ -79,6 +82,8 @@ def fallback_result(
         model=settings.model if settings else None,
         calls=calls,
         usage=Usage(**{k: v for k, v in (usage or {}).items() if k in Usage.model_fields}),
+        sent_chars=sent.sent_chars if sent else 0,
+        sent_share=round(sent.share, 4) if sent else 0.0,
     )
     return result
 
