@@ -17,7 +17,10 @@ COMMANDS = ["parse", "check", "batch", "eval", "schema", "serve"]
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand; with ``only`` naming a command, that one alone ("" for none):
+    a command's module (and what it imports) is loaded only when it runs, so ``govreport parse`` never
+    loads batch, evaluation or their libraries."""
     parser = argparse.ArgumentParser(
         prog="govreport",
         description="Verified structured data from 政府信息公开工作年度报告 (government information-disclosure annual reports).",
@@ -25,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"govreport {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    names = [] if only == "" else [only] if only in COMMANDS else COMMANDS
+    for name in names:
         try:
             module = importlib.import_module(f"service.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -36,8 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``: its first word that is not a global option ("" for a bare
+    ``--version``, which needs none; None, meaning all, for help)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return "" if command is None and "--version" in argv else command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
