@@ -259,3 +259,29 @@ def test_cross_year_checks_with_two_years_of_one_unit(tmp_path: Path) -> None:
     assert by_rule["C7"].finding.status == "PASS"
     wb = load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
     assert any(row[3] == "C6" and row[4] == "FAIL" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
+
+
+def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SEEDS[:2]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    opts = dict(out=out, progress=False, narrative=False)
+    first = run_batch([src], BatchOptions(**opts))
+    assert first.aggregate is not None and out / "summary.xlsx" in first.outputs
+    stamps = {p: p.stat().st_mtime_ns for p in [out / RESULTS, *first.outputs]}
+    again = run_batch([src], BatchOptions(**opts))
+    assert (again.processed, again.skipped) == (0, 2)
+    assert again.aggregate is None and again.outputs == []
+    assert any(n.startswith("summaries unchanged: summary.xlsx") for n in again.notes)
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    # Whatever the summaries depend on makes them be written again: an option, a lost file, a new report.
+    expected = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert expected.aggregate is not None and "某某局" in (out / "summary.md").read_text(encoding="utf-8")
+    (out / "summary.docx").unlink()
+    lost = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert lost.aggregate is not None and (out / "summary.docx").exists()
+    shutil.copy(SEEDS[2], src / SEEDS[2].name)
+    grown = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert grown.processed == 1 and grown.aggregate is not None and grown.aggregate.records == 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from service.batch.discovery import Found, discover
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
+from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions, summary_key
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 
 #: Reports handed to a worker process at a time.
@@ -41,7 +41,7 @@ class BatchResult:
     processed: int
     skipped: int
     records: list[Record]
-    aggregate: Aggregate | None
+    aggregate: Aggregate | None  # None with summaries off, or when those on disk were already current
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mode: str = "serial"
@@ -173,9 +173,25 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep),
                          records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs)
     if opts.summaries:
-        result.aggregate = aggregate(ordered, found=len(found), expected=opts.expected)
-        result.outputs = write_summaries(result.aggregate, out)
+        skey = summary_key(store.results, {**summary_inputs(opts), "found": str(len(found))})
+        current = store.summaries_current(skey)
+        if current is not None:  # a resumed batch with nothing new: the summaries on disk say it already
+            notes.append("summaries unchanged: " + ", ".join(p.name for p in current if p.suffix != ".png"))
+        else:
+            store.forget_summaries()
+            result.aggregate = aggregate(ordered, found=len(found), expected=opts.expected)
+            result.outputs = write_summaries(result.aggregate, out)
+            store.record_summaries(skey, result.outputs)
     return result
+
+
+#: Options that change how a batch runs, not what its summaries say.
+_RUN_ONLY = frozenset({"out", "force", "jobs", "mode", "progress", "summaries", "durable", "analyze"})
+
+
+def summary_inputs(opts: BatchOptions) -> dict[str, str]:
+    """The options the summaries depend on (every option not in _RUN_ONLY, so new ones count by default)."""
+    return {f.name: repr(getattr(opts, f.name)) for f in fields(opts) if f.name not in _RUN_ONLY}
 
 
 def write_summaries(agg: Aggregate, out: Path) -> list[Path]:
