@@ -71,7 +71,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"{self.prog}: 错误: {translate_error(message)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand; with ``only`` naming a command, that one alone ("" for none):
+    a command's module (and what it imports) is loaded only when it runs, so ``govreport parse`` never
+    loads batch, evaluation or their libraries."""
     parser = ChineseArgumentParser(
         prog="govreport",
         description="政府信息公开工作年度报告的结构化数据与核验: 解析表格、核验勾稽关系、抽取正文、批量汇总。",
@@ -79,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"govreport {__version__}", help="显示版本号并退出")
     parser.add_argument("--debug", action="store_true", help="内部错误时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="子命令")
-    for name in COMMANDS:
+    names = [] if only == "" else [only] if only in COMMANDS else COMMANDS
+    for name in names:
         try:
             module = importlib.import_module(f"service.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -90,8 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``: its first word that is not a global option ("" for a bare
+    ``--version``, which needs none; None, meaning all, for help)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return "" if command is None and "--version" in argv else command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
@@ -145,6 +146,6 @@ def test_c9_applications_received_is_decided_by_gold_when_the_narrative_is_score
     score = score_checks(hz, [c9], narrative=True)
     assert ("C9", "applications received") not in {(d.rule, d.instance) for d in score.disagreements}
     assert score.other_fails == []
-    passed = score_checks(hz, [c9.model_copy(update={"status": Status.PASS})], narrative=True)
+    passed = score_checks(hz, [replace(c9, status=Status.PASS)], narrative=True)
     assert ("C9", "applications received", "FAIL", "PASS") in {
         (d.rule, d.instance, d.gold, d.ours) for d in passed.disagreements}

@@ -111,7 +111,7 @@ def test_deepseek_preset_end_to_end() -> None:
     assert "json" in body["messages"][0]["content"].lower()  # DeepSeek's JSON mode needs the word
     info = result.info
     assert (info.backend, info.fallback, info.provider, info.calls) == ("llm", False, "deepseek", 1)
-    assert info.prompt_version == "extract_v1" and info.prompt_hash == load_prompt().hash
+    assert info.prompt_version == "extract_v2" and info.prompt_hash == load_prompt().hash
     assert info.usage.total_tokens > 0
     assert result.narrative.problems and all(i.span for i in result.narrative.problems)
     if os.environ.get("GOVREPORT_LLM_API_KEY") is None:  # fixture answer: exact content known

@@ -235,6 +235,7 @@ def test_publisher_files_read_in_milliseconds() -> None:
 
 
 def _timed(data: bytes, filename: str) -> float:
-    t0 = time.perf_counter()
+    """CPU time of this process: what the reader costs, not how busy the shared machine is."""
+    t0 = time.process_time()
     read_bytes(data, filename)
-    return time.perf_counter() - t0
+    return time.process_time() - t0

@@ -6,6 +6,7 @@ import json
 
 from service.outputs.schema import report_schema_text
 from service.pipeline import analyze_path
+from service.report import Report
 from tests._corpus import REPO, SEEDS
 
 
@@ -19,3 +20,13 @@ def test_report_validates_against_schema_keys():
     doc = json.loads(analyze_path(SEEDS[0], narrative=False).model_dump_json())
     assert set(schema["required"]) <= set(doc)
     assert set(doc) <= set(schema["properties"])
+
+
+def test_report_json_round_trips_through_the_model():
+    """The output edge: the tables and findings are built unvalidated (dataclasses); what is written
+    must still validate as a Report and serialise back to the same bytes."""
+    for path in SEEDS:
+        text = analyze_path(path, narrative=True).model_dump_json()
+        again = Report.model_validate_json(text)
+        assert again.model_dump_json() == text
+        assert again.tables is not None and again.findings

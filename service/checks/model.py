@@ -1,11 +1,14 @@
-"""Findings: the result of one rule on one subject, with the evidence behind it."""
+"""Findings: the result of one rule on one subject, with the evidence behind it.
+
+Slotted keyword-only dataclasses, built without validation (dozens per report); the pydantic
+``Report`` that holds them gives them their JSON form and schema.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from service.tables.model import Number
 
@@ -18,7 +21,8 @@ class Status(StrEnum):
     INFO = "INFO"
 
 
-class CellRef(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class CellRef:
     """A cell used as evidence: which table, row and column, its value and its source line."""
 
     table: str
@@ -31,7 +35,8 @@ class CellRef(BaseModel):
     inferred_from: str | None = None
 
 
-class Finding(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Finding:
     """One rule's verdict on one subject.
 
     ``category`` separates "the report is wrong" (report) from "we could not read the report"
@@ -46,5 +51,5 @@ class Finding(BaseModel):
     message: str
     expected: Number | None = None
     actual: Number | None = None
-    cells: list[CellRef] = Field(default_factory=list)
-    lines: list[int] = Field(default_factory=list)
+    cells: list[CellRef] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)

@@ -7,11 +7,11 @@ only when the LLM backend runs, so the rules backend never touches provider code
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from service.errors import ConfigError, ExtractionError, RetryExhaustedError
 from service.extraction.base import ExtractionResult
+from service.extraction.excerpt import build_excerpt
 from service.extraction.model import ExtractionInfo, Usage
 from service.extraction.rules import extract_rules
 from service.extraction.settings import Settings, endpoint_configured
@@ -69,8 +69,10 @@ def fallback_result(
     calls: int = 0,
     usage: dict[str, int] | None = None,
 ) -> ExtractionResult:
-    """The rules result, flagged as a fallback from the LLM backend, with what the failed attempts cost."""
+    """The rules result, flagged as a fallback from the LLM backend, with what the failed attempts cost
+    (when requests were made, the characters they sent)."""
     result = extract_rules(doc, sections)
+    sent = build_excerpt(doc, sections) if calls else None
     result.info = ExtractionInfo(
         backend="rules",
         fallback=True,
@@ -79,6 +81,8 @@ def fallback_result(
         model=settings.model if settings else None,
         calls=calls,
         usage=Usage(**{k: v for k, v in (usage or {}).items() if k in Usage.model_fields}),
+        sent_chars=sent.sent_chars if sent else 0,
+        sent_share=round(sent.share, 4) if sent else 0.0,
     )
     return result
 
@@ -94,6 +98,8 @@ def extract_many(
     pairs = list(items)
     if backend == "rules" or (backend is None and not (settings.configured if settings else endpoint_configured())):
         return [extract_rules(doc, sections) for doc, sections in pairs]
+    from concurrent.futures import ThreadPoolExecutor  # (and logging): only for the LLM backend
+
     workers = max_workers or (settings.max_in_flight if settings is not None else 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return list(pool.map(lambda p: extract_narrative(p[0], p[1], "llm", settings), pairs))

@@ -68,4 +68,8 @@ class ExtractionInfo(BaseModel):
     calls: int = 0
     cached: bool = False
     usage: Usage = Field(default_factory=Usage)
+    #: Characters of the report sent to the model (0 when nothing was sent) and their share of the report's
+    #: characters; the tokens they cost are ``usage.prompt_tokens`` (prompt and instructions included).
+    sent_chars: int = 0
+    sent_share: float = 0.0
     dropped: dict[str, int] = Field(default_factory=dict)

@@ -1,6 +1,6 @@
-"""The versioned prompt (``prompts/extract_v1.md``), its hash, and the messages for one report.
+"""The versioned prompt (``prompts/extract_v2.md``), its hash, and the messages for one report.
 
-The report text goes in between ``<report-NONCE>`` tags, NONCE derived from the text's hash; any
+What is sent of the report is :func:`service.extraction.excerpt.build_excerpt`. The report text goes in between ``<report-NONCE>`` tags, NONCE derived from the text's hash; any
 tag-like sequence inside the text is defused so the text cannot close the block early.
 """
 
@@ -17,13 +17,8 @@ from pathlib import Path
 
 from service.errors import ConfigError
 from service.extraction.rules.categories import category_keys
-from service.extraction.view import build_view
-from service.reading.document import SourceDocument
-from service.sections import SectionMap
 
-PROMPT_VERSION = "extract_v1"
-#: Sections sent to the model: never the tables (二, 三, 四).
-SENT_SECTIONS = (("overview", "一、总体情况"), ("problems", "五、存在的主要问题及改进情况"), ("other", "六、其他需要报告的事项"))
+PROMPT_VERSION = "extract_v2"
 _TAG_RE = re.compile(r"</?\s*report[^>\n]*>", re.IGNORECASE)
 
 
@@ -69,21 +64,6 @@ def load_prompt(version: str = PROMPT_VERSION) -> Prompt:
         raise ConfigError(f"prompt file {path} needs '## system' and '## user' sections")
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
     return Prompt(version, found["system"], found["user"], digest)
-
-
-def sections_text(doc: SourceDocument, sections: SectionMap) -> str:
-    """The reader view of the preamble and the free-text sections, each under its heading."""
-    parts: list[str] = []
-    first = min((s.start for s in sections.sections), default=0)
-    if first > 0:
-        parts.append("【标题与前言】\n" + build_view(doc, 0, first).text.strip())
-    for key, label in SENT_SECTIONS:
-        s = sections.get(key)
-        if s:
-            parts.append(f"【{label}】\n" + build_view(doc, s.body_start, s.end).text.strip())
-    if not sections.get("problems") and not sections.get("overview"):
-        parts.append("【全文】\n" + build_view(doc).text.strip())
-    return "\n\n".join(parts)
 
 
 def messages(prompt: Prompt, text: str) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import pairwise
@@ -23,6 +24,7 @@ from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
+from service.reading.pdf_pdfium import PdfiumError, PdfiumPage, open_pages
 from service.reading.pdf_unruled import find_unruled
 
 Char = dict[str, Any]
@@ -75,17 +77,11 @@ class _Page:
 
 def read_pdf(data: bytes, name: str) -> SourceDocument:
     """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
-    import pdfplumber
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages: list[_Page] = []
     stats = _Stats()
     try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            if not pdf.pages:
-                raise InputError("PDF 没有页面", name)
-            for number, page in enumerate(pdf.pages, start=1):
-                pages.append(_read_page(page, number, stats))
+        for number, page in enumerate(_source_pages(data, name), start=1):
+            pages.append(_read_page(page, number, stats))
     except InputError:
         raise
     except Exception as exc:
@@ -97,6 +93,30 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         raise UnsupportedFormatError("PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别", name)
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
                           warnings=warnings)
+
+
+def _source_pages(data: bytes, name: str) -> Iterator[Any]:
+    """The document's pages, read by PDFium; a page PDFium cannot read fully (a text object it could not
+    measure), or a document it cannot open or whose pages are rotated, by pdfplumber (pdfminer), which is
+    about twenty times slower but reads those too and says why a document cannot be read."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        fast: list[PdfiumPage] | None = list(open_pages(data))
+    except PdfiumError:
+        fast = None
+    if fast and not any(p.unmeasured for p in fast):
+        yield from fast
+        return
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        if not pdf.pages:
+            raise InputError("PDF 没有页面", name)
+        if fast is None or len(fast) != len(pdf.pages):
+            yield from pdf.pages
+            return
+        for page, slow in zip(fast, pdf.pages, strict=True):
+            yield slow if page.unmeasured else page
 
 
 def _failure_reason(exc: BaseException) -> str:

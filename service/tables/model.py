@@ -1,10 +1,17 @@
-"""Table cells with provenance: what was printed, where, and whether a value was inferred."""
+"""Table cells with provenance: what was printed, where, and whether a value was inferred.
+
+Plain slotted keyword-only dataclasses: the parser builds hundreds of them per report, so they are not
+validated one by one. The pydantic ``Report`` that holds them gives them their JSON form and schema (pydantic
+serialises dataclasses by their fields, in this order).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 Number = int | float
 
@@ -21,7 +28,8 @@ class CellKind(StrEnum):
     ABSENT = "absent"  # the row (or table) was not found at all
 
 
-class Cell(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Cell:
     """One table cell. ``value`` is the number used by the checks: printed or inferred, else null."""
 
     value: Number | None = None
@@ -29,14 +37,17 @@ class Cell(BaseModel):
     printed: str | None = None
     line: int | None = None
     span: tuple[int, int] | None = None
-    inferred_from: str | None = Field(default=None, description="the relation that determined a value that was not printed")
+    inferred_from: Annotated[
+        str | None, Field(description="the relation that determined a value that was not printed")
+    ] = None
 
     @property
     def inferred(self) -> bool:
         return self.inferred_from is not None
 
 
-class Row(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Row:
     """A table row identified by its label, with the label as printed and its line."""
 
     key: str
@@ -52,7 +63,8 @@ class Row(BaseModel):
         return [c.value for c in self.cells]
 
 
-class Conflict(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Conflict:
     """A row whose printed values fit no placement of its lost cell(s) under the relations."""
 
     row: str
@@ -63,7 +75,8 @@ class Conflict(BaseModel):
     message: str
 
 
-class Table(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Table:
     """One of 表二/表三/表四 with its rows, where it was found and what went wrong reading it."""
 
     name: str
@@ -71,9 +84,9 @@ class Table(BaseModel):
     source: str = "text"  # text | grid (a structured table of the source format)
     lines: tuple[int, int] | None = None
     columns: list[str]
-    rows: dict[str, Row] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    conflicts: list[Conflict] = Field(default_factory=list)
+    rows: dict[str, Row] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def value(self, row: str, col: int) -> Number | None:
         r = self.rows.get(row)
@@ -84,7 +97,8 @@ class Table(BaseModel):
         return r.cells[col] if r else None
 
 
-class Tables(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Tables:
     """The three tables of a report."""
 
     table2: Table

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from service.extraction.base import ExtractionResult, MetaHint
+from service.extraction.excerpt import build_excerpt
 from service.extraction.llm.cache import ResponseCache, cache_key
 from service.extraction.llm.client import LLMClient, shared_client
 from service.extraction.llm.schema import LLMExtraction
 from service.extraction.model import Channel, ExtractionInfo, Item, Narrative, Usage
-from service.extraction.prompt import load_prompt, messages, sections_text
+from service.extraction.prompt import load_prompt, messages
 from service.extraction.settings import Settings
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
@@ -20,13 +21,15 @@ def extract_llm(
 ) -> ExtractionResult:
     """One LLM call per report (none on a cache hit). Unverified: run ``verify_narrative`` on the result."""
     prompt = load_prompt()
-    text = sections_text(doc, sections)
+    excerpt = build_excerpt(doc, sections)
+    text = excerpt.text
     model = settings.model or ""
     key = cache_key(text, prompt.version, prompt.hash, model, settings.mode, settings.preset)
     cache = ResponseCache(settings.cache_dir) if settings.cache_dir else None
     hit = cache.get(key) if cache else None
     info = ExtractionInfo(backend="llm", provider=settings.preset, model=model, prompt_version=prompt.version,
-                          prompt_hash=prompt.hash)
+                          prompt_hash=prompt.hash, sent_chars=excerpt.sent_chars,
+                          sent_share=round(excerpt.share, 4))
     if hit is not None:
         answer = LLMExtraction.model_validate(hit["response"])
         info.cached = True
