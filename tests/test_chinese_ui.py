@@ -19,12 +19,12 @@ from tests._corpus import REPO, SEEDS
 ALLOWED = {
     "govreport", "rules", "llm", "utf", "gb", "pdf", "html", "htm", "docx", "doc", "xlsx", "txt", "md", "json", "jsonl",
     "png", "jpeg", "glob", "zip", "ocr", "ofd", "nul", "unicode", "word", "markdown", "libreoffice", "headless",
-    "convert", "to", "synthetic", "summary", "openai", "api", "url",
+    "convert", "to", "synthetic", "summary", "openai", "api", "url", "sqlite",
     # subcommand names
     "parse", "check", "batch", "eval", "schema", "serve", "presets", "test",
 }
 
-_TOKEN = re.compile(r"--?[\w-]+|[\w./\\-]*[/\\][\w./\\-]*|[\w-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
+_TOKEN = re.compile(r"--?[\w-]+|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
                     r"|\b[A-Z][A-Z0-9_]+\b|\b\w*[_\d]\w*\b|'[^']*'|`[^`]*`|\{[^}]*\}")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
