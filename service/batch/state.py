@@ -111,7 +111,7 @@ class ResultStore:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             fh.close()
-            raise InputError("another batch is writing to this output folder", str(self.out)) from exc
+            raise InputError("另一个批处理正在写入这个输出目录, 请等它结束", str(self.out)) from exc
         self._lock = fh
 
     def load(self) -> list[Record]:
