@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,7 @@ def test_synthetic_pdf_text_tables_and_chrome() -> None:
 
 def test_image_only_pdf_needs_ocr() -> None:
     data = build_pdf([b"q 500 0 0 700 50 50 cm /Im0 Do Q\n"] * 2)
-    with pytest.raises(UnsupportedFormatError, match=r"no text layer .*OCR"):
+    with pytest.raises(UnsupportedFormatError, match=r"没有文字层.*OCR"):
         read_bytes(data, "scan.pdf")
 
 
@@ -141,7 +142,7 @@ def test_partly_scanned_pdf_warns() -> None:
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\n\x00\x01 not really a pdf", b"%PDF-1.7\n"])
 def test_corrupt_pdf_is_input_error(data: bytes) -> None:
-    with pytest.raises(InputError, match="cannot read the PDF") as info:
+    with pytest.raises(InputError, match="无法读取 PDF") as info:
         read_bytes(data, "bad.pdf")
     assert not isinstance(info.value, UnsupportedFormatError)
 
@@ -211,7 +212,7 @@ def test_password_protected_pdf_is_input_error(monkeypatch: pytest.MonkeyPatch) 
         raise PdfminerException(PDFPasswordIncorrect())
 
     monkeypatch.setattr(pdfplumber, "open", locked)
-    with pytest.raises(InputError, match="password-protected"):
+    with pytest.raises(InputError, match="密码保护"):
         read_bytes(b"%PDF-1.7\n", "locked.pdf")
 
 
@@ -234,3 +235,41 @@ def test_different_tables_on_consecutive_pages_not_joined() -> None:
     doc = read_bytes(build_pdf([p1, p2]), "two.pdf")
     assert len(doc.tables) == 2
     assert [c.text for c in doc.tables[1].rows[0]] == ["行政复议", "维持", "纠正", "总计"]
+
+
+def _pdfminer_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make PDFium refuse every document, so that pdfplumber (pdfminer) reads it."""
+    from service.reading import pdf
+
+    def refuse(data: bytes) -> Iterator[object]:
+        raise pdf.PdfiumError("refused by the test")
+        yield
+
+    monkeypatch.setattr(pdf, "open_pages", refuse)
+
+
+@pytest.mark.parametrize("name", DEV_PDFS)
+def test_pdfium_reads_what_pdfminer_reads(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast engine gives the same document as pdfminer: text, tables and cell offsets."""
+    from service.reading.pdf_pdfium import open_pages
+
+    data = (DEV / name).read_bytes()
+    assert not any(p.unmeasured for p in open_pages(data))  # read by PDFium, not by the fallback
+    fast = read_bytes(data, name)
+    _pdfminer_only(monkeypatch)
+    slow = read_bytes(data, name)
+    assert fast.text == slow.text
+    assert [[(c.text, c.start, c.rowspan, c.colspan) for c in r] for t in fast.tables for r in t.rows] == [
+        [(c.text, c.start, c.rowspan, c.colspan) for c in r] for t in slow.tables for r in t.rows]
+    assert fast.warnings == slow.warnings
+
+
+def test_page_pdfium_cannot_measure_is_read_by_pdfminer() -> None:
+    """A font program emptied of its glyphs: PDFium drops those characters, so the page goes to pdfminer."""
+    from service.reading.pdf_pdfium import open_pages
+
+    data = (Path(__file__).parent / "data" / "producers" / "lo-full.pdf").read_bytes()
+    pages = list(open_pages(data))
+    assert pages[1].unmeasured > 0
+    doc = read_bytes(data, "lo-full.pdf")
+    assert any(line.endswith("3.危及“三安全一稳定”\t5\t0\t0\t0\t0\t0\t5") for line in doc.lines())

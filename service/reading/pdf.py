@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import pairwise
@@ -23,6 +24,7 @@ from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
+from service.reading.pdf_pdfium import PdfiumError, PdfiumPage, open_pages
 from service.reading.pdf_unruled import find_unruled
 
 Char = dict[str, Any]
@@ -75,17 +77,11 @@ class _Page:
 
 def read_pdf(data: bytes, name: str) -> SourceDocument:
     """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
-    import pdfplumber
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages: list[_Page] = []
     stats = _Stats()
     try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            if not pdf.pages:
-                raise InputError("the PDF has no pages", name)
-            for number, page in enumerate(pdf.pages, start=1):
-                pages.append(_read_page(page, number, stats))
+        for number, page in enumerate(_source_pages(data, name), start=1):
+            pages.append(_read_page(page, number, stats))
     except InputError:
         raise
     except Exception as exc:
@@ -94,9 +90,33 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     builder = TextBuilder()
     _emit(_glue_across_pages(_drop_running_lines(pages)), builder)
     if not builder.text.strip():
-        raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
+        raise UnsupportedFormatError("PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别", name)
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
                           warnings=warnings)
+
+
+def _source_pages(data: bytes, name: str) -> Iterator[Any]:
+    """The document's pages, read by PDFium; a page PDFium cannot read fully (a text object it could not
+    measure), or a document it cannot open or whose pages are rotated, by pdfplumber (pdfminer), which is
+    about twenty times slower but reads those too and says why a document cannot be read."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        fast: list[PdfiumPage] | None = list(open_pages(data))
+    except PdfiumError:
+        fast = None
+    if fast and not any(p.unmeasured for p in fast):
+        yield from fast
+        return
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        if not pdf.pages:
+            raise InputError("PDF 没有页面", name)
+        if fast is None or len(fast) != len(pdf.pages):
+            yield from pdf.pages
+            return
+        for page, slow in zip(fast, pdf.pages, strict=True):
+            yield slow if page.unmeasured else page
 
 
 def _failure_reason(exc: BaseException) -> str:
@@ -109,12 +129,10 @@ def _failure_reason(exc: BaseException) -> str:
         todo.extend(a for a in (*e.args, e.__cause__, e.__context__) if isinstance(a, BaseException))
     names = {type(e).__name__ for e in seen}
     if "PDFPasswordIncorrect" in names:
-        return "the PDF is password-protected; it needs the password removed first"
+        return "PDF 有密码保护, 请先去除密码"
     if "PDFEncryptionError" in names:
-        return "the PDF is encrypted with a method that cannot be read; re-save it without encryption"
-    inner = seen[-1] if len(seen) > 1 else exc
-    text = str(inner).strip() or type(inner).__name__
-    return f"cannot read the PDF (damaged or not a PDF): {text.splitlines()[0][:120]}"
+        return "PDF 的加密方式无法读取, 请不加密另存"
+    return "无法读取 PDF(文件损坏或不是 PDF)"
 
 
 # ---------------------------------------------------------------- text layer checks
@@ -133,10 +151,10 @@ class _Stats:
 def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
     if stats.chars and stats.cid > 0.3 * stats.chars:
         raise UnsupportedFormatError(
-            "the PDF's text layer cannot be decoded (its fonts have no Unicode map); it needs OCR first", name)
+            "PDF 的文字层无法解码(字体没有 Unicode 映射), 需要先做 OCR 文字识别", name)
     if len(stats.blank_pages) == npages:
-        what = "a scanned image" if stats.image_pages else "no text and no images"
-        raise UnsupportedFormatError(f"the PDF has no text layer ({what}); it needs OCR first", name)
+        what = "扫描图片" if stats.image_pages else "既无文字也无图片"
+        raise UnsupportedFormatError(f"PDF 没有文字层({what}), 需要先做 OCR 文字识别", name)
     warnings: list[str] = []
     if stats.image_pages:
         pages = ", ".join(str(p) for p in stats.image_pages)

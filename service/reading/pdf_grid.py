@@ -44,14 +44,11 @@ class Grid:
 
     def cell_at(self, x: float, y: float) -> int:
         """Index of the cell holding a point (the nearest cell when the point falls on no cell)."""
-        best, best_d = 0, float("inf")
         for i, c in enumerate(self.cells):
-            if c.box.contains(x, y):
+            b = c.box
+            if b.x0 <= x <= b.x1 and b.top <= y <= b.bottom:
                 return i
-            d = c.box.distance(x, y)
-            if d < best_d:
-                best, best_d = i, d
-        return best
+        return min(range(len(self.cells)), key=lambda i: self.cells[i].box.distance(x, y))
 
 
 def _visible(color: Any) -> bool:
