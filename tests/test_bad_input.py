@@ -170,12 +170,12 @@ def _lazy(name: str, build: Callable[[], bytes | str]) -> Callable[[Path], Path]
 
 
 CASES = [
-    Case("fifo", _fifo, "parse", (2,), "named pipe (FIFO), not a regular file"),
-    Case("symlink-loop", _loop, "parse", (2,), "symbolic link loop"),
-    Case("broken-symlink", _broken, "parse", (2,), "broken symbolic link"),
-    Case("txt-is-a-directory", _dir_txt, "parse", (2,), "is a directory"),
-    Case("character-device", lambda d: Path("/dev/zero"), "parse", (2,), "character device"),
-    Case("empty", _write("empty.txt", b""), "parse", (2,), "empty"),
+    Case("fifo", _fifo, "parse", (2,), "是命名管道(FIFO)而不是普通文件"),
+    Case("symlink-loop", _loop, "parse", (2,), "是循环的符号链接"),
+    Case("broken-symlink", _broken, "parse", (2,), "是失效的符号链接"),
+    Case("txt-is-a-directory", _dir_txt, "parse", (2,), "是目录而不是报告文件"),
+    Case("character-device", lambda d: Path("/dev/zero"), "parse", (2,), "是字符设备"),
+    Case("empty", _write("empty.txt", b""), "parse", (2,), "文件是空的"),
     Case("ten-million-digits", _lazy("big.txt", lambda: with_cell("9" * 10_000_000)), "check", (1,),
          "有 10000000 位整数"),
     Case("5000-digits", _lazy("big5k.txt", lambda: with_cell("7" * 5000)), "check", (1,), "有 5000 位整数"),
@@ -185,23 +185,23 @@ CASES = [
          "5 个控制字符已删除（NUL × 5）"),
     Case("nul-after-4k", _lazy("nul4k.txt", lambda: seed_text()[:6000] + "\0" + seed_text()[6000:]), "check", (0, 1),
          "1 个控制字符已删除"),
-    Case("many-nuls", _lazy("nuls.txt", lambda: seed_text().replace("。", "\0" * 20)), "parse", (2,), "binary data"),
-    Case("random-bytes", _lazy("random.txt", lambda: os.urandom(200_000)), "parse", (2,), "cannot"),
-    Case("huge-line", _lazy("longline.txt", lambda: seed_text() + "字" * 3_000_000 + "\n"), "check", (0, 1), "check"),
-    Case("many-short-lines", _lazy("lines.txt", lambda: seed_text() + "0 1\n" * 500_000), "check", (0, 1), "check"),
+    Case("many-nuls", _lazy("nuls.txt", lambda: seed_text().replace("。", "\0" * 20)), "parse", (2,), "二进制数据"),
+    Case("random-bytes", _lazy("random.txt", lambda: os.urandom(200_000)), "parse", (2,), "二进制数据"),
+    Case("huge-line", _lazy("longline.txt", lambda: seed_text() + "字" * 3_000_000 + "\n"), "check", (0, 1), "核验"),
+    Case("many-short-lines", _lazy("lines.txt", lambda: seed_text() + "0 1\n" * 500_000), "check", (0, 1), "核验"),
     Case("docx-400k-empty-paragraphs", lambda d: docx_with_body(d / "empty.docx", "<w:p/>" * 400_000), "parse", (2,),
-         "holds no text"),
+         "没有文字"),
     Case("docx-too-many-paragraphs", lambda d: docx_with_body(d / "many.docx", "<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 150_000),
-         "parse", (2,), "150,000 paragraphs"),
-    Case("docx-zip-bomb", lambda d: zip_bomb_docx(d / "bomb.docx"), "parse", (2,), "ZIP bomb"),
-    Case("zip-not-docx", lambda d: _zip_not_docx(d / "notes.docx"), "parse", (2,), "a ZIP archive, not a report"),
-    Case("damaged-docx", _write("damaged.docx", b"PK\x03\x04 damaged"), "parse", (2,), "damaged"),
+         "parse", (2,), "150,000 个段落"),
+    Case("docx-zip-bomb", lambda d: zip_bomb_docx(d / "bomb.docx"), "parse", (2,), "ZIP 炸弹"),
+    Case("zip-not-docx", lambda d: _zip_not_docx(d / "notes.docx"), "parse", (2,), "ZIP 压缩包而不是报告"),
+    Case("damaged-docx", _write("damaged.docx", b"PK\x03\x04 damaged"), "parse", (2,), "文件损坏"),
     Case("html-deep-nesting", _lazy("deep.html", lambda: "<html><body>" + "<div>" * 200_000 + "政府信息公开工作年度报告"
                                     + "</div>" * 200_000 + "</body></html>"), "parse", (2,), "deep.html"),
     Case("html-unclosed-nesting", _lazy("open.html", lambda: "<html><body>" + "<span><b>" * 100_000 + "x"), "parse", (2,),
          "open.html"),
-    Case("pdf-bomb", lambda d: pdf_bomb(d / "bomb.pdf"), "parse", (2,), "PDF bomb"),
-    Case("pdf-blank-pages", lambda d: pdf_blank_pages(d / "blank.pdf", 1500), "parse", (2,), "more than 1,000 pages"),
+    Case("pdf-bomb", lambda d: pdf_bomb(d / "bomb.pdf"), "parse", (2,), "PDF 炸弹"),
+    Case("pdf-blank-pages", lambda d: pdf_blank_pages(d / "blank.pdf", 1500), "parse", (2,), "超过 1,000 页"),
     Case("pdf-page-tree-loop", lambda d: pdf_of(d / "loop.pdf", [b"<< /Type /Catalog /Pages 2 0 R >>",
                                                               b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]),
          "parse", (2,), "loop.pdf"),
@@ -262,8 +262,8 @@ def test_absurd_values_are_c8_fails_in_json(tmp_path: Path) -> None:
 def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
     p = tmp_path / "r.txt"
     p.write_text(seed_text(), encoding="utf-8")
-    for env, says in (({"GOVREPORT_MAX_BYTES": "lots"}, "GOVREPORT_MAX_BYTES must be a positive number"),
-                      ({"GOVREPORT_MAX_BYTES": "1000"}, "over the 1,000 bytes limit")):
+    for env, says in (({"GOVREPORT_MAX_BYTES": "lots"}, "GOVREPORT_MAX_BYTES 应为正整数"),
+                      ({"GOVREPORT_MAX_BYTES": "1000"}, "超过 1,000 字节 上限")):
         proc = run_cli("parse", str(p), env=env)
         assert_clean(proc, str(env))
         assert proc.returncode == 2 and says in proc.stderr, proc.stderr
@@ -285,13 +285,13 @@ def test_permission_denied_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         return real_open(path, flags, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", denied)
-    with pytest.raises(InputError, match=r"locked\.txt: permission denied"):
+    with pytest.raises(InputError, match=r"locked\.txt: 没有读取权限"):
         read_document(p)
     monkeypatch.undo()
     if os.geteuid() != 0:
         p.chmod(0)
         proc = run_cli("parse", str(p))
-        assert proc.returncode == 2 and "permission denied" in proc.stderr
+        assert proc.returncode == 2 and "没有读取权限" in proc.stderr
 
 
 # ---------------------------------------------------------------- batch
@@ -319,9 +319,9 @@ def test_batch_with_hostile_files_loses_nothing(tmp_path: Path) -> None:
     assert_clean(proc, "batch")
     assert proc.returncode == 0, proc.stderr
     recs = {r["name"]: r for r in _records(out)}
-    expected_errors = {"pipe": "named pipe", "a": "symbolic link loop", "b": "symbolic link loop",
-                       "gone": "broken symbolic link", "zero": "character device", "random": "cannot",
-                       "empty": "holds no text"}
+    expected_errors = {"pipe": "命名管道", "a": "循环的符号链接", "b": "循环的符号链接",
+                       "gone": "失效的符号链接", "zero": "字符设备", "random": "二进制数据",
+                       "empty": "没有文字"}
     for name, says in expected_errors.items():
         assert recs[name]["status"] == "error" and says in recs[name]["error"], recs[name]
     ok = {p.stem for p in SEEDS[:4]} | {"big"}
@@ -340,7 +340,7 @@ def test_batch_with_unwritable_out(tmp_path: Path, where: str) -> None:
     proc = run_cli("batch", str(SEEDS[0]), "--out", str(out), "--no-progress", "--no-narrative")
     assert_clean(proc, where)
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.startswith("govreport: error: ") and str(out) in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("govreport: 错误: ") and str(out) in proc.stderr, proc.stderr
 
 
 def _batch_src(tmp_path: Path, n: int) -> Path:
@@ -374,9 +374,9 @@ def test_full_disk_simulated_then_resume(tmp_path: Path, monkeypatch: pytest.Mon
         real(path, text, durable, sync_dir)
 
     monkeypatch.setattr(worker, "write_atomic", full)
-    with pytest.raises(OutputError, match="no space left on the disk") as info:
+    with pytest.raises(OutputError, match="磁盘空间已满") as info:
         run_batch([src], BatchOptions(out=out, progress=False, narrative=False, mode="serial"))
-    assert "run the same command again to resume" in str(info.value)
+    assert "再次运行同一命令即可续做" in str(info.value)
     assert len(_records(out)) == 5
     assert not list((out / "reports").glob(".*.tmp")), "no temporary file left behind"
     monkeypatch.setattr(worker, "write_atomic", real)
@@ -399,13 +399,13 @@ def test_full_disk_on_a_small_tmpfs(tmp_path: Path) -> None:
         proc = run_cli("batch", str(src), "--out", str(out), "--no-progress", "--no-narrative", "--jobs", "1")
         assert_clean(proc, "full tmpfs")
         assert proc.returncode == 2, (proc.returncode, proc.stderr)
-        assert "no space left on the disk" in proc.stderr and "resume" in proc.stderr, proc.stderr
+        assert "磁盘空间已满" in proc.stderr and "续做" in proc.stderr, proc.stderr
         done = len(_records(out)) if (out / RESULTS).exists() else 0
         assert done < 40
         subprocess.run(["mount", "-o", "remount,size=64m", str(mnt)], check=True)
         proc = run_cli("batch", str(src), "--out", str(out), "--no-progress", "--no-narrative", "--jobs", "1")
         assert proc.returncode == 0, proc.stderr
-        assert f"{done} already done" in proc.stdout
+        assert f"已处理过 {done} 份" in proc.stdout
         assert len({r["name"] for r in _records(out)}) == 40
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
@@ -426,9 +426,9 @@ def test_two_batches_on_one_out(tmp_path: Path) -> None:
     assert_clean(second, "second batch")
     assert first.returncode == 0, stderr
     if second.returncode == 2:  # refused while the first ran
-        assert "another batch is writing to this output folder" in second.stderr
+        assert "另一个批处理正在写入这个输出目录" in second.stderr
     else:  # the first had finished already: the second found everything done
-        assert second.returncode == 0 and "60 already done" in second.stdout
+        assert second.returncode == 0 and "已处理过 60 份" in second.stdout
     names = [r["name"] for r in _records(out)]
     assert sorted(names) == [f"r{i:03d}" for i in range(60)], "no record lost or duplicated"
 
@@ -447,7 +447,7 @@ def test_ctrl_c_mid_batch_then_resume(tmp_path: Path) -> None:
     assert "Traceback" not in stderr, stderr[-3000:]
     done = len(_records(out))
     if done < 80:
-        assert proc.returncode == 130 and "interrupted after" in stderr and "resume" in stderr, stderr
+        assert proc.returncode == 130 and "已中断" in stderr and "续做" in stderr, stderr
     rerun = run_cli("batch", str(src), "--out", str(out), "--no-progress", "--no-narrative")
     assert rerun.returncode == 0, rerun.stderr
     assert sorted(r["name"] for r in _records(out)) == [f"r{i:03d}" for i in range(80)]
@@ -564,7 +564,7 @@ def test_ctrl_c_during_parse_is_one_line(tmp_path: Path) -> None:
         assert "Traceback" not in stderr, stderr[-3000:]
         assert proc.returncode in (130, 0, 1), (proc.returncode, stderr)
         if proc.returncode == 130:
-            assert stderr.strip() == "govreport: interrupted"
+            assert stderr.strip() == "govreport: 已中断"
 
 
 def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -583,5 +583,5 @@ def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(os, "open", denied)
     result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, narrative=False, mode="serial"))
     by_name = {r.name: r for r in result.records}
-    assert by_name["r002"].status == "error" and by_name["r002"].error == "permission denied"
+    assert by_name["r002"].status == "error" and by_name["r002"].error == "没有读取权限"
     assert sorted(n for n, r in by_name.items() if r.status == "ok") == ["r000", "r001", "r003"]

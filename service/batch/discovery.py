@@ -7,6 +7,7 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from service.errors import InputError
@@ -26,9 +27,11 @@ class Found:
     name: str
 
 
-def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = ()) -> list[Found]:
-    """Files given directly, plus report files found recursively in folders (hidden entries and
-    ``exclude`` folders skipped), sorted and de-duplicated. Raises InputError for a missing path."""
+def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = (),
+             patterns: Sequence[str] = ()) -> list[Found]:
+    """Files given directly, plus report files found recursively in folders (hidden entries, ``exclude``
+    folders and files whose name matches one of ``patterns`` skipped), sorted and de-duplicated.
+    Raises InputError for a missing path."""
     excluded = [_real(p) for p in exclude]
     seen: dict[Path, tuple[Path, Path]] = {}  # resolved -> (path, root)
     for raw in paths:
@@ -43,7 +46,8 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = 
             continue
         for found in _walk(p, excluded):
             seen.setdefault(_real(found), (found, p))
-    items = sorted(seen.values(), key=lambda pr: str(pr[0]))
+    items = sorted((pr for pr in seen.values() if not any(fnmatch(pr[0].name, pat) for pat in patterns)),
+                   key=lambda pr: str(pr[0]))
     return _name(items)
 
 

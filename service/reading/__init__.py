@@ -11,7 +11,10 @@ from service.reading.files import read_report_bytes
 from service.reading.sniff import sniff
 from service.reading.text import control_notes, decode_text
 
-__all__ = ["GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document"]
+__all__ = ["STDIN", "GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document", "read_stdin"]
+
+#: The path that means "read the report from standard input".
+STDIN = "-"
 
 #: Default limit on input size; reports are a few hundred KB, scanned PDFs a few MB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -23,7 +26,7 @@ def max_bytes_from_env() -> int:
     if not raw:
         return DEFAULT_MAX_BYTES
     if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"GOVREPORT_MAX_BYTES must be a positive number of bytes, not {raw[:40]!r}")
+        raise ConfigError(f"GOVREPORT_MAX_BYTES 应为正整数(字节数), 而不是 {raw[:40]!r}")
     return int(raw)
 
 
@@ -31,7 +34,20 @@ def read_document(path: str | os.PathLike[str], max_bytes: int | None = None) ->
     """Read a report file of any supported format. Raises InputError with a one-line reason
     (also for a FIFO, a device, a symbolic link loop: see service.reading.files)."""
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    if str(path) == STDIN:
+        return read_stdin(limit)
     return read_bytes(read_report_bytes(path, limit), str(Path(path)))
+
+
+def read_stdin(max_bytes: int | None = None) -> SourceDocument:
+    """A report piped in (``govreport check -``): any supported format, told apart by its bytes."""
+    import sys
+
+    max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"标准输入超过 {max_bytes / 1e6:.0f} MB 上限(可设置 GOVREPORT_MAX_BYTES 放宽)", "-")
+    return read_bytes(data, "<stdin>")
 
 
 def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
@@ -51,14 +67,14 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         return read_html(data, name)
     if kind == "doc":
         raise UnsupportedFormatError(
-            "an old Word .doc file; convert it to .docx or PDF first (e.g. libreoffice --headless --convert-to docx)",
+            "旧版 Word .doc 文件, 请先转换为 .docx 或 PDF(如 libreoffice --headless --convert-to docx)",
             name,
         )
     if kind == "ofd":
-        raise UnsupportedFormatError("an OFD document; export it to PDF first", name)
+        raise UnsupportedFormatError("OFD 文档, 请先导出为 PDF", name)
     if kind.startswith("image:"):
-        raise UnsupportedFormatError(f"a {kind[6:]}, not a text report; it needs OCR first", name)
+        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, 需要先做 OCR 文字识别", name)
     if kind == "archive":
-        raise InputError("a ZIP archive, not a report; unpack it and pass the files inside", name)
+        raise InputError("ZIP 压缩包而不是报告, 请解压后处理其中的文件", name)
     text, encoding, dropped = decode_text(data, name)
     return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, warnings=control_notes(dropped))

@@ -45,12 +45,12 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
         numbering = Numbering(_numbering_element(document), document.styles.element)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {reason}", name) from exc
+        raise InputError(f"无法读取 .docx 文件(文件损坏或不是 Word 2007 以上格式): {reason}", name) from exc
     _check_bounds(body, name)
     builder = TextBuilder()
     _read_blocks(body, numbering, builder)
     if not builder.text.strip():
-        raise InputError("the .docx file holds no text", name)
+        raise InputError(".docx 文件中没有文字", name)
     warnings: list[str] = []
     if len(builder.tables) < 3:
         images = sum(1 for _ in body.iter(_BLIP, _VML_IMAGE))
@@ -71,10 +71,10 @@ def _check_package(data: bytes, name: str) -> None:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             unpacked = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {exc}", name) from exc
+        raise InputError(f"无法读取 .docx 文件(文件损坏或不是 Word 2007 以上格式): {exc}", name) from exc
     if unpacked > MAX_UNPACKED:
-        raise InputError(f"the .docx file unpacks to {unpacked / 1e6:,.0f} MB, more than any report "
-                         f"(at most {MAX_UNPACKED / 1e6:.0f} MB; a ZIP bomb?)", name)
+        raise InputError(f".docx 文件解压后达 {unpacked / 1e6:,.0f} MB, 超过任何报告(上限 {MAX_UNPACKED / 1e6:.0f} MB; "
+                         "疑为 ZIP 炸弹)", name)
 
 
 #: Paragraphs a document may hold: a long report has a few thousand; the bound keeps reading in seconds.
@@ -85,11 +85,10 @@ def _check_bounds(body: Any, name: str) -> None:
     """Refuse, before the paragraph-by-paragraph work, a body without any text (in one pass of lxml's
     C iterator: milliseconds for 400,000 empty paragraphs) or with more paragraphs than any report."""
     if not any(t.strip() for t in body.itertext(_T)):
-        raise InputError("the .docx file holds no text", name)
+        raise InputError(".docx 文件中没有文字", name)
     paragraphs = sum(1 for _ in body.iter(_P))
     if paragraphs > MAX_PARAGRAPHS:
-        raise InputError(f"the .docx file holds {paragraphs:,} paragraphs, more than any report "
-                         f"(at most {MAX_PARAGRAPHS:,} are read)", name)
+        raise InputError(f".docx 文件有 {paragraphs:,} 个段落, 超过任何报告(最多读取 {MAX_PARAGRAPHS:,} 个)", name)
 
 
 def _numbering_element(document: Any) -> Any:

@@ -16,11 +16,11 @@ from typing import BinaryIO
 from service.errors import InputError
 
 _SPECIAL = (
-    (stat.S_ISFIFO, "a named pipe (FIFO), not a regular file"),
-    (stat.S_ISCHR, "a character device, not a regular file"),
-    (stat.S_ISBLK, "a block device, not a regular file"),
-    (stat.S_ISSOCK, "a socket, not a regular file"),
-    (stat.S_ISDIR, "is a directory, not a report file"),
+    (stat.S_ISFIFO, "是命名管道(FIFO)而不是普通文件"),
+    (stat.S_ISCHR, "是字符设备而不是普通文件"),
+    (stat.S_ISBLK, "是块设备而不是普通文件"),
+    (stat.S_ISSOCK, "是套接字(socket)而不是普通文件"),
+    (stat.S_ISDIR, "是目录而不是报告文件"),
 )
 
 
@@ -29,14 +29,14 @@ def not_regular(mode: int) -> str | None:
     for test, why in _SPECIAL:
         if test(mode):
             return why
-    return None if stat.S_ISREG(mode) else "not a regular file"
+    return None if stat.S_ISREG(mode) else "不是普通文件"
 
 
 def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
     """A one-line reason for an OSError on ``path``, saying what a missing path really is."""
     code = exc.errno
     if code == errno.ELOOP:
-        return "a symbolic link loop (too many levels of symbolic links)"
+        return "是循环的符号链接(链接层数过多)"
     if code == errno.ENOENT:
         p = Path(path)
         if p.is_symlink():
@@ -44,15 +44,15 @@ def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
                 target = os.readlink(p)
             except OSError:
                 target = "?"
-            return f"a broken symbolic link (its target {target} does not exist)"
-        return "no such file"
+            return f"是失效的符号链接(其目标 {target} 不存在)"
+        return "没有这个文件"
     if code in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return "没有读取权限"
     if code == errno.ENOTDIR:
-        return "no such file (a part of the path is not a directory)"
+        return "没有这个文件(路径中的某一级不是目录)"
     if code == errno.ENAMETOOLONG:
-        return "the file name is too long"
-    return f"cannot read the file: {exc.strerror or exc}"
+        return "文件名过长"
+    return f"无法读取文件: {exc.strerror or exc}"
 
 
 def open_report(path: str | os.PathLike[str]) -> BinaryIO:
@@ -62,7 +62,7 @@ def open_report(path: str | os.PathLike[str]) -> BinaryIO:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         if exc.errno == errno.EISDIR:
-            raise InputError("is a directory, not a report file", name) from exc
+            raise InputError("是目录而不是报告文件", name) from exc
         raise InputError(os_reason(exc, path), name) from exc
     try:
         why = not_regular(os.fstat(fd).st_mode)
@@ -93,9 +93,8 @@ def read_report_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
 
 
 def _too_large(size: int, max_bytes: int, name: str) -> InputError:
-    return InputError(f"file is {_size(size)}, over the {_size(max_bytes)} limit (set GOVREPORT_MAX_BYTES to raise it)",
-                      name)
+    return InputError(f"文件大小 {_size(size)}, 超过 {_size(max_bytes)} 上限(可设置 GOVREPORT_MAX_BYTES 放宽)", name)
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} 字节"

@@ -40,8 +40,8 @@ def check_inflation(data: bytes, name: str) -> None:
                 left -= len(d.decompress(view[pos : pos + _IN]))
                 pos += _IN
                 if left < 0:
-                    raise InputError(f"the PDF's compressed streams inflate to more than "
-                                     f"{MAX_INFLATED / 1e6:.0f} MB, more than any report (a PDF bomb?)", name)
+                    raise InputError(f"PDF 的压缩数据流解压后超过 {MAX_INFLATED / 1e6:.0f} MB, 超过任何报告(疑为 PDF 炸弹)",
+                                     name)
         except zlib.error:
             continue  # not a zlib stream (another filter, encrypted, or not a stream at all)
 
@@ -51,5 +51,5 @@ def bounded_pages(pages: Iterable[T], name: str) -> list[T]:
     MAX_PAGES + 1 are taken from ``pages``, so a document of blank pages is not read to its end."""
     taken = list(itertools.islice(pages, MAX_PAGES + 1))
     if len(taken) > MAX_PAGES:
-        raise InputError(f"the PDF has more than {MAX_PAGES:,} pages, more than any report", name)
+        raise InputError(f"PDF 超过 {MAX_PAGES:,} 页, 超过任何报告", name)
     return taken

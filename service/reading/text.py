@@ -27,7 +27,7 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
 def decode_text(data: bytes, path: str | None = None) -> Decoded:
     """Return (text, encoding name, control characters dropped). Raises InputError when the bytes are not text."""
     if not data.strip():
-        raise InputError("the file is empty", path)
+        raise InputError("文件是空的", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
     # U+FFFD, which _finish refuses when there are many; an odd trailing byte of UTF-16 is dropped.
     if data.startswith(codecs.BOM_UTF8):
@@ -62,8 +62,7 @@ def decode_text(data: bytes, path: str | None = None) -> Decoded:
         best = None
     if best is not None and best.encoding:
         return _finish(data.decode(best.encoding, errors="replace"), best.encoding, path)
-    raise InputError("binary data or an unknown encoding: cannot decode the file as UTF-8, UTF-16 or GB18030 text",
-                     path)
+    raise InputError("二进制数据或未知编码: 无法按 UTF-8、UTF-16 或 GB18030 解码为文字", path)
 
 
 def _even(data: bytes) -> bytes:
@@ -110,7 +109,7 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
     are dropped and counted (U+FFFD stays, it marks where bytes were lost)."""
     bad = _BAD_CHARS_RE.findall(text)
     if len(bad) > max(8, len(text) // 50):
-        raise InputError(f"binary data, not a text report ({len(bad)} control or undecodable characters)", path)
+        raise InputError(f"二进制数据而不是文字报告({len(bad)} 个控制字符或无法解码的字符)", path)
     dropped: dict[str, int] = {}
     for ch in bad:
         if ch != "\ufffd":
@@ -123,8 +122,8 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
 def _finish(text: str, encoding: str, path: str | None) -> Decoded:
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InputError("the file holds no text", path)
+        raise InputError("文件中没有文字", path)
     text, dropped = drop_controls(text, path)
     if not text.strip():
-        raise InputError("the file holds no text", path)
+        raise InputError("文件中没有文字", path)
     return text, encoding, dropped
