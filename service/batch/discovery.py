@@ -32,7 +32,7 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = 
     """Files given directly, plus report files found recursively in folders (hidden entries, ``exclude``
     folders and files whose name matches one of ``patterns`` skipped), sorted and de-duplicated.
     Raises InputError for a missing path."""
-    excluded = [_real(p) for p in exclude]
+    excluded = [real_path(p) for p in exclude]
     seen: dict[Path, tuple[Path, Path]] = {}  # resolved -> (path, root)
     for raw in paths:
         p = Path(raw)
@@ -42,16 +42,16 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = 
             raise InputError(os_reason(exc, p), str(p)) from exc
         if not stat.S_ISDIR(mode):
             # A file given by name is processed whatever it is: a FIFO or a device gets its error record.
-            seen.setdefault(_real(p), (p, p.parent))
+            seen.setdefault(real_path(p), (p, p.parent))
             continue
         for found in _walk(p, excluded):
-            seen.setdefault(_real(found), (found, p))
+            seen.setdefault(real_path(found), (found, p))
     items = sorted((pr for pr in seen.values() if not any(fnmatch(pr[0].name, pat) for pat in patterns)),
                    key=lambda pr: str(pr[0]))
     return _name(items)
 
 
-def _real(path: Path) -> Path:
+def real_path(path: Path) -> Path:
     """The resolved path; a symbolic link loop resolves to itself (Path.resolve raises on one)."""
     return Path(os.path.realpath(path))
 
@@ -61,7 +61,7 @@ def _walk(root: Path, excluded: list[Path]) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and _real(here / d) not in excluded
+            d for d in dirnames if not d.startswith(".") and real_path(here / d) not in excluded
         )
         for f in sorted(filenames):
             if not f.startswith(".") and f.lower().endswith(REPORT_EXTENSIONS):

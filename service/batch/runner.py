@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from service.batch.aggregate import Aggregate, aggregate, batch_years
-from service.batch.discovery import Found, discover
+from service.batch.discovery import Found, discover, real_path
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
@@ -231,8 +231,8 @@ def _merge_earlier(found: list[Found], previous: dict[str, Record], replace: boo
     reports over weeks). Those whose file is still there are processed again like any input (reused
     when unchanged); the others are kept as recorded. With ``replace`` they are dropped instead."""
     names = {f.name for f in found}
-    given = {f.path.resolve() for f in found}
-    absent = [r for name, r in previous.items() if name not in names and Path(r.path).resolve() not in given]
+    given = {real_path(f.path) for f in found}
+    absent = [r for name, r in previous.items() if name not in names and real_path(Path(r.path)) not in given]
     if not absent:
         return found, []
     if replace:
