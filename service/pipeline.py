@@ -30,7 +30,7 @@ def analyze_document(doc: SourceDocument, backend: str | None = None, narrative:
     parsed = parse_tables(doc, sections)
     if parsed.format == "not_annual_report":
         raise NotAReportError(
-            "not a government information-disclosure annual report (" + "; ".join(parsed.format_evidence) + ")",
+            "不是政府信息公开工作年度报告(" + "; ".join(parsed.format_evidence) + ")",
             doc.path,
         )
     tables = parsed.tables

@@ -305,7 +305,7 @@ def test_batch_from_a_zip_runs_the_batch_engine_and_stores_the_reports(client: T
     b = wait_batch(client, r.json()["id"])
     assert b["status"] == "done" and b["files"] == 4 and b["done"] == 4 and b["progress"] == 1.0
     by_file = {rec["file"]: rec for rec in b["records"]}
-    assert by_file["empty.txt"]["status"] == "error" and "empty" in by_file["empty.txt"]["error"]
+    assert by_file["empty.txt"]["status"] == "error" and "空" in by_file["empty.txt"]["error"]
     assert all(by_file[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt"))
     assert client.get(f"/api/reports/{by_file['b.txt']['report_id']}").json()["failed_rules"] == ["C5"]
     for ext in ("xlsx", "md", "docx"):

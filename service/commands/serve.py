@@ -14,17 +14,17 @@ from service.errors import ConfigError
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
-        help="run the review service: JSON API, database and web page (needs the 'server' extra)",
-        description="Serve the review service. Every route but /api/health needs the token: set GOVREPORT_TOKEN, "
-                    "or create users with --add-user. Data (database, uploaded files, batches) goes to --data.",
+        help="运行审核服务: JSON 接口、数据库和网页(需先安装附加依赖 '.[server]')",
+        description="运行审核服务。除 /api/health 外的每个接口都需要令牌: 设置 GOVREPORT_TOKEN, "
+                    "或用 --add-user 创建用户。数据(数据库、上传的文件、批次)存放在 --data 目录。",
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址(默认 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="端口(默认 8000; 0 表示任选一个空闲端口)")
     p.add_argument("--data", type=Path, default=Path("govreport-data"), metavar="DIR",
-                   help="data folder: SQLite database, files stored by hash, batches (default ./govreport-data)")
+                   help="数据目录: SQLite 数据库、按哈希存放的文件、批次(默认 ./govreport-data)")
     p.add_argument("--db", default=None, metavar="URL",
-                   help="database URL instead of SQLite in --data, e.g. postgresql+psycopg://user@host/govreport")
-    p.add_argument("--add-user", metavar="NAME", help="create a user (or give it a new token), print the token, exit")
+                   help="数据库地址, 代替 --data 中的 SQLite, 如 postgresql+psycopg://user@host/govreport")
+    p.add_argument("--add-user", metavar="NAME", help="创建用户(或为其换发令牌), 打印令牌后退出")
     p.set_defaults(func=run)
 
 

@@ -90,7 +90,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     builder = TextBuilder()
     _emit(_glue_across_pages(_drop_running_lines(pages)), builder)
     if not builder.text.strip():
-        raise UnsupportedFormatError("the PDF has no text layer (a scanned image); it needs OCR first", name)
+        raise UnsupportedFormatError("PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别", name)
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
                           warnings=warnings)
 
@@ -111,7 +111,7 @@ def _source_pages(data: bytes, name: str) -> Iterator[Any]:
         return
     with pdfplumber.open(BytesIO(data)) as pdf:
         if not pdf.pages:
-            raise InputError("the PDF has no pages", name)
+            raise InputError("PDF 没有页面", name)
         if fast is None or len(fast) != len(pdf.pages):
             yield from pdf.pages
             return
@@ -129,12 +129,10 @@ def _failure_reason(exc: BaseException) -> str:
         todo.extend(a for a in (*e.args, e.__cause__, e.__context__) if isinstance(a, BaseException))
     names = {type(e).__name__ for e in seen}
     if "PDFPasswordIncorrect" in names:
-        return "the PDF is password-protected; it needs the password removed first"
+        return "PDF 有密码保护, 请先去除密码"
     if "PDFEncryptionError" in names:
-        return "the PDF is encrypted with a method that cannot be read; re-save it without encryption"
-    inner = seen[-1] if len(seen) > 1 else exc
-    text = str(inner).strip() or type(inner).__name__
-    return f"cannot read the PDF (damaged or not a PDF): {text.splitlines()[0][:120]}"
+        return "PDF 的加密方式无法读取, 请不加密另存"
+    return "无法读取 PDF(文件损坏或不是 PDF)"
 
 
 # ---------------------------------------------------------------- text layer checks
@@ -153,10 +151,10 @@ class _Stats:
 def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
     if stats.chars and stats.cid > 0.3 * stats.chars:
         raise UnsupportedFormatError(
-            "the PDF's text layer cannot be decoded (its fonts have no Unicode map); it needs OCR first", name)
+            "PDF 的文字层无法解码(字体没有 Unicode 映射), 需要先做 OCR 文字识别", name)
     if len(stats.blank_pages) == npages:
-        what = "a scanned image" if stats.image_pages else "no text and no images"
-        raise UnsupportedFormatError(f"the PDF has no text layer ({what}); it needs OCR first", name)
+        what = "扫描图片" if stats.image_pages else "既无文字也无图片"
+        raise UnsupportedFormatError(f"PDF 没有文字层({what}), 需要先做 OCR 文字识别", name)
     warnings: list[str] = []
     if stats.image_pages:
         pages = ", ".join(str(p) for p in stats.image_pages)

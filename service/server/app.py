@@ -157,7 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"detail": f"cannot read {exc}"}, 422)
+        return JSONResponse({"detail": f"无法读取 {exc}"}, 422)
 
     @app.exception_handler(UploadRejected)
     async def rejected(_request: Request, exc: UploadRejected) -> JSONResponse:
