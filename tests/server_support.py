@@ -50,7 +50,7 @@ class Server:
                 env=self.env, stderr=log, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = re.findall(r"listening on (http://\S+)", self.log.read_text(encoding="utf-8"))
+            found = re.findall(r"正在监听 (http://[^(\s]+)", self.log.read_text(encoding="utf-8"))
             if found:
                 self.url = found[-1]
                 break

@@ -107,15 +107,15 @@ def test_bad_uploads_are_4xx_with_a_reason_and_nothing_lands_outside_the_data_fo
     try:
         with server.client() as c:
             cases = [
-                ("/api/reports", [("file", ("empty.txt", b""))], 422, "empty"),
-                ("/api/reports", [("file", ("data.bin", bytes(range(256)) * 4000))], 422, "binary"),
-                ("/api/reports", [("file", ("big.txt", b"a" * (50 * 1024 * 1024)))], 413, "limit"),
+                ("/api/reports", [("file", ("empty.txt", b""))], 422, "空"),
+                ("/api/reports", [("file", ("data.bin", bytes(range(256)) * 4000))], 422, "二进制"),
+                ("/api/reports", [("file", ("big.txt", b"a" * (50 * 1024 * 1024)))], 413, "上限"),
                 ("/api/batches", [("files", ("x.zip", _zip({"../x.txt": variant(1)}), "application/zip"))], 422,
-                 "leaves its folder"),
+                 "压缩包之外"),
                 ("/api/batches", [("files", ("x.zip", _zip({"../../x.txt": variant(1)}), "application/zip"))], 422,
-                 "leaves its folder"),
+                 "压缩包之外"),
                 ("/api/batches", [("files", ("bomb.zip", _zip({"a.txt": b"\0" * (300 * 1024 * 1024)}),
-                                             "application/zip"))], 413, "zip bomb"),
+                                             "application/zip"))], 413, "zip 炸弹"),
             ]
             for url, files, status, reason in cases:
                 r = c.post(url, files=files)
@@ -128,7 +128,7 @@ def test_bad_uploads_are_4xx_with_a_reason_and_nothing_lands_outside_the_data_fo
                 yield b"\r\n--b--\r\n"
 
             r = c.post("/api/reports", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
-            assert r.status_code == 413 and "limit" in r.json()["detail"]
+            assert r.status_code == 413 and "上限" in r.json()["detail"]
             assert c.get("/api/reports").json() == [] and c.get("/api/batches").json() == []
             ok = c.post("/api/reports", files={"file": ("fine.txt", variant(2))})
             assert ok.status_code == 201
@@ -148,7 +148,7 @@ def test_serve_without_the_token_refuses_and_says_so(tmp_path: Path) -> None:
         assert r.status_code == 401
     finally:
         server.stop()
-    assert "no token is configured" in server.log.read_text(encoding="utf-8")
+    assert "尚未配置令牌" in server.log.read_text(encoding="utf-8")
 
 
 def test_concurrent_uploads_store_each_report_once(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ class JobRunner:
             try:
                 self._run(batch_id)
             except Exception as exc:  # a job never takes the runner down
-                self._finish(batch_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+                self._finish(batch_id, "failed", f"内部错误: {type(exc).__name__}: {exc}")
 
     def _run(self, batch_id: int) -> None:
         folder = self.ctx.data.batch_dir(batch_id)
@@ -96,7 +96,7 @@ class JobRunner:
             if b is None or b.status in ("done", "failed"):
                 return
             if b.attempts >= MAX_ATTEMPTS:
-                b.status, b.error, b.finished_at = "failed", f"the batch process died {b.attempts} times", now()
+                b.status, b.error, b.finished_at = "failed", f"批处理进程已中断 {b.attempts} 次", now()
                 return
             b.status, b.attempts = "running", b.attempts + 1
         mp = multiprocessing.get_context("spawn")
@@ -109,7 +109,7 @@ class JobRunner:
         if self.stopping.is_set():
             return
         if code != 0:
-            self._finish(batch_id, "failed", f"the batch process exited with code {code}")
+            self._finish(batch_id, "failed", f"批处理进程退出, 代码 {code}")
             return
         self._import(batch_id, folder / "out")
         self._finish(batch_id, "done", None)
