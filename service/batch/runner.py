@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
@@ -38,6 +39,9 @@ class BatchOptions:
     summaries: bool = True
     durable: bool = True  # fsync results.jsonl (off only for benchmarks of the rest)
     analyze: Analyzer | None = None  # replaces the pipeline (tests, benchmarks)
+    via: str = "realtime"  # "batch-api": LLM answers through the provider's batch API (service.extraction.llm.batch_api)
+    batch_wait: float | None = None  # seconds to wait for a batch before stopping (resumable); None: until done
+    batch_cancel: bool = False  # cancel this folder's unfinished batches, then use what they answered
 
 
 @dataclass
@@ -112,6 +116,10 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
             opts.narrative = False
     narrative_id = narrative_identity(opts)
     llm = narrative_id.startswith("llm:")
+    if opts.via == "batch-api" and not llm:
+        from service.errors import ConfigError
+
+        raise ConfigError("--via batch-api needs the LLM backend: --backend llm and an endpoint (GOVREPORT_LLM_*)")
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
@@ -154,6 +162,13 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     jobs = opts.jobs or (_llm_in_flight() + (os.cpu_count() or 1) if llm else (os.cpu_count() or 1))
     mode: Mode = opts.mode or ("thread" if llm else ("process" if jobs > 1 and len(tasks) >= 4 * jobs else "serial"))
     records = {r.name: r for r in keep}
+    batch_api = contextlib.ExitStack()
+    if opts.via == "batch-api" and tasks:  # the batch's answers are used by the threads below
+        from service.extraction.llm.batch_api import prepared
+
+        mode = "thread"
+        batch_api.enter_context(prepared([t.path for t in tasks], out, notes, wait=opts.batch_wait,
+                                         cancel=opts.batch_cancel))
     progress = Progress(len(tasks), enabled=opts.progress)
     counts = counts if counts is not None else Counts()
     counts.total = len(tasks)
@@ -175,6 +190,7 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
                 progress.advance(task.name, ok=rec.status == "ok")
     finally:
         progress.close()
+        batch_api.close()
 
     ordered = [records[f.name] for f in found if f.name in records] + list(earlier)
     result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
