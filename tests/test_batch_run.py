@@ -279,7 +279,7 @@ def test_cross_year_checks_with_two_years_of_one_unit(tmp_path: Path) -> None:
     assert "自然人 3≠0" in by_rule["C6"].finding.message
     assert by_rule["C7"].finding.status == "PASS"
     wb = load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
-    assert any(row[3] == "C6" and row[4] == "FAIL" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
+    assert any(row[3] == "C6" and row[5] == "不通过" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
 
 
 def test_rerun_with_fewer_inputs_merges_and_replace_drops(tmp_path: Path) -> None:
@@ -311,3 +311,41 @@ def test_rerun_with_fewer_inputs_merges_and_replace_drops(tmp_path: Path) -> Non
     assert sorted(r["name"] for r in records(out)) == sorted(p.stem for p in SEEDS[3:])
     assert third.earlier == 0 and any("--replace" in n for n in third.notes)
     assert not (out / "reports" / f"{SEEDS[1].stem}.json").exists()
+
+
+def test_feedback_lists_each_fail_with_cell_value_and_source_line(tmp_path: Path) -> None:
+    from docx import Document
+
+    src = tmp_path / "in"
+    src.mkdir()
+    seed = SEEDS[3]
+    text = seed.read_text(encoding="utf-8")
+    wrong = text.replace("一、本年新收政府信息公开申请数量\t\t1\t0", "一、本年新收政府信息公开申请数量\t\t4\t0")
+    assert wrong != text
+    (src / "wrong.txt").write_text(wrong, encoding="utf-8")
+    shutil.copy(SEEDS[0], src / SEEDS[0].name)
+    out = tmp_path / "out"
+    result = run_batch([src], BatchOptions(out=out, progress=False, narrative=False))
+    assert result.aggregate is not None
+    org = next(r.digest.organization for r in result.records if r.name == "wrong" and r.digest)
+    assert org
+    wb = load_workbook(out / ("summary-2023.xlsx" if (out / "summary-2023.xlsx").exists() else "summary.xlsx"),
+                       read_only=True)
+    rows = [dict(zip(next(wb["整改清单"].iter_rows(max_row=1, values_only=True)), r, strict=True))
+            for r in wb["整改清单"].iter_rows(min_row=2, values_only=True)]
+    locate = next(r for r in rows if r["规则"] == "LOCATE")
+    assert (locate["表格"], locate["列"], locate["印出数值"], locate["应为(使勾稽关系成立)"]) == ("表三", "自然人", "4", "1")
+    assert locate["行"].startswith("一、本年新收") and locate["结论"] == "不通过"
+    assert locate["原文行号"] and "一、本年新收政府信息公开申请数量" in locate["原文"]
+    assert "请核对原始台账" in locate["说明"]
+    assert {r["规则"] for r in rows if r["单位"] == org} >= {"LOCATE", "C1", "C4"}
+    folder = out / "feedback" if (out / "feedback" / f"{org}.docx").exists() else out / "feedback" / "2023"
+    doc = Document(str(folder / f"{org}.docx"))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "整改清单" in body and "需要更正的问题" in body
+    assert "印为 4; 改为 1" in cells and "一、本年新收政府信息公开申请数量" in cells
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    clean = next(p for p in (out / "feedback").rglob("*.docx") if p.stem != org)
+    assert "未发现需要更正的错误" in "\n".join(p.text for p in Document(str(clean)).paragraphs)
