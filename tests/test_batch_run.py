@@ -153,6 +153,19 @@ def test_totals_are_per_year_and_equal_the_sums_of_that_years_tables(batch: tupl
         rates = {row[0]: row for row in wb["比率"].iter_rows(min_row=2, values_only=True)}
         assert rates["实质公开率"][3] == t3["granted"][6] + t3["partially_granted"][6]
         assert rates["实质公开率"][4] == t3["total_processed"][6]
+        # summary.json holds the same figures, by stable keys
+        js = json.loads((out / f"summary-{year}.json").read_text(encoding="utf-8"))
+        assert js["year"] == year and js["reports"] == years[year]
+        for key in T3_KEYS_2021:
+            assert [c["value"] for c in js["table3"][key]] == t3.get(key, [0] * 7), (year, key)
+        for g in T4_GROUPS:
+            assert [js["table4"][g][c]["value"] for c in T4_COLUMNS] == [t4[g][c] for c in T4_COLUMNS]
+        for r in js["rates"]:
+            assert (r["numerator"], r["denominator"]) == tuple(rates[r["label"]][3:5])
+            assert r["value"] == (rates[r["label"]][1] if rates[r["label"]][1] != "—" else None)
+        ranked = [u["label"] for u in next(r for r in js["rankings"] if r["key"] == "applications")["units"]]
+        table = md.split("### 申请量较多的单位", 1)[1].split("\n#", 1)[0] if ranked else ""
+        assert [line.split(" | ")[0].lstrip("| ") for line in table.splitlines() if line.startswith("| ")][1:] == ranked
     # summary.* is the latest year; nothing is ever the sum over years.
     latest = load_workbook(out / "summary.xlsx", read_only=True)
     new = {row[1]: row[8] for row in latest["表三合计"].iter_rows(min_row=2, values_only=True)}["new_received"]

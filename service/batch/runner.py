@@ -246,6 +246,7 @@ def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), s
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
+    from service.batch.summary_json import summary_json
     from service.batch.summary_md import render_markdown
     from service.batch.summary_xlsx import render_xlsx
 
@@ -256,11 +257,12 @@ def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), s
         if old not in drawn:
             old.unlink(missing_ok=True)
     blocks = summary_blocks(agg, charts)
-    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx"]
+    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx", out / f"{stem}.json"]
     items = fix_items(agg, records, out)
     render_xlsx(agg, paths[0], items)
     write_atomic(paths[1], render_markdown(blocks), durable=False)
     render_docx(blocks, out, paths[2])
+    write_atomic(paths[3], summary_json(agg), durable=False)
     if feedback is not None:
         paths += write_feedback(agg, items, feedback)
     return paths + sorted(drawn)
