@@ -362,3 +362,29 @@ def test_feedback_lists_each_fail_with_cell_value_and_source_line(tmp_path: Path
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     clean = next(p for p in (out / "feedback").rglob("*.docx") if p.stem != org)
     assert "未发现需要更正的错误" in "\n".join(p.text for p in Document(str(clean)).paragraphs)
+
+
+def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SEEDS[:2]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    opts = dict(out=out, progress=False, narrative=False)
+    first = run_batch([src], BatchOptions(**opts))
+    assert first.aggregate is not None and out / "summary.xlsx" in first.outputs
+    stamps = {p: p.stat().st_mtime_ns for p in [out / RESULTS, *first.outputs]}
+    again = run_batch([src], BatchOptions(**opts))
+    assert (again.processed, again.skipped) == (0, 2)
+    assert again.aggregate is None and again.outputs == []
+    assert any(n.startswith("汇总文件已是最新") and "summary.xlsx" in n for n in again.notes)
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    # Whatever the summaries depend on makes them be written again: an option, a lost file, a new report.
+    expected = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert expected.aggregate is not None and "某某局" in (out / "summary.md").read_text(encoding="utf-8")
+    (out / "summary.docx").unlink()
+    lost = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert lost.aggregate is not None and (out / "summary.docx").exists()
+    shutil.copy(SEEDS[2], src / SEEDS[2].name)
+    grown = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert grown.processed == 1 and grown.aggregate is not None and grown.aggregate.records == 3

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from service.batch.discovery import Found, discover
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
+from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions, summary_key
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 
@@ -38,6 +39,9 @@ class BatchOptions:
     summaries: bool = True
     durable: bool = True  # fsync results.jsonl (off only for benchmarks of the rest)
     analyze: Analyzer | None = None  # replaces the pipeline (tests, benchmarks)
+    via: str = "realtime"  # "batch-api": LLM answers through the provider's batch API (service.extraction.llm.batch_api)
+    batch_wait: float | None = None  # seconds to wait for a batch before stopping (resumable); None: until done
+    batch_cancel: bool = False  # cancel this folder's unfinished batches, then use what they answered
 
 
 @dataclass
@@ -46,7 +50,7 @@ class BatchResult:
     processed: int
     skipped: int
     records: list[Record]
-    aggregate: Aggregate | None
+    aggregate: Aggregate | None  # None with summaries off, or when those on disk were already current
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mode: str = "serial"
@@ -112,6 +116,10 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
             opts.narrative = False
     narrative_id = narrative_identity(opts)
     llm = narrative_id.startswith("llm:")
+    if opts.via == "batch-api" and not llm:
+        from service.errors import ConfigError
+
+        raise ConfigError("--via batch-api needs the LLM backend: --backend llm and an endpoint (GOVREPORT_LLM_*)")
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
@@ -154,6 +162,13 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     jobs = opts.jobs or (_llm_in_flight() + (os.cpu_count() or 1) if llm else (os.cpu_count() or 1))
     mode: Mode = opts.mode or ("thread" if llm else ("process" if jobs > 1 and len(tasks) >= 4 * jobs else "serial"))
     records = {r.name: r for r in keep}
+    batch_api = contextlib.ExitStack()
+    if opts.via == "batch-api" and tasks:  # the batch's answers are used by the threads below
+        from service.extraction.llm.batch_api import prepared
+
+        mode = "thread"
+        batch_api.enter_context(prepared([t.path for t in tasks], out, notes, wait=opts.batch_wait,
+                                         cancel=opts.batch_cancel))
     progress = Progress(len(tasks), enabled=opts.progress)
     counts = counts if counts is not None else Counts()
     counts.total = len(tasks)
@@ -175,12 +190,20 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
                 progress.advance(task.name, ok=rec.status == "ok")
     finally:
         progress.close()
+        batch_api.close()
 
     ordered = [records[f.name] for f in found if f.name in records] + list(earlier)
     result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
                          records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
     if opts.summaries:
-        result.aggregate, result.outputs = summarise(ordered, opts, total=len(ordered), notes=notes)
+        skey = summary_key(store.results, {**summary_inputs(opts), "notes": repr(notes)})
+        current = store.summaries_current(skey)
+        if current is not None:  # a resumed batch with nothing new: the summaries on disk say it already
+            notes.append("汇总文件已是最新(记录与选项未变), 未重写: " + ", ".join(p.name for p in current if p.suffix != ".png"))
+        else:
+            store.forget_summaries()
+            result.aggregate, result.outputs = summarise(ordered, opts, total=len(ordered), notes=notes)
+            store.record_summaries(skey, result.outputs)
     return result
 
 
@@ -231,6 +254,15 @@ def summarise(records: list[Record], opts: BatchOptions, total: int | None = Non
 
 
 _EXTS = (".xlsx", ".md", ".docx", ".json")
+
+
+#: Options that change how a batch runs, not what its summaries say.
+_RUN_ONLY = frozenset({"out", "force", "jobs", "mode", "progress", "summaries", "durable", "analyze"})
+
+
+def summary_inputs(opts: BatchOptions) -> dict[str, str]:
+    """The options the summaries depend on (every option not in _RUN_ONLY, so new ones count by default)."""
+    return {f.name: repr(getattr(opts, f.name)) for f in fields(opts) if f.name not in _RUN_ONLY}
 
 
 #: The folder of the units' 整改清单 (feedback/<unit>.docx; other years under feedback/<year>/).

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from service.batch import BatchOptions, Counts, run_batch
 from service.batch.thresholds import load_thresholds
-from service.errors import InputError
+from service.errors import BatchPendingError, InputError
+
+#: Exit code when a batch-API batch is still running (EX_TEMPFAIL): run the same command again.
+EXIT_PENDING = 75
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +32,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="并行处理的报告数(默认: CPU 核数; 使用 llm 时为 GOVREPORT_LLM_MAX_IN_FLIGHT 加核数, 以线程运行)")
     p.add_argument("--backend", choices=["rules", "llm"], default=None, help="正文抽取方式")
+    p.add_argument("--via", choices=["realtime", "batch-api"], default="realtime",
+                   help="llm 请求的发送方式: 每份报告一次实时调用(默认), 或经接口的批处理 API 一次提交"
+                        "(/v1/files + /v1/batches; 可续做, 批次号保存在输出目录)")
+    p.add_argument("--batch-wait", type=float, default=None, metavar="SECONDS",
+                   help="与 --via batch-api 同用: 等待批次的最长秒数, 超时退出(退出码 75, 再次运行即续做); 默认等到完成")
+    p.add_argument("--batch-cancel", action="store_true",
+                   help="与 --via batch-api 同用: 取消输出目录中未完成的批次, 沿用其已答部分, 其余实时请求")
     p.add_argument("--no-narrative", action="store_true", help="不抽取正文(只解析表格并核验)")
     p.add_argument("--expected", type=Path, metavar="FILE", help="应报单位名单, 每行一个(汇总中列出未报送的单位)")
     p.add_argument("--thresholds", type=Path, metavar="FILE",
@@ -47,12 +57,18 @@ def run(args: argparse.Namespace) -> int:
         expected = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs 至少为 1")
+    if args.via != "batch-api" and (args.batch_wait is not None or args.batch_cancel):
+        raise InputError("--batch-wait 和 --batch-cancel 只与 --via batch-api 同用")
     opts = BatchOptions(out=args.out, force=args.force, narrative=not args.no_narrative, backend=args.backend,
                         jobs=args.jobs, progress=not args.no_progress, expected=expected, year=args.year,
-                        thresholds=load_thresholds(args.thresholds), exclude=args.exclude, replace=args.replace)
+                        thresholds=load_thresholds(args.thresholds), exclude=args.exclude, replace=args.replace,
+                        via=args.via, batch_wait=args.batch_wait, batch_cancel=args.batch_cancel)
     counts = Counts()
     try:
         result = run_batch(args.paths, opts, counts)
+    except BatchPendingError as exc:
+        print(f"govreport batch: 批次尚未完成: {exc}", file=sys.stderr)
+        return EXIT_PENDING
     except KeyboardInterrupt:
         print(f"govreport batch: 已中断, 完成 {counts.done} / {counts.total} 份; 已完成的结果都保存在 {args.out}, "
               f"再次运行同一命令即可续做", file=sys.stderr)
