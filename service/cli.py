@@ -7,6 +7,7 @@ are translated by the parser class below; option names, metavars and JSON keys s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
@@ -158,12 +159,22 @@ def _redact_logs() -> None:
         root.addHandler(handler)
 
 
+#: Commands that leave nothing to clean up (one file in, one answer out): they end without the
+#: interpreter's teardown of every loaded module, about 15% of a one-file call.
+QUICK_EXIT = frozenset({"parse", "check", "schema"})
+
+
 def entry() -> None:
     try:
         code = main()
     except KeyboardInterrupt:  # Ctrl-C while the command's modules load, before main's own handler
         print("govreport: 已中断", file=sys.stderr)
         code = 130
+    if _command_of(sys.argv[1:]) in QUICK_EXIT:
+        with contextlib.suppress(OSError):  # stdout closed early (| head): nothing left to say
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.batch.escape import markdown_text
-from service.batch.summary_doc import Block, Bullets, Heading, Image, Para, Table
+from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []
     for b in blocks:
+        if isinstance(b, PageBreak):
+            continue
         if isinstance(b, Heading):
             out.append("#" * b.level + " " + markdown_text(b.text))
         elif isinstance(b, Para):
