@@ -386,3 +386,22 @@ def test_recording_filters_secrets(tmp_path: Path) -> None:
     assert answer_.year == 2024
     assert FIXTURE_KEY not in text and "REDACTED" in text
     assert "session=secret" not in text and "x-request-id" not in text.lower()
+
+
+def test_json_schema_mode_sends_the_strict_schema(fake_model: Any) -> None:
+    """HAND-WRITTEN FIXTURE answer: json_schema mode is JSON mode with the response model's schema (every key
+    required) in response_format, as llama.cpp's server takes it; a batch-API request carries the same."""
+    from service.extraction.llm.batch_api import request_body
+    from service.extraction.llm.schema import LLMExtraction
+
+    doc, sections = load()
+    s = Settings.from_env({"GOVREPORT_LLM_PRESET": "llamacpp", "GOVREPORT_LLM_CACHE": "0"})
+    assert s.mode == "json_schema"
+    fake = fake_model(answer())
+    extract_llm(doc, sections, s, client=LLMClient(s, create=fake))
+    fmt = fake.calls[0]["extra_body"]["response_format"]
+    assert fmt["type"] == "json_object" and set(fmt["schema"]["required"]) == set(LLMExtraction.model_fields)
+    channel = fmt["schema"]["$defs"]["LLMChannel"]
+    assert set(channel["required"]) == set(channel["properties"])
+    body = request_body(s, [{"role": "user", "content": "json"}])
+    assert body["response_format"] == fmt and "extra_body" not in body
