@@ -120,35 +120,31 @@ def endpoint(llamacpp_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest
     mode = request.param
     for k, v in {"GOVREPORT_LLM_PRESET": "llamacpp", "GOVREPORT_LLM_BASE_URL": llamacpp_url,
                  "GOVREPORT_LLM_MODEL": MODEL, "GOVREPORT_LLM_MODE": mode, "GOVREPORT_LLM_CACHE": "0",
-                 "GOVREPORT_LLM_TIMEOUT": "1800", "GOVREPORT_LLM_RETRIES": "0", "GOVREPORT_LLM_REASKS": "0",
+                 "GOVREPORT_LLM_TIMEOUT": "1800", "GOVREPORT_LLM_RETRIES": "0", "GOVREPORT_LLM_REASKS": "1",
                  "GOVREPORT_LLM_MAX_TOKENS": "1024"}.items():
         monkeypatch.setenv(k, v)
     return mode
 
 
-def _interactions(name: str) -> list[dict[str, Any]]:
-    return yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))["interactions"]
-
-
-def _answers(name: str) -> list[str]:
-    """The model's raw answers in a cassette, in order."""
+def _exchanges(cassette: Any) -> list[tuple[dict[str, Any], str]]:
+    """(request body, the model's raw answer) of every exchange in the cassette (recorded or replayed)."""
     out = []
-    for i in _interactions(name):
-        body = json.loads(i["response"]["body"]["string"])
-        out.append(body["choices"][0]["message"]["content"] or "")
+    for req, resp in zip(cassette.requests, cassette.responses, strict=True):
+        raw = resp["body"]["string"]
+        body = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+        out.append((json.loads(req.body), body["choices"][0]["message"]["content"] or ""))
     return out
 
 
-def _final_answer(name: str) -> LLMExtraction | None:
-    """The model's last answer in a cassette, validated as the client does (None if it does not validate)."""
-    raw = _answers(name)[-1]
+def _validated(raw: str) -> LLMExtraction | None:
+    """The model's answer validated as the client does (None if it does not validate)."""
     try:
         return LLMExtraction.model_validate_json(raw)
     except ValueError:
         return None
 
 
-def _check(path: Path, name: str, mode: str) -> tuple[Report, LLMExtraction | None]:
+def _check(path: Path, cassette: Any, mode: str) -> tuple[Report, LLMExtraction | None]:
     """The report is complete whatever the weak model answered: tables and checks as without the LLM, every
     narrative item it kept grounded with a span, every item it did not keep counted in ``dropped``."""
     report = analyze_path(path, backend="llm")
@@ -156,23 +152,23 @@ def _check(path: Path, name: str, mode: str) -> tuple[Report, LLMExtraction | No
     Report.model_validate_json(report.model_dump_json())  # the output edge accepts it
     assert report.tables == rules.tables and report.summary.status == rules.summary.status
     ex, n = report.extraction, report.narrative
-    assert ex is not None and n is not None and ex.prompt_version == "extract_v2"
-    interactions = _interactions(name)
-    body = json.loads(interactions[0]["request"]["body"])
+    assert ex is not None and n is not None
+    exchanges = _exchanges(cassette)
+    body = exchanges[0][0]
     assert body["model"] == MODEL and body["temperature"] == 0
     if mode == "json_schema":
         fmt = body["response_format"]
         assert fmt["type"] == "json_object" and set(fmt["schema"]["required"]) == set(LLMExtraction.model_fields)
     else:
         assert body["response_format"] == {"type": "json_object"}
-    assert ex.calls == len(interactions) and ex.usage.prompt_tokens > 1000  # counted by the server's tokenizer
+    assert ex.calls == len(exchanges) and ex.usage.prompt_tokens > 1000  # counted by the server's tokenizer
     assert 0 < ex.sent_share <= 0.30
-    answer = _final_answer(name)
+    answer = _validated(exchanges[-1][1])
     if answer is None:  # the model never produced a valid answer: the rules result, flagged, complete
         assert ex.backend == "rules" and ex.fallback and "invalid answer" in (ex.fallback_reason or "")
         assert n == rules.narrative
         return report, None
-    assert ex.backend == "llm" and not ex.fallback
+    assert ex.backend == "llm" and not ex.fallback and ex.prompt_version == "extract_v2"
     for key in ("problems", "measures"):
         kept = getattr(n, key)
         assert all(i.span is not None and i.alignment in ("exact", "fuzzy") for i in kept)
@@ -186,26 +182,37 @@ def _check(path: Path, name: str, mode: str) -> tuple[Report, LLMExtraction | No
 
 @pytest.mark.vcr
 @pytest.mark.parametrize("endpoint", ["json"], indirect=True)
-def test_gemma_json_mode_seed_001(endpoint: str) -> None:
+def test_gemma_json_mode_seed_001(endpoint: str, vcr: Any) -> None:
     """RECORDED from llama.cpp + Gemma 3 270M in JSON mode (response_format json_object): validated,
     grounded, complete. Not a quality figure (module docstring)."""
-    _check(SEEDS[1], "test_gemma_json_mode_seed_001[json]", endpoint)
+    report, answer = _check(SEEDS[1], vcr, endpoint)
+    assert answer == LLMExtraction()  # what it recorded: "{}", valid and empty
+    assert report.extraction is not None and report.extraction.dropped == {}
 
 
 @pytest.mark.vcr
 @pytest.mark.parametrize("endpoint", ["json_schema"], indirect=True)
-def test_gemma_json_schema_mode_seed_001(endpoint: str) -> None:
+def test_gemma_json_schema_mode_seed_001(endpoint: str, vcr: Any) -> None:
     """RECORDED from llama.cpp + Gemma 3 270M in JSON-schema mode (the schema as a grammar): validated,
     grounded, complete. Not a quality figure (module docstring)."""
-    _check(SEEDS[1], "test_gemma_json_schema_mode_seed_001[json_schema]", endpoint)
+    report, answer = _check(SEEDS[1], vcr, endpoint)
+    # What it recorded: every key, organisation "1", a date-time, and 132 applications (the disclosure total's
+    # number). The figure is dropped and counted, the organisation is not taken, and no false C9 FAIL follows.
+    assert answer is not None and answer.organization == "1" and answer.applications_received == 132
+    assert report.extraction is not None and report.extraction.dropped == {"figures": 1}
+    assert report.narrative is not None and report.narrative.applications_received is None
+    assert report.narrative.disclosure_total == 132 and report.meta.organization == "临河区民政局"
 
 
 @pytest.mark.vcr
 @pytest.mark.parametrize("endpoint", ["json_schema"], indirect=True)
-def test_gemma_json_schema_mode_seed_004(endpoint: str) -> None:
+def test_gemma_json_schema_mode_seed_004(endpoint: str, vcr: Any) -> None:
     """RECORDED from llama.cpp + Gemma 3 270M in JSON-schema mode, a report with six platforms. Not a
     quality figure (module docstring)."""
-    _check(SEEDS[4], "test_gemma_json_schema_mode_seed_004[json_schema]", endpoint)
+    report, answer = _check(SEEDS[4], vcr, endpoint)
+    # What it recorded: a total of 1 and 1 application, neither stated: both dropped and counted.
+    assert answer is not None and (answer.disclosure_total, answer.applications_received) == (1, 1)
+    assert report.extraction is not None and report.extraction.dropped == {"figures": 2}
 
 
 def test_cassettes_are_labelled_recordings() -> None:
