@@ -13,6 +13,7 @@ from service.report import CheckSummary, Report, SectionInfo, SourceInfo, Versio
 from service.sections import find_sections
 from service.tables import gold_view_2019, gold_view_2021, parse_tables
 from service.tables.layout import T4_COLUMNS, T4_GROUPS
+from service.tables.ocr import attach_readings
 
 
 def analyze_path(path: str | os.PathLike[str], backend: str | None = None, narrative: bool = True) -> Report:
@@ -30,6 +31,7 @@ def analyze_document(doc: SourceDocument, backend: str | None = None, narrative:
             doc.path,
         )
     tables = parsed.tables
+    attach_readings(doc, tables)
     meta = read_meta(doc, sections)
     report = Report(
         source=SourceInfo(path=doc.path, sha256=doc.sha256, kind=doc.kind, encoding=doc.encoding,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from service.errors import InputError
 
-#: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported).
-REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc")
+#: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported; images are
+#: scanned reports, read by OCR).
+REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
 

@@ -59,8 +59,12 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         )
     if kind == "ofd":
         raise UnsupportedFormatError("an OFD document; export it to PDF first", name)
+    if kind in ("image:PNG image", "image:JPEG image", "image:TIFF image"):
+        from service.reading.image import read_image
+
+        return read_image(data, name)
     if kind.startswith("image:"):
-        raise UnsupportedFormatError(f"a {kind[6:]}, not a text report; it needs OCR first", name)
+        raise UnsupportedFormatError(f"a {kind[6:]}, not a text report; convert it to PNG, JPEG or TIFF for OCR", name)
     if kind == "archive":
         raise InputError("a ZIP archive, not a report; unpack it and pass the files inside", name)
     text, encoding = decode_bytes(data, name)
