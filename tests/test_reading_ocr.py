@@ -211,8 +211,15 @@ def test_low_confidence_cell_against_the_relations_is_a_reading_doubt() -> None:
     assert report.summary.status is not Status.FAIL
 
 
-def test_confident_cell_against_the_relations_is_a_report_fail() -> None:
+def test_confident_ocr_cell_is_still_a_doubt_and_text_layer_a_fail() -> None:
+    """The recogniser can be sure of a wrong digit: a relation broken through OCR'd cells is a doubt
+    whatever the confidence; the same numbers from a text layer are the report's FAIL."""
     doc, _ = _seed_with_ocr(0.99)
+    report = analyze_document(doc, narrative=False)
+    doubt = next(f for f in report.findings if f.rule == "OCR" and "本机关不掌握" in f.subject)
+    assert doubt.expected == 10 and "0.99" in doubt.message
+    assert report.summary.status is not Status.FAIL
+    doc.ocr = []
     report = analyze_document(doc, narrative=False)
     assert not any(f.rule == "OCR" for f in report.findings)
     assert report.summary.status is Status.FAIL

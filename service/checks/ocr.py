@@ -1,11 +1,12 @@
 """OCR reading doubts: a relation that fails through a cell OCR was not sure of is ours to doubt, not the unit's error.
 
 A misread digit breaks the relations through its cell exactly as a wrong number printed by the unit
-would. When a failing relation (C1, C3, C4, C5) holds a cell that OCR read with a confidence below
-``LOW_CONFIDENCE``, the failure is not reported as the unit's: it becomes UNCERTAIN in category
-``parse``, and a reading doubt (rule OCR) names the cell, its page and position, the confidence,
-and — when LOCATE found the one value that makes every relation hold — that alternative. The printed
-value is never replaced. A failure whose cells OCR read with confidence stays a FAIL of the report.
+would, and the recogniser can be sure of a wrong digit (a 3 read as 8 at 0.97). So a failing relation
+(C1, C3, C4, C5, LOCATE) through cells that OCR read is never the unit's error on its own: it becomes
+UNCERTAIN in category ``parse``, and a reading doubt (rule OCR) names the suspect cell — those read
+below ``LOW_CONFIDENCE``, else the one LOCATE points at, else the least confident — with its page and
+position, its confidence and, when LOCATE found the one value that makes every relation hold, that
+alternative. The printed value is never replaced: a person checks the original.
 """
 
 from __future__ import annotations
@@ -25,24 +26,25 @@ def _key(c: CellRef) -> tuple[str, str, str]:
 
 
 def reading_doubts(findings: list[Finding]) -> list[Finding]:
-    """The findings with failures through doubtful OCR cells turned into reading doubts (see module doc)."""
-    failing = [f for f in findings if f.status is Status.FAIL and f.rule in _RELATIONS and f.category == "report"]
-    doubtful: dict[tuple[str, str, str], CellRef] = {}
-    for f in failing:
-        for c in f.cells:
-            if _doubtful(c):
-                doubtful.setdefault(_key(c), c)
-    if not doubtful:
+    """The findings with failures through OCR'd cells turned into reading doubts (see module doc)."""
+    failing = [f for f in findings if f.status is Status.FAIL and f.rule in _RELATIONS and f.category == "report"
+               and any(c.confidence is not None for c in f.cells)]
+    if not failing:
         return findings
     located = {_key(f.cells[0]): f.expected for f in failing if f.rule == "LOCATE" and f.cells}
-    out: list[Finding] = []
-    for f in findings:
-        if f in failing and any(_key(c) in doubtful for c in f.cells):
-            f.status = Status.UNCERTAIN
-            f.category = "parse"
-            f.message = f"{f.message}（含 OCR 识别置信度低的单元格，可能为识别错误，不作为报告错误）"
-        out.append(f)
-    for key, c in doubtful.items():
+    suspects: dict[tuple[str, str, str], CellRef] = {}
+    for f in failing:
+        read = [c for c in f.cells if c.confidence is not None]
+        chosen = ([c for c in read if _doubtful(c)] or [c for c in read if _key(c) in located]
+                  or [min(read, key=lambda c: c.confidence or 0.0)])
+        for c in chosen:
+            suspects.setdefault(_key(c), c)
+    for f in failing:
+        f.status = Status.UNCERTAIN
+        f.category = "parse"
+        f.message = f"{f.message}（所涉单元格由 OCR 识别，可能为识别错误，不作为报告错误；请核对原件）"
+    out = list(findings)
+    for key, c in suspects.items():
         alt = located.get(key)
         where = f"（{c.at}）" if c.at else ""
         fix = f"；若为 {alt}，各项勾稽关系均成立" if alt is not None else ""

@@ -27,7 +27,7 @@ MAX_PIXELS = int(os.environ.get("GOVREPORT_OCR_MAX_PIXELS", str(60_000_000)))
 #: Images are scaled so that their longer side is at most this many pixels (an A4 page at 200 dpi).
 MAX_SIDE = 2400
 #: Below this confidence an OCR reading is doubtful: a relation it breaks is a reading doubt, not a report error.
-LOW_CONFIDENCE = 0.9
+LOW_CONFIDENCE = 0.95
 INSTALL_HINT = "install the OCR extra: pip install 'govreport[ocr]'"
 
 _lock = threading.Lock()
