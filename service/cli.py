@@ -1,31 +1,89 @@
-"""The govreport command line. Errors become one-line messages and exit codes here, and only here."""
+"""The govreport command line. Errors become one-line messages and exit codes here, and only here.
+
+Everything a user reads is Chinese: argparse's own words (usage, section titles, its error messages)
+are translated by the parser class below; option names, metavars and JSON keys stay as they are.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
 
 from service import __version__
 from service.errors import GovreportError, InputError
 
 #: Subcommand modules under service.commands, each with register(subparsers).
-COMMANDS = ["parse", "check", "batch", "eval", "schema"]
+COMMANDS = ["parse", "check", "batch", "eval", "schema", "llm", "serve"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: argparse's error messages, in Chinese (patterns on the English text argparse formats).
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"the following arguments are required: (.+)"), r"缺少必需的参数: \1"),
+    (re.compile(r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)"), r"参数 \1: 无效的选项 \2(可选: \3)"),
+    (re.compile(r"argument (.+?): invalid (\w+) value: (.+)"), r"参数 \1: 无效的值 \3(应为 \2)"),
+    (re.compile(r"argument (.+?): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"argument (.+?): expected at least one argument"), r"参数 \1 至少需要一个值"),
+    (re.compile(r"argument (.+?): not allowed with argument (.+)"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"unrecognized arguments: (.+)"), r"无法识别的参数: \1"),
+    (re.compile(r"one of the arguments (.+) is required"), r"必须给出以下参数之一: \1"),
+    (re.compile(r"ambiguous option: (.+?) could match (.+)"), r"选项 \1 有歧义, 可能是: \2"),
+]
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+
+_TYPES = {"(应为 int)": "(应为整数)", "(应为 float)": "(应为数字)", "(应为 Path)": "(应为路径)"}
+
+
+def translate_error(message: str) -> str:
+    for pattern, zh in _ERRORS:
+        if pattern.search(message):
+            message = pattern.sub(zh, message)
+            break
+    for en, zh in _TYPES.items():
+        message = message.replace(en, zh)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法: " if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese usage, section titles, -h text and error messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: 错误: {translate_error(message)}\n")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand; with ``only`` naming a command, that one alone ("" for none):
+    a command's module (and what it imports) is loaded only when it runs, so ``govreport parse`` never
+    loads batch, evaluation or their libraries."""
+    parser = ChineseArgumentParser(
         prog="govreport",
-        description="Verified structured data from 政府信息公开工作年度报告 (government information-disclosure annual reports).",
+        description="政府信息公开工作年度报告的结构化数据与核验: 解析表格、核验勾稽关系、抽取正文、批量汇总。",
     )
-    parser.add_argument("--version", action="version", version=f"govreport {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    parser.add_argument("--version", action="version", version=f"govreport {__version__}", help="显示版本号并退出")
+    parser.add_argument("--debug", action="store_true", help="内部错误时显示完整的调用栈")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="子命令")
+    names = [] if only == "" else [only] if only in COMMANDS else COMMANDS
+    for name in names:
         try:
             module = importlib.import_module(f"service.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -36,8 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv``: its first word that is not a global option ("" for a bare
+    ``--version``, which needs none; None, meaning all, for help)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return "" if command is None and "--version" in argv else command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -47,20 +113,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except InputError as exc:
-        print(f"govreport: cannot read {exc}", file=sys.stderr)
+        print(f"govreport: 无法读取 {exc}", file=sys.stderr)
         return EXIT_INPUT
     except GovreportError as exc:
-        print(f"govreport: error: {exc}", file=sys.stderr)
+        print(f"govreport: 错误: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("govreport: interrupted", file=sys.stderr)
+        print("govreport: 已中断", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
         if debug:
             raise
-        print(f"govreport: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        print(f"govreport: 内部错误: {type(exc).__name__}: {exc}(加 --debug 查看详情)", file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -54,3 +54,15 @@ class RetryExhaustedError(ExtractionError):
         self.usage = usage or {}
         self.last_output = last_output
         self.last_error = last_error
+
+
+class BatchAPIError(ExtractionError):
+    """The provider's batch API refused or failed a step (upload, submit, poll, download)."""
+
+
+class BatchPendingError(ExtractionError):
+    """A batch submitted to the provider's batch API has not finished yet; running again resumes it."""
+
+    def __init__(self, message: str, *, batch_ids: list[str]) -> None:
+        super().__init__(message)
+        self.batch_ids = batch_ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from service.checks import run_checks, sort_findings, summarize
 from service.errors import NotAReportError
@@ -14,6 +15,7 @@ from service.sections import find_sections
 from service.tables import gold_view_2019, gold_view_2021, parse_tables
 from service.tables.layout import T4_COLUMNS, T4_GROUPS
 from service.tables.ocr import attach_readings
+from service.tables.model import Tables
 
 
 def analyze_path(path: str | os.PathLike[str], backend: str | None = None, narrative: bool = True) -> Report:
@@ -21,17 +23,21 @@ def analyze_path(path: str | os.PathLike[str], backend: str | None = None, narra
     return analyze_document(read_document(path), backend=backend, narrative=narrative)
 
 
-def analyze_document(doc: SourceDocument, backend: str | None = None, narrative: bool = True) -> Report:
-    """Analyse a read document. ``narrative=False`` skips free-text extraction (tables and checks only)."""
+def analyze_document(doc: SourceDocument, backend: str | None = None, narrative: bool = True,
+                     correct: Callable[[Tables], None] | None = None) -> Report:
+    """Analyse a read document. ``narrative=False`` skips free-text extraction (tables and checks only).
+    ``correct`` may change cell values of the parsed tables (a reviewer's corrections) before the checks run."""
     sections = find_sections(doc)
     parsed = parse_tables(doc, sections)
     if parsed.format == "not_annual_report":
         raise NotAReportError(
-            "not a government information-disclosure annual report (" + "; ".join(parsed.format_evidence) + ")",
+            "不是政府信息公开工作年度报告(" + "; ".join(parsed.format_evidence) + ")",
             doc.path,
         )
     tables = parsed.tables
     attach_readings(doc, tables)
+    if correct is not None:
+        correct(tables)
     meta = read_meta(doc, sections)
     report = Report(
         source=SourceInfo(path=doc.path, sha256=doc.sha256, kind=doc.kind, encoding=doc.encoding,

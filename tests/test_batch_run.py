@@ -81,7 +81,7 @@ def test_bad_files_are_errors_and_the_rest_completes(batch: tuple[Path, Path]) -
     _, out = batch
     recs = {r["name"]: r for r in records(out)}
     assert recs["corrupt"]["status"] == "error" and recs["corrupt"]["error_kind"] == "input"
-    assert recs["empty"]["status"] == "error" and "empty" in recs["empty"]["error"]
+    assert recs["empty"]["status"] == "error" and "空" in recs["empty"]["error"]
     assert recs["legacy"]["status"] == "error" and recs["legacy"]["error_kind"] == "unsupported"
     assert "notes" not in recs
     for p in SEEDS:
@@ -89,55 +89,76 @@ def test_bad_files_are_errors_and_the_rest_completes(batch: tuple[Path, Path]) -
         assert (out / recs[p.stem]["report"]).exists()
     old = recs["old-format-2020"]
     assert old["status"] == "ok" and old["digest"]["format"] == "2019"
-    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    wb = load_workbook(out / "summary-2020.xlsx", read_only=True)  # the 2019-format report is the 2020 one
     findings = list(wb["审核发现"].iter_rows(min_row=2, values_only=True))
     assert any(row[1] == "old-format-2020" and row[3] == "FORMAT" for row in findings)
     errors = {row[0] for row in wb["未处理文件"].iter_rows(min_row=2, values_only=True)}
     assert errors == {"corrupt", "empty", "legacy"}
-    md = (out / "summary.md").read_text(encoding="utf-8")
+    md = (out / "summary-2020.md").read_text(encoding="utf-8")
     assert "2019 年旧格式 1 份" in md and "未能处理 3 份" in md
 
 
-def _independent_totals(out: Path) -> tuple[dict[str, list[float]], dict[str, dict[str, float]], dict[str, int]]:
-    """表三 and 表四 totals summed straight from reports/*.json (not through service.batch.aggregate)."""
+def _independent_totals(out: Path, year: int) -> tuple[dict[str, list[float]], dict[str, dict[str, float]]]:
+    """表三 and 表四 totals of one year summed straight from reports/*.json (not through service.batch.aggregate)."""
     t3: dict[str, list[float]] = {}
     t4: dict[str, dict[str, float]] = {g: dict.fromkeys(T4_COLUMNS, 0) for g in T4_GROUPS}
-    unknown: dict[str, int] = {}
     for rec in records(out):
         if rec["status"] != "ok":
             continue
         report = json.loads((out / rec["report"]).read_text(encoding="utf-8"))
+        if report["meta"]["year"] != year:
+            continue
         for key, values in report["applications"].items():
             acc = t3.setdefault(key, [0] * 7)
             for i, v in enumerate(values):
-                if v is None:
-                    unknown[key] = unknown.get(key, 0) + 1
-                else:
+                if v is not None:
                     acc[i] += v
         for g, cols in report["review_litigation"].items():
             for c, v in cols.items():
                 t4[g][c] += v or 0
-    return t3, t4, unknown
+    return t3, t4
 
 
-def test_totals_equal_the_sums_of_the_per_report_tables(batch: tuple[Path, Path]) -> None:
+def _report_years(out: Path) -> dict[int, int]:
+    years: dict[int, int] = {}
+    for rec in records(out):
+        if rec["status"] == "ok":
+            y = rec["digest"]["year"]
+            years[y] = years.get(y, 0) + 1
+    return years
+
+
+def test_totals_are_per_year_and_equal_the_sums_of_that_years_tables(batch: tuple[Path, Path]) -> None:
+    """The batch mixes 2020, 2023 and 2024 reports: each year's summary sums that year's tables only."""
     _, out = batch
-    t3, t4, _ = _independent_totals(out)
-    wb = load_workbook(out / "summary.xlsx", read_only=True)
-    sheet = {row[1]: list(row[2:9]) for row in wb["表三合计"].iter_rows(min_row=2, values_only=True)}
-    for key in T3_KEYS_2021:
-        assert sheet[key] == t3.get(key, [0] * 7), key
-    assert sheet["other_processing"] == t3["other_processing"]  # the 2019-format report's single (六) row
-    assert sum(t3["new_received"]) > 0
-    t4_sheet = {row[1]: list(row[2:7]) for row in wb["表四合计"].iter_rows(min_row=2, values_only=True)}
-    for g in T4_GROUPS:
-        assert t4_sheet[g] == [t4[g][c] for c in T4_COLUMNS]
-    md = (out / "summary.md").read_text(encoding="utf-8")
-    assert f"本年新收政府信息公开申请 {t3['new_received'][6]:,} 件" in md
-    rates = {row[0]: row for row in wb["比率"].iter_rows(min_row=2, values_only=True)}
-    substantive = rates["实质公开率"]
-    assert substantive[3] == t3["granted"][6] + t3["partially_granted"][6]
-    assert substantive[4] == t3["total_processed"][6]
+    years = _report_years(out)
+    assert set(years) == {2020, 2023, 2024}
+    for year in years:
+        t3, t4 = _independent_totals(out, year)
+        wb = load_workbook(out / f"summary-{year}.xlsx", read_only=True)
+        sheet = {row[1]: list(row[2:9]) for row in wb["表三合计"].iter_rows(min_row=2, values_only=True)}
+        for key in T3_KEYS_2021:
+            assert sheet[key] == t3.get(key, [0] * 7), (year, key)
+        if year == 2020:
+            assert sheet["other_processing"] == t3["other_processing"]  # the 2019-format report's single (六) row
+        else:
+            assert "other_processing" not in sheet
+        t4_sheet = {row[1]: list(row[2:7]) for row in wb["表四合计"].iter_rows(min_row=2, values_only=True)}
+        for g in T4_GROUPS:
+            assert t4_sheet[g] == [t4[g][c] for c in T4_COLUMNS]
+        units = list(wb["单位"].iter_rows(min_row=2, values_only=True))
+        assert len(units) == years[year] and {u[2] for u in units} == {year}
+        md = (out / f"summary-{year}.md").read_text(encoding="utf-8")
+        assert md.startswith(f"# {year}年度") and f"本年新收政府信息公开申请 {t3['new_received'][6]:,} 件" in md
+        rates = {row[0]: row for row in wb["比率"].iter_rows(min_row=2, values_only=True)}
+        assert rates["实质公开率"][3] == t3["granted"][6] + t3["partially_granted"][6]
+        assert rates["实质公开率"][4] == t3["total_processed"][6]
+    # summary.* is the latest year; nothing is ever the sum over years.
+    latest = load_workbook(out / "summary.xlsx", read_only=True)
+    new = {row[1]: row[8] for row in latest["表三合计"].iter_rows(min_row=2, values_only=True)}["new_received"]
+    assert new == _independent_totals(out, 2024)[0]["new_received"][6]
+    across = sum(_independent_totals(out, y)[0]["new_received"][6] for y in years)
+    assert across != new
 
 
 def test_outputs_open(batch: tuple[Path, Path]) -> None:
@@ -147,7 +168,7 @@ def test_outputs_open(batch: tuple[Path, Path]) -> None:
     wb = load_workbook(out / "summary.xlsx")
     assert wb.sheetnames == SHEETS
     units = list(wb["单位"].iter_rows(min_row=2, values_only=True))
-    assert len(units) == len(SEEDS) + 1
+    assert len(units) == _report_years(out)[2024]
     doc = Document(str(out / "summary.docx"))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "政府信息公开工作年度报告汇总" in text and "纠错率" in text
@@ -235,7 +256,7 @@ def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
     assert not (out / "summary.xlsx").exists()
     rerun = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{n - done_before} processed, {done_before} already done" in rerun.stdout
+    assert f"本次处理 {n - done_before} 份, 已处理过 {done_before} 份" in rerun.stdout
     recs = records(out)
     names = [r["name"] for r in recs]
     assert len(names) == n and len(set(names)) == n
@@ -259,3 +280,60 @@ def test_cross_year_checks_with_two_years_of_one_unit(tmp_path: Path) -> None:
     assert by_rule["C7"].finding.status == "PASS"
     wb = load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
     assert any(row[3] == "C6" and row[4] == "FAIL" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
+
+
+def test_rerun_with_fewer_inputs_merges_and_replace_drops(tmp_path: Path) -> None:
+    """Units send their reports over weeks: a second run with only the new reports keeps the earlier ones."""
+    week1, week2 = tmp_path / "week1", tmp_path / "week2"
+    week1.mkdir()
+    week2.mkdir()
+    for p in SEEDS[:3]:
+        shutil.copy(p, week1 / p.name)
+    for p in SEEDS[3:]:
+        shutil.copy(p, week2 / p.name)
+    out = tmp_path / "out"
+    opts = dict(out=out, progress=False, narrative=False)
+    run_batch([week1], BatchOptions(**opts))
+    (week1 / SEEDS[0].name).unlink()  # a file of week 1 moved away since: its recorded result is kept
+    second = run_batch([week2], BatchOptions(**opts))
+    assert second.earlier == 1 and second.skipped == 2 and second.processed == len(SEEDS) - 3
+    assert sorted(r["name"] for r in records(out)) == sorted(p.stem for p in SEEDS)
+    assert any("此前运行已处理、本次未给出的 3 份报告" in n for n in second.notes)
+    years = {r["digest"]["year"] for r in records(out)}
+    names_in_summaries = set()
+    for y in years:
+        wb = load_workbook(out / (f"summary-{y}.xlsx" if len(years) > 1 else "summary.xlsx"), read_only=True)
+        names_in_summaries |= {row[0] for row in wb["单位"].iter_rows(min_row=2, values_only=True)}
+    assert names_in_summaries == {p.stem for p in SEEDS}
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "此前运行已处理、本次未给出的" in md
+    third = run_batch([week2], BatchOptions(**opts, replace=True))
+    assert sorted(r["name"] for r in records(out)) == sorted(p.stem for p in SEEDS[3:])
+    assert third.earlier == 0 and any("--replace" in n for n in third.notes)
+    assert not (out / "reports" / f"{SEEDS[1].stem}.json").exists()
+
+
+def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in SEEDS[:2]:
+        shutil.copy(p, src / p.name)
+    out = tmp_path / "out"
+    opts = dict(out=out, progress=False, narrative=False)
+    first = run_batch([src], BatchOptions(**opts))
+    assert first.aggregate is not None and out / "summary.xlsx" in first.outputs
+    stamps = {p: p.stat().st_mtime_ns for p in [out / RESULTS, *first.outputs]}
+    again = run_batch([src], BatchOptions(**opts))
+    assert (again.processed, again.skipped) == (0, 2)
+    assert again.aggregate is None and again.outputs == []
+    assert any(n.startswith("汇总文件已是最新") and "summary.xlsx" in n for n in again.notes)
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    # Whatever the summaries depend on makes them be written again: an option, a lost file, a new report.
+    expected = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert expected.aggregate is not None and "某某局" in (out / "summary.md").read_text(encoding="utf-8")
+    (out / "summary.docx").unlink()
+    lost = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert lost.aggregate is not None and (out / "summary.docx").exists()
+    shutil.copy(SEEDS[2], src / SEEDS[2].name)
+    grown = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
+    assert grown.processed == 1 and grown.aggregate is not None and grown.aggregate.records == 3

@@ -190,3 +190,83 @@ def test_rate_gate_backs_off_for_everyone_on_429() -> None:
     assert max(calls) - start >= 0.2  # the retry waited for Retry-After
     with pytest.raises(RateLimitedError):
         RateGate(1, retries=1, base_delay=0.001).call(lambda: (_ for _ in ()).throw(_Limited()), retry_after)
+
+
+def _t3(total: int) -> list[int | float | None]:
+    return [total, 0, 0, 0, 0, 0, total]
+
+
+def _review(d: UnitDigest, upheld: int, corrected: int) -> UnitDigest:
+    assert d.review_litigation is not None
+    d.review_litigation["review"] = {"upheld": upheld, "corrected": corrected, "other": 0, "pending": 0,
+                                     "total": upheld + corrected}
+    return d
+
+
+def test_mixed_years_and_levels_are_summed_per_year_only() -> None:
+    """Three years, a city and a district under it: each year's totals are that year's sums, nothing across."""
+    cells = {
+        ("city23", "淮安市人民政府", 2023): 40, ("dist23", "淮安市洪泽区人民政府", 2023): 7,
+        ("city24", "淮安市人民政府", 2024): 50, ("dist24", "淮安市洪泽区人民政府", 2024): 9,
+        ("dept24", "沭阳县发展和改革局", 2024): 3, ("dept25", "沭阳县发展和改革局", 2025): 11,
+    }
+    recs = [record(name, digest(org, year, new_received=_t3(n), total_processed=_t3(n), granted=_t3(n),
+                                carried_over=_t3(0), carried_forward=_t3(0)))
+            for (name, org, year), n in cells.items()]
+    for year in (2023, 2024, 2025):
+        agg = aggregate(recs, year=year)
+        expect = sum(n for (_, _, y), n in cells.items() if y == year)
+        assert agg.year == year and agg.batch_years == [2023, 2024, 2025]
+        assert agg.t3["new_received"][6].value == expect
+        assert agg.t3["new_received"][6].reports == sum(1 for (_, _, y) in cells if y == year)
+        assert {u.year for u in agg.units} == {year}
+        assert agg.t2["行政许可·本年处理决定数量"].value == 3 * len(agg.units)
+        # the per-year comparison lists every year side by side, each its own sum
+        assert {y: agg.per_year[y]["本年新收申请"].value for y in agg.per_year} == {
+            str(y): sum(n for (_, _, yy), n in cells.items() if yy == y) for y in (2023, 2024, 2025)}
+    assert aggregate(recs).year == 2025  # the default is the latest year, never all years
+    nested = aggregate(recs, year=2024).nested
+    assert nested == [("淮安市洪泽区人民政府", "淮安市人民政府")]
+    assert aggregate(recs, year=2025).nested == []
+
+
+def test_nested_units() -> None:
+    from service.batch.aggregate import nested_units
+
+    units = [("淮安市人民政府", "淮安市人民政府"), ("洪泽区人民政府", "洪泽区人民政府"),
+             ("洪泽区民政局", "洪泽区民政局"), ("淮安市民政局", "淮安市民政局"), ("吴忠市民政局", "吴忠市民政局")]
+    assert sorted(nested_units(units)) == [("洪泽区民政局", "洪泽区人民政府"), ("淮安市民政局", "淮安市人民政府")]
+
+
+def test_rankings_exclude_failing_units_and_units_with_few_cases() -> None:
+    from service.batch.model import FindingDigest
+    from service.batch.thresholds import Thresholds
+    from service.checks.model import Status
+
+    good = _review(digest("甲区民政局", new_received=_t3(30)), upheld=6, corrected=2)
+    tiny = _review(digest("乙区民政局", new_received=_t3(1)), upheld=0, corrected=1)  # 纠错率 100% on one case
+    failing = _review(digest("丙区民政局", new_received=_t3(500)), upheld=1, corrected=9)
+    failing.findings = [FindingDigest(rule="C1", status=Status.FAIL, subject="表三 总计列", message="不成立")]
+    failing.failed_rules = ["C1"]
+    agg = aggregate([record("a", good), record("b", tiny), record("c", failing)])
+    assert [u.label for u in agg.top_applications] == ["甲区民政局", "乙区民政局"]
+    assert [u.label for u in agg.top_correction] == ["甲区民政局"]
+    assert agg.unranked == ["丙区民政局"]
+    # the failing unit is still in the totals: only the rankings leave it out
+    assert agg.t3["new_received"][6].value == 531
+    loose = aggregate([record("a", good), record("b", tiny)], thresholds=Thresholds(min_decided_cases=1))
+    assert [u.label for u in loose.top_correction] == ["乙区民政局", "甲区民政局"]
+
+
+def test_thresholds_file(tmp_path: Path) -> None:
+    from service.batch.thresholds import DEFAULT, load_thresholds
+    from service.errors import ConfigError
+
+    f = tmp_path / "t.json"
+    f.write_text('{"min_decided_cases": 10, "jump_up": 4}', encoding="utf-8")
+    t = load_thresholds(f)
+    assert (t.min_decided_cases, t.jump_up, t.min_processed) == (10, 4, DEFAULT.min_processed)
+    for bad in ('{"min_cases": 3}', '{"min_decided_cases": 2.5}', "[1]", "{"):
+        f.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError):
+            load_thresholds(f)

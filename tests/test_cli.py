@@ -30,7 +30,7 @@ def test_parse_json_has_gold_fields(capsys):
 def test_check_exit_0_on_a_clean_report(capsys):
     assert main(["check", str(SEEDS[2]), "--no-narrative"]) == 0
     out = capsys.readouterr().out
-    assert "result: PASS" in out
+    assert "结论: 通过" in out
 
 
 def test_check_exit_1_lists_fail_first_with_source_line(tmp_path, capsys):
@@ -40,10 +40,29 @@ def test_check_exit_1_lists_fail_first_with_source_line(tmp_path, capsys):
     bad.write_text(text, encoding="utf-8")
     assert main(["check", str(bad), "--no-narrative"]) == 1
     out = capsys.readouterr().out
-    body = out.split("\n\n", 1)[1]
-    assert body.startswith("FAIL")
-    assert "C4" in out and "C1" in out and "C8" in out
+    header, locate, body = out.split("\n\n", 2)
+    assert "结论: 不通过" in header
+    # The actionable line comes first: the one cell that explains C1 and C4, and the value that satisfies them.
+    assert locate.startswith("定位") and "印为 4，若为 1" in locate.splitlines()[0]
+    assert body.startswith("不通过")
+    assert "C4 表三 总计列=各列之和" in out and "C1" in out and "C8" in out
     assert "一、本年新收政府信息公开申请数量" in out and "| 一、本年新收" in out  # the source line is quoted
+    # The same verdict as JSON: stable English keys, the LOCATE finding in "locate", Chinese names beside codes.
+    assert main(["check", str(bad), "--no-narrative", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["status"] == "FAIL" and doc["status_name"] == "不通过" and "C1" in doc["failed_rules"]
+    assert doc["locate"][0]["rule"] == "LOCATE" and doc["locate"][0]["expected"] == 1
+    assert {f["rule_name"] for f in doc["findings"] if f["rule"] == "C8"} == {"数值为非负整数、收费以万元计"}
+
+
+def test_check_reads_stdin(monkeypatch, capsys):
+    import io
+
+    data = SEEDS[2].read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["check", "-", "--no-narrative", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["status"] == "PASS" and doc["organization"] == gold_for(SEEDS[2])["meta"]["organization"]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +82,7 @@ def test_missing_file_and_directory_exit_2(tmp_path, capsys):
     assert main(["parse", str(tmp_path / "nope.txt")]) == 2
     assert main(["check", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "no such file" in err and "directory" in err
+    assert "没有这个文件" in err and "目录" in err
 
 
 def test_oversized_file_exit_2(tmp_path, capsys, monkeypatch):
@@ -71,7 +90,7 @@ def test_oversized_file_exit_2(tmp_path, capsys, monkeypatch):
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     assert main(["check", str(big)]) == 2
-    assert "limit" in capsys.readouterr().err
+    assert "上限" in capsys.readouterr().err
 
 
 def test_report_cut_off_halfway_gets_findings_not_a_crash(tmp_path, capsys):
@@ -82,7 +101,7 @@ def test_report_cut_off_halfway_gets_findings_not_a_crash(tmp_path, capsys):
     code = main(["check", str(f), "--no-narrative"])
     out = capsys.readouterr().out
     assert code == 0  # nothing the report says is wrong; what is missing is uncertain
-    assert "result: UNCERTAIN" in out
+    assert "结论: 无法确认" in out
     assert "未找到章节" in out and "未找到" in out
 
 
@@ -92,7 +111,7 @@ def test_console_script_runs_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "service", "check", str(f)], capture_output=True, text=True,
                           cwd=REPO, timeout=60)
     assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr and "empty" in proc.stderr
+    assert "Traceback" not in proc.stderr and "空" in proc.stderr
 
 
 def test_pdf_renamed_txt_is_read_as_pdf(tmp_path, capsys):

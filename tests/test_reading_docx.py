@@ -261,7 +261,7 @@ def test_format_number_chinese() -> None:
 
 def test_old_doc_is_unsupported() -> None:
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    with pytest.raises(UnsupportedFormatError, match=r"convert it to \.docx"):
+    with pytest.raises(UnsupportedFormatError, match=r"转换为 \.docx"):
         read_bytes(data, "report.doc")
 
 
@@ -271,7 +271,7 @@ def test_damaged_docx_is_input_error() -> None:
 
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/document.xml", "<not xml")
-    with pytest.raises(InputError, match=r"cannot read the \.docx"):
+    with pytest.raises(InputError, match=r"无法读取 \.docx"):
         read_bytes(buf.getvalue(), "broken.docx")
 
 

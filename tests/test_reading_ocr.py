@@ -146,7 +146,7 @@ def test_multipage_tiff_is_one_document_per_file(pdf: bytes) -> None:
 def test_empty_page_image() -> None:
     buf = io.BytesIO()
     Image.new("RGB", (1240, 1754), (255, 255, 255)).save(buf, "PNG")
-    with pytest.raises(UnsupportedFormatError, match="OCR found no text"):
+    with pytest.raises(UnsupportedFormatError, match="没有找到文字"):
         read_bytes(buf.getvalue(), "blank.png")
 
 
@@ -155,7 +155,7 @@ def test_huge_image_refused_before_decoding(size: tuple[int, int]) -> None:
     """Refused from the header, before the pixels are decoded (20,000² is Pillow's bomb bound, 9,000² ours)."""
     buf = io.BytesIO()
     Image.new("1", size, 1).save(buf, "PNG")
-    with pytest.raises(InputError, match=r"too large|pixels .*, over the"):
+    with pytest.raises(InputError, match=r"图片过大|像素.*超过"):
         read_bytes(buf.getvalue(), "huge.png")
 
 
@@ -164,7 +164,7 @@ def test_corrupt_jpeg(cut: float) -> None:
     buf = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 10, 10)).save(buf, "JPEG")
     data = buf.getvalue()
-    with pytest.raises(InputError, match="cannot read the image") as info:
+    with pytest.raises(InputError, match="无法读取图片") as info:
         read_bytes(data[: int(len(data) * cut)], "bad.jpg")
     assert not isinstance(info.value, UnsupportedFormatError)
 
@@ -172,7 +172,7 @@ def test_corrupt_jpeg(cut: float) -> None:
 def test_without_the_extra_the_message_says_how_to_install(monkeypatch: pytest.MonkeyPatch,
                                                            scanned: bytes) -> None:
     monkeypatch.setattr(ocr, "available", lambda: False)
-    with pytest.raises(UnsupportedFormatError, match=r"no text layer .*OCR.*govreport\[ocr\]"):
+    with pytest.raises(UnsupportedFormatError, match=r"没有文字层.*OCR.*govreport\[ocr\]"):
         read_bytes(scanned, "scan.pdf")
     buf = io.BytesIO()
     Image.new("RGB", (100, 100)).save(buf, "PNG")

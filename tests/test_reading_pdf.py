@@ -124,7 +124,7 @@ def test_synthetic_pdf_text_tables_and_chrome() -> None:
 
 def test_image_only_pdf_needs_ocr() -> None:
     data = build_pdf([b"q 500 0 0 700 50 50 cm /Im0 Do Q\n"] * 2)
-    with pytest.raises(UnsupportedFormatError, match=r"no text layer .*OCR"):
+    with pytest.raises(UnsupportedFormatError, match=r"没有文字层.*OCR"):
         read_bytes(data, "scan.pdf")
 
 
@@ -142,7 +142,7 @@ def test_partly_scanned_pdf_warns() -> None:
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\n\x00\x01 not really a pdf", b"%PDF-1.7\n"])
 def test_corrupt_pdf_is_input_error(data: bytes) -> None:
-    with pytest.raises(InputError, match="cannot read the PDF") as info:
+    with pytest.raises(InputError, match="无法读取 PDF") as info:
         read_bytes(data, "bad.pdf")
     assert not isinstance(info.value, UnsupportedFormatError)
 
@@ -212,7 +212,7 @@ def test_password_protected_pdf_is_input_error(monkeypatch: pytest.MonkeyPatch) 
         raise PdfminerException(PDFPasswordIncorrect())
 
     monkeypatch.setattr(pdfplumber, "open", locked)
-    with pytest.raises(InputError, match="password-protected"):
+    with pytest.raises(InputError, match="密码保护"):
         read_bytes(b"%PDF-1.7\n", "locked.pdf")
 
 

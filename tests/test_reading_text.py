@@ -53,9 +53,9 @@ def test_fold_is_one_to_one_and_compact_ignores_punctuation():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "empty"),
-        (b"   \n\t\n", "empty"),
-        (bytes(range(256)) * 50, "binary"),
+        (b"", "空"),
+        (b"   \n\t\n", "空"),
+        (bytes(range(256)) * 50, "二进制"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "OCR"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".doc"),
         (b"PK\x03\x04garbage", "ZIP"),

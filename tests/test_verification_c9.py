@@ -31,7 +31,8 @@ def test_seed_000_applications_and_parts_agree() -> None:
 
 def test_seed_004_lost_lawsuit_matches_table4() -> None:
     got = _c9("seeds/004_3233181e384595fa.txt")
-    assert got["litigation_cases"] == (Status.PASS, 1, 1)
+    assert got["litigation_corrected"] == (Status.PASS, 1, 1)  # 败诉: 结果纠正, not the total
+    assert "litigation_cases" not in got
     assert got["disclosure_parts"][0] == Status.PASS
 
 

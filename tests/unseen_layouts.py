@@ -346,6 +346,41 @@ def t3_markdown_spanned(t: Truth, st: Style) -> list[str]:
     return head + body
 
 
+def t3_labels_apart(chunk: int, per_line: int = 1, rule: bool = True, interleave: bool = False,
+                    drop_label: str | None = None, drop_row: str | None = None) -> Callable[[Truth, Style], list[str]]:
+    """PDF-to-text of a ruled 表三: per ``chunk`` rows, the label cells first (``per_line`` of them run
+    together on a line, a group name glued before its first row — or, ``interleave``, its characters
+    mixed into that row's label as a two-column text layer does), then bare pipe rows of numbers with
+    ``|---|`` rules between. ``drop_label``/``drop_row``: one row's label or numbers lost."""
+    def layout(t: Truth, st: Style) -> list[str]:
+        lines = t3_header_lines(" ")
+        rows: list[tuple[str, str, list[str]]] = []
+        seen: set[str] = set()
+        for key, outer, group, label, vals in t3_rows(t, st):
+            pre = ""
+            for g in (outer, group):
+                if g and g not in seen:
+                    seen.add(g)
+                    if interleave and g == group and len(label) > 6:
+                        k = len(g) // 2
+                        label = label[:2] + g[k:] + label[2:]
+                        g = g[:k]
+                    pre += g
+            rows.append((key, pre + label, vals))
+        for i in range(0, len(rows), chunk):
+            part = rows[i : i + chunk]
+            labs = [lab for key, lab, _v in part if key != drop_label]
+            lines += ["".join(labs[j : j + per_line]) for j in range(0, len(labs), per_line)]
+            for key, _lab, vals in part:
+                if key == drop_row:
+                    continue
+                lines.append("| " + " | ".join(vals) + " |")
+                if rule:
+                    lines.append("|---|---|---|---|---|---|---|")
+        return lines
+    return layout
+
+
 # --------------------------------------------------------------------------------------------------
 # 表二 and 表四 text layouts
 

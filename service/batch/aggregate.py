@@ -15,6 +15,7 @@ from datetime import date
 
 from service.batch.crossyear import CrossYearFinding, Entry, cross_year, normalise_org
 from service.batch.model import FindingDigest, Record, UnitDigest
+from service.batch.thresholds import DEFAULT, Thresholds
 from service.checks.model import Status
 from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
 from service.tables.model import Number
@@ -195,6 +196,17 @@ class Aggregate:
     cross: list[CrossYearFinding]
     narrative_units: int
     has_2019: bool
+    year: int | None = None
+    #: every year with reports in the batch (each has a summary of its own; none is added to another)
+    batch_years: list[int] = field(default_factory=list)
+    #: reports whose year could not be read: in no year's totals
+    undated: list[str] = field(default_factory=list)
+    #: (unit, its parent) both counted in this year's totals
+    nested: list[tuple[str, str]] = field(default_factory=list)
+    #: units left out of the rankings because their own tables FAIL a relation
+    unranked: list[str] = field(default_factory=list)
+    thresholds: Thresholds = DEFAULT
+    notes: list[str] = field(default_factory=list)
 
 
 def unit_type(org: str | None) -> str:
@@ -213,9 +225,24 @@ def deadline(org: str | None, year: int) -> date:
     return date(year + 1, 3, 31) if unit_type(org) == "人民政府" else date(year + 1, 1, 31)
 
 
-def aggregate(records: Sequence[Record], found: int | None = None, expected: Sequence[str] | None = None) -> Aggregate:
-    """Everything the summaries show, from the batch's records (ok records carry their digest)."""
-    ok = [(r, r.digest) for r in records if r.status == "ok" and r.digest is not None]
+def batch_years(records: Sequence[Record]) -> list[int]:
+    """The years with analysed reports, oldest first."""
+    return sorted({r.digest.year for r in records if r.status == "ok" and r.digest is not None
+                   and r.digest.year is not None})
+
+
+def aggregate(records: Sequence[Record], found: int | None = None, expected: Sequence[str] | None = None,
+              year: int | None = None, thresholds: Thresholds = DEFAULT, notes: Sequence[str] = ()) -> Aggregate:
+    """Everything one year's summary shows, from the batch's records (ok records carry their digest).
+
+    Only the reports of ``year`` (default: the latest year in the batch) are summed: years are never
+    added together. The others take part only in the per-year comparison and the cross-year checks."""
+    every = [(r, r.digest) for r in records if r.status == "ok" and r.digest is not None]
+    years = batch_years(records)
+    if year is None and years:
+        year = years[-1]
+    ok = [(r, d) for r, d in every if d.year == year]
+    undated = [(r, d) for r, d in every if d.year is None]
     labels = _labels(ok)
     units = [_unit_row(r, d, labels[r.name]) for r, d in ok]
     errors = [ErrorRow(r.name, r.path, r.error_kind or "internal", r.error or "") for r in records if r.status == "error"]
@@ -255,9 +282,11 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
                 tot.add(None if None in present else sum(v for v in present if v is not None), labels[r.name])
         outcomes.append((key, label, tot))
 
-    cross = cross_year([Entry(r.name, labels[r.name], d) for r, d in ok])
+    all_labels = _labels(every)
+    cross = [CrossYearFinding(c.name, labels[c.name], c.finding)
+             for c in cross_year([Entry(r.name, all_labels[r.name], d) for r, d in every]) if c.name in labels]
     findings = [FindingRow(r.name, labels[r.name], d.year, f) for r, d in ok for f in d.findings]
-    findings += [FindingRow(c.name, c.label, _year_of(ok, c.name), c.finding, cross_year=True)
+    findings += [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
                  for c in cross if c.finding.status is not Status.PASS]
     rule_stats: dict[str, Counter[str]] = {}
     for _, d in ok:
@@ -293,19 +322,22 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
             stat.posts.add(ch.posts, who)
             stat.followers.add(ch.followers, who)
 
-    with_apps = [u for u in units if u.new_received]
-    top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[:10]
-    top_corr = sorted((u for u in units if u.correction.value is not None),
-                      key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[:10]
+    # Rankings: only units whose own tables pass (no FAIL), and a rate only over enough cases.
+    ranked = [u for u in units if not u.fails]
+    with_apps = [u for u in ranked if u.new_received]
+    top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[: thresholds.top]
+    top_corr = sorted((u for u in ranked if u.correction.value is not None
+                       and u.correction.denominator >= thresholds.min_decided_cases),
+                      key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[: thresholds.top]
 
     per_year: dict[str, dict[str, Total]] = {}
-    for r, d in ok:
+    for r, d in every:
         y = str(d.year) if d.year is not None else "年份未识别"
         slot = per_year.setdefault(y, {k: Total() for k in _YEAR_KEYS})
-        slot["报告数"].add(1, labels[r.name])
+        slot["报告数"].add(1, all_labels[r.name])
         for k, getter in _YEAR_KEYS.items():
             if k != "报告数":
-                slot[k].add(getter(d), labels[r.name])
+                slot[k].add(getter(d), all_labels[r.name])
 
     by_sha: dict[str, list[str]] = {}
     for r in records:
@@ -330,7 +362,7 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
         errors=errors,
         formats=Counter(d.format for _, d in ok),
         unit_types=Counter(u.unit_type for u in units),
-        years=Counter(str(d.year) if d.year else "年份未识别" for _, d in ok),
+        years=Counter(str(d.year) for _, d in ok),
         late=[u for u in units if u.late],
         expected=list(expected) if expected is not None else None,
         missing=missing,
@@ -356,7 +388,39 @@ def aggregate(records: Sequence[Record], found: int | None = None, expected: Seq
         cross=cross,
         narrative_units=sum(1 for _, d in ok if d.narrative),
         has_2019=has_2019,
+        year=year,
+        batch_years=years,
+        undated=[_labels(undated)[r.name] for r, _ in undated],
+        nested=nested_units([(labels[r.name], d.organization) for r, d in ok]),
+        unranked=[u.label for u in units if u.fails],
+        thresholds=thresholds,
+        notes=list(notes),
     )
+
+
+def _region(norm: str) -> str | None:
+    """The place a government's report covers: '淮安市人民政府' → '淮安市'; None for other units."""
+    for suffix in ("人民政府办公室", "人民政府办公厅", "人民政府"):
+        if norm.endswith(suffix) and len(norm) > len(suffix):
+            place = norm[: -len(suffix)]
+            return place if place[-1] in "省市区县州盟旗镇乡" or place.endswith("街道") else None
+    return None
+
+
+def nested_units(units: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """(unit, parent) pairs where a government's report and a unit under it are both in the totals:
+    the unit's name starts with the government's place ('淮安市洪泽区人民政府', '淮安市民政局' under
+    '淮安市人民政府'). A government report often covers its whole area, so their figures may overlap."""
+    regions = [(label, _region(normalise_org(org))) for label, org in units if org]
+    out: list[tuple[str, str]] = []
+    for label, org in units:
+        if not org:
+            continue
+        norm = normalise_org(org)
+        for parent, place in regions:
+            if place and parent != label and norm.startswith(place) and norm != normalise_org(place + "人民政府"):
+                out.append((label, parent))
+    return out
 
 
 def _cell(d: UnitDigest, row: str, col: int = TOTAL) -> Number | None:
@@ -476,10 +540,6 @@ def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
         correction=corr, fails=statuses[Status.FAIL], uncertain=statuses[Status.UNCERTAIN], warns=statuses[Status.WARN],
         problems=len(d.problems), measures=len(d.measures), report_date=d.report_date, late=late,
     )
-
-
-def _year_of(ok: Sequence[tuple[Record, UnitDigest]], name: str) -> int | None:
-    return next((d.year for r, d in ok if r.name == name), None)
 
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.UNCERTAIN: 2, Status.INFO: 3, Status.PASS: 4}

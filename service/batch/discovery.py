@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from service.errors import InputError
@@ -25,21 +26,24 @@ class Found:
     name: str
 
 
-def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = ()) -> list[Found]:
-    """Files given directly, plus report files found recursively in folders (hidden entries and
-    ``exclude`` folders skipped), sorted and de-duplicated. Raises InputError for a missing path."""
+def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = (),
+             patterns: Sequence[str] = ()) -> list[Found]:
+    """Files given directly, plus report files found recursively in folders (hidden entries, ``exclude``
+    folders and files whose name matches one of ``patterns`` skipped), sorted and de-duplicated.
+    Raises InputError for a missing path."""
     excluded = [p.resolve() for p in exclude]
     seen: dict[Path, tuple[Path, Path]] = {}  # resolved -> (path, root)
     for raw in paths:
         p = Path(raw)
         if not p.exists():
-            raise InputError("no such file or directory", str(p))
+            raise InputError("没有这个文件或目录", str(p))
         if p.is_file():
             seen.setdefault(p.resolve(), (p, p.parent))
             continue
         for found in _walk(p, excluded):
             seen.setdefault(found.resolve(), (found, p))
-    items = sorted(seen.values(), key=lambda pr: str(pr[0]))
+    items = sorted((pr for pr in seen.values() if not any(fnmatch(pr[0].name, pat) for pat in patterns)),
+                   key=lambda pr: str(pr[0]))
     return _name(items)
 
 

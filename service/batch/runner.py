@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 from pathlib import Path
 
-from service.batch.aggregate import Aggregate, aggregate
+from service.batch.aggregate import Aggregate, aggregate, batch_years
 from service.batch.discovery import Found, discover
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions
+from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions, summary_key
+from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 
 #: Reports handed to a worker process at a time.
@@ -30,9 +32,16 @@ class BatchOptions:
     mode: Mode | None = None  # default: processes for offline work on more than one core, threads for llm
     progress: bool = True
     expected: list[str] | None = None
+    year: int | None = None  # the year summary.* shows (default: the latest in the output folder)
+    thresholds: Thresholds = DEFAULT
+    exclude: list[str] = field(default_factory=list)  # file-name patterns (fnmatch) not to process
+    replace: bool = False  # drop reports of earlier runs that are not among this run's inputs
     summaries: bool = True
     durable: bool = True  # fsync results.jsonl (off only for benchmarks of the rest)
     analyze: Analyzer | None = None  # replaces the pipeline (tests, benchmarks)
+    via: str = "realtime"  # "batch-api": LLM answers through the provider's batch API (service.extraction.llm.batch_api)
+    batch_wait: float | None = None  # seconds to wait for a batch before stopping (resumable); None: until done
+    batch_cancel: bool = False  # cancel this folder's unfinished batches, then use what they answered
 
 
 @dataclass
@@ -41,11 +50,12 @@ class BatchResult:
     processed: int
     skipped: int
     records: list[Record]
-    aggregate: Aggregate | None
+    aggregate: Aggregate | None  # None with summaries off, or when those on disk were already current
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mode: str = "serial"
     jobs: int = 1
+    earlier: int = 0  # records of earlier runs kept although their files were not among this run's inputs
 
     @property
     def errors(self) -> list[Record]:
@@ -66,7 +76,7 @@ def narrative_available() -> str | None:
         from service.extraction import extract_narrative  # noqa: F401
         from service.verification import verify_narrative  # noqa: F401
     except ImportError as exc:
-        return f"free-text extraction is not available in this build ({exc})"
+        return f"本安装不能抽取正文({exc})"
     return None
 
 
@@ -98,14 +108,18 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
-    found = discover(paths, exclude=[out])
+    found = discover(paths, exclude=[out], patterns=opts.exclude)
     if opts.narrative and opts.analyze is None:
         why = narrative_available()
         if why:
-            notes.append(why + "; tables and checks only")
+            notes.append(why + "; 只解析表格并核验")
             opts.narrative = False
     narrative_id = narrative_identity(opts)
     llm = narrative_id.startswith("llm:")
+    if opts.via == "batch-api" and not llm:
+        from service.errors import ConfigError
+
+        raise ConfigError("--via batch-api needs the LLM backend: --backend llm and an endpoint (GOVREPORT_LLM_*)")
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
@@ -120,7 +134,8 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
          counts: Counts | None) -> BatchResult:
     out = opts.out
     previous = {r.name: r for r in store.load()}
-    keep: list[Record] = []
+    found, earlier = _merge_earlier(found, previous, opts.replace, notes)
+    keep: list[Record] = list(earlier)
     tasks: list[Task] = []
     unreadable: list[Record] = []
     for f in found:
@@ -130,7 +145,7 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             sha = None
             unreadable.append(error_record(
                 Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend),
-                "input", f"cannot read the file: {exc.strerror or exc}"))
+                "input", f"无法读取文件: {exc.strerror or exc}"))
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
@@ -147,6 +162,13 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     jobs = opts.jobs or (_llm_in_flight() + (os.cpu_count() or 1) if llm else (os.cpu_count() or 1))
     mode: Mode = opts.mode or ("thread" if llm else ("process" if jobs > 1 and len(tasks) >= 4 * jobs else "serial"))
     records = {r.name: r for r in keep}
+    batch_api = contextlib.ExitStack()
+    if opts.via == "batch-api" and tasks:  # the batch's answers are used by the threads below
+        from service.extraction.llm.batch_api import prepared
+
+        mode = "thread"
+        batch_api.enter_context(prepared([t.path for t in tasks], out, notes, wait=opts.batch_wait,
+                                         cancel=opts.batch_cancel))
     progress = Progress(len(tasks), enabled=opts.progress)
     counts = counts if counts is not None else Counts()
     counts.total = len(tasks)
@@ -168,18 +190,82 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
                 progress.advance(task.name, ok=rec.status == "ok")
     finally:
         progress.close()
+        batch_api.close()
 
-    ordered = [records[f.name] for f in found if f.name in records]
-    result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep),
-                         records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs)
+    ordered = [records[f.name] for f in found if f.name in records] + list(earlier)
+    result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
+                         records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
     if opts.summaries:
-        result.aggregate = aggregate(ordered, found=len(found), expected=opts.expected)
-        result.outputs = write_summaries(result.aggregate, out)
+        skey = summary_key(store.results, {**summary_inputs(opts), "notes": repr(notes)})
+        current = store.summaries_current(skey)
+        if current is not None:  # a resumed batch with nothing new: the summaries on disk say it already
+            notes.append("汇总文件已是最新(记录与选项未变), 未重写: " + ", ".join(p.name for p in current if p.suffix != ".png"))
+        else:
+            store.forget_summaries()
+            result.aggregate, result.outputs = summarise(ordered, opts, total=len(ordered), notes=notes)
+            store.record_summaries(skey, result.outputs)
     return result
 
 
-def write_summaries(agg: Aggregate, out: Path) -> list[Path]:
-    """summary.xlsx, summary.md, summary.docx and the charts they show."""
+def _merge_earlier(found: list[Found], previous: dict[str, Record], replace: bool,
+                   notes: list[str]) -> tuple[list[Found], list[Record]]:
+    """Reports of earlier runs into the same folder that this run was not given (units send their
+    reports over weeks). Those whose file is still there are processed again like any input (reused
+    when unchanged); the others are kept as recorded. With ``replace`` they are dropped instead."""
+    names = {f.name for f in found}
+    given = {f.path.resolve() for f in found}
+    absent = [r for name, r in previous.items() if name not in names and Path(r.path).resolve() not in given]
+    if not absent:
+        return found, []
+    if replace:
+        notes.append(f"--replace: 此前运行处理过、本次未给出的 {len(absent)} 份报告已从汇总中移除")
+        return found, []
+    again = [Found(Path(r.path), r.name) for r in absent if Path(r.path).is_file()]
+    kept = [r for r in absent if not Path(r.path).is_file()]
+    notes.append(f"汇总包含此前运行已处理、本次未给出的 {len(absent)} 份报告"
+                 + (f"(其中 {len(kept)} 份原文件已不在原处, 沿用当时的结果)" if kept else "")
+                 + "; 只汇总本次给出的报告请加 --replace")
+    return sorted(found + again, key=lambda f: str(f.path)), kept
+
+
+def summarise(records: list[Record], opts: BatchOptions, total: int | None = None,
+              notes: Sequence[str] = ()) -> tuple[Aggregate, list[Path]]:
+    """One summary per year, never adding years together: summary.* for ``opts.year`` (default the latest
+    year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s."""
+    out = opts.out
+    years = batch_years(records)
+    main_year = opts.year if opts.year is not None else (years[-1] if years else None)
+    if opts.year is not None and opts.year not in years:
+        have = "、".join(str(y) for y in years) or "无"
+        notes = [*notes, f"--year {opts.year}: 本批次没有该年度的报告(已有年度: {have})"]
+    outputs: list[Path] = []
+    for y in years if len(years) > 1 else []:
+        agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes)
+        outputs += write_summaries(agg, out, stem=f"summary-{y}")
+    main = aggregate(records, found=total, expected=opts.expected, year=main_year, thresholds=opts.thresholds,
+                     notes=notes)
+    outputs = write_summaries(main, out) + outputs
+    current = {out / f"summary-{y}{ext}" for y in years for ext in _EXTS} if len(years) > 1 else set()
+    for old in out.glob("summary-*"):
+        if old.suffix in _EXTS and old not in current:
+            old.unlink(missing_ok=True)
+    return main, outputs
+
+
+_EXTS = (".xlsx", ".md", ".docx", ".json")
+
+
+#: Options that change how a batch runs, not what its summaries say.
+_RUN_ONLY = frozenset({"out", "force", "jobs", "mode", "progress", "summaries", "durable", "analyze"})
+
+
+def summary_inputs(opts: BatchOptions) -> dict[str, str]:
+    """The options the summaries depend on (every option not in _RUN_ONLY, so new ones count by default)."""
+    return {f.name: repr(getattr(opts, f.name)) for f in fields(opts) if f.name not in _RUN_ONLY}
+
+
+def write_summaries(agg: Aggregate, out: Path, stem: str = "summary") -> list[Path]:
+    """<stem>.xlsx, <stem>.md, <stem>.docx and the charts they show."""
     from service.batch.charts import render_charts
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
@@ -187,13 +273,14 @@ def write_summaries(agg: Aggregate, out: Path) -> list[Path]:
     from service.batch.summary_md import render_markdown
     from service.batch.summary_xlsx import render_xlsx
 
-    charts = render_charts(agg, out)
+    folder = "charts" if stem == "summary" else f"charts/{stem}"
+    charts = render_charts(agg, out, folder=folder)
     drawn = {out / c.path for c in charts}
-    for old in (out / "charts").glob("*.png"):
+    for old in (out / folder).glob("*.png"):
         if old not in drawn:
             old.unlink(missing_ok=True)
     blocks = summary_blocks(agg, charts)
-    paths = [out / "summary.xlsx", out / "summary.md", out / "summary.docx"]
+    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx"]
     render_xlsx(agg, paths[0])
     write_atomic(paths[1], render_markdown(blocks), durable=False)
     render_docx(blocks, out, paths[2])

@@ -28,6 +28,8 @@ from service.errors import InputError
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
 RESULTS = "results.jsonl"
+#: What the summaries in the output folder were made from (see ResultStore.summaries_current).
+SUMMARY_KEY = ".summary-key.json"
 #: Seconds between fsyncs of results.jsonl while a batch runs.
 SYNC_EVERY = 0.25
 REPORTS = "reports"
@@ -40,6 +42,19 @@ def run_versions(narrative: str) -> dict[str, str]:
 
 def run_key(versions: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def summary_key(results: Path, inputs: dict[str, str]) -> str:
+    """What a batch's summaries depend on: the records (results.jsonl as it is), the options that shape the
+    summaries and the versions of the code."""
+    from service import __version__
+
+    h = hashlib.sha256(json.dumps({"inputs": inputs, "govreport": __version__, "parser": PARSER_VERSION,
+                                   "schema": SCHEMA_VERSION}, sort_keys=True).encode())
+    with results.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def file_sha256(path: Path) -> str:
@@ -85,6 +100,7 @@ class ResultStore:
         self._fh: IO[str] | None = None
         self._lock: IO[str] | None = None
         self._synced = 0.0
+        self._loaded: list[Record] = []  # what load() returned, when every line of the file was a valid record
 
     def lock(self) -> None:
         """Hold the output folder for this run (released on exit, even on kill -9); a second batch
@@ -95,7 +111,7 @@ class ResultStore:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             fh.close()
-            raise InputError("another batch is writing to this output folder", str(self.out)) from exc
+            raise InputError("另一个批处理正在写入这个输出目录, 请等它结束", str(self.out)) from exc
         self._lock = fh
 
     def load(self) -> list[Record]:
@@ -103,24 +119,58 @@ class ResultStore:
         if not self.results.exists():
             return []
         records: list[Record] = []
+        clean = True
         with self.results.open("r", encoding="utf-8", errors="replace") as f:
             for line in f:
                 if not line.endswith("\n"):
+                    clean = False
                     break  # torn last line: the write never completed
                 try:
                     records.append(Record.model_validate_json(line))
                 except (ValidationError, ValueError):
+                    clean = False
                     continue
+        self._loaded = records if clean else []
         return records
 
     def begin(self, keep: Iterable[Record]) -> None:
-        """Start a run: results.jsonl rewritten (atomically) with only the records kept, then opened for append."""
+        """Start a run: results.jsonl rewritten (atomically) with only the records kept, then opened for append.
+        When the records kept are exactly the lines load() read (a resumed batch with nothing to drop), the
+        file already says that and is left as it is."""
         self.reports.mkdir(parents=True, exist_ok=True)
         for stale in self.reports.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
-        write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable,
-                     sync_dir=self.durable)
+        keep = list(keep)
+        if not self._same_as_loaded(keep):
+            write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable,
+                         sync_dir=self.durable)
+        self._loaded = []
         self._fh = self.results.open("a", encoding="utf-8")
+
+    def _same_as_loaded(self, keep: list[Record]) -> bool:
+        """``keep`` holds every record load() read, unchanged (the same objects), and nothing else."""
+        loaded = {id(r) for r in self._loaded}
+        return bool(loaded) and len(keep) == len(self._loaded) == len(loaded) and all(id(r) in loaded for r in keep)
+
+    def summaries_current(self, key: str) -> list[Path] | None:
+        """The summary files, if the last ones written were made under ``key`` and are all still there."""
+        try:
+            recorded = json.loads((self.out / SUMMARY_KEY).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(recorded, dict) or recorded.get("key") != key:
+            return None
+        paths = [self.out / p for p in recorded.get("outputs", [])]
+        return paths if paths and all(p.is_file() for p in paths) else None
+
+    def forget_summaries(self) -> None:
+        """Before summaries are (re)written: a run killed halfway must not leave a key that claims them."""
+        (self.out / SUMMARY_KEY).unlink(missing_ok=True)
+
+    def record_summaries(self, key: str, outputs: Iterable[Path]) -> None:
+        rel = [str(p.relative_to(self.out)) for p in outputs]
+        write_atomic(self.out / SUMMARY_KEY, json.dumps({"key": key, "outputs": rel}, ensure_ascii=False),
+                     durable=False)
 
     def report_path(self, name: str) -> Path:
         return self.reports / f"{name}.json"

@@ -16,6 +16,7 @@ from service.batch.aggregate import (
 )
 from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS, Chart
 from service.checks.model import Status
+from service.outputs.labels import rule_label, status_label
 from service.tables.layout import (
     T3_COLUMNS,
     T3_LABELS,
@@ -58,16 +59,6 @@ class Image:
 
 Block = Heading | Para | Bullets | Table | Image
 
-RULE_NAMES = {
-    "C1": "C1 表三 一+二 = (七)+四", "C2": "C2 办理结果互斥", "C3": "C3 表三 (七)总计 = 各项之和",
-    "C4": "C4 表三 总计列 = 各列之和", "C5": "C5 表四 总计 = 维持+纠正+其他+尚未审结",
-    "C6": "C6 跨年: 上年结转下年度 = 本年上年结转", "C7": "C7 跨年: 现行有效件数衔接(提示)",
-    "C8": "C8 数值为非负整数, 收费以万元计", "C9": "C9 正文数字与表格一致", "C10": "C10 信息处理费说明",
-    "FORMAT": "FORMAT 报告格式", "READ": "READ 读取情况(本系统)", "BLANK": "BLANK 应填数字处留空",
-    "LOCATE": "LOCATE 定位出错单元格",
-}
-
-
 def num(v: Number | None) -> str:
     if v is None:
         return "空"
@@ -97,11 +88,16 @@ def rate_text(r: Rate) -> str:
 
 def summary_blocks(agg: Aggregate, charts: Sequence[Chart], today: date | None = None) -> list[Block]:
     """The narrative: coverage, check results, totals and rates, units, channels, problems and measures."""
-    b: list[Block] = [Heading("政府信息公开工作年度报告汇总", 1)]
-    years = "、".join(y for y in agg.years)
-    b.append(Para(f"本汇总由 govreport 根据 {agg.found} 份报告文件自动生成({(today or date.today()).isoformat()}),"
-                  f"涉及年度: {years or '—'}。所有合计均由各单位报告表格逐项相加得出; 报告中为空或无法读取的单元格"
-                  f"不按 0 计入, 单独注明。"))
+    year = f"{agg.year}年度" if agg.year is not None else ""
+    b: list[Block] = [Heading(f"{year}政府信息公开工作年度报告汇总", 1)]
+    others = [str(y) for y in agg.batch_years if y != agg.year]
+    b.append(Para(f"本汇总由 govreport 根据本批次 {agg.found} 份报告文件自动生成({(today or date.today()).isoformat()}),"
+                  f"只汇总 {agg.year if agg.year is not None else '—'} 年度的 {len(agg.units)} 份报告"
+                  + (f"; 本批次另有 {'、'.join(others)} 年度的报告, 各年度分别汇总(见 summary-年度 文件), "
+                     f"不同年度的数字从不相加" if others else "")
+                  + "。所有合计均由各单位报告表格逐项相加得出; 报告中为空或无法读取的单元格不按 0 计入, 单独注明。"))
+    for note in agg.notes:
+        b.append(Para(f"注意: {note}"))
     charts_by_key = {c.key: c for c in charts}
 
     b += _coverage(agg)
@@ -122,8 +118,10 @@ def summary_blocks(agg: Aggregate, charts: Sequence[Chart], today: date | None =
 def _coverage(agg: Aggregate) -> list[Block]:
     out: list[Block] = [Heading("一、收报情况")]
     n = len(agg.units)
-    items = [f"共收到报告文件 {agg.found} 份, 成功分析 {n} 份, 未能处理 {len(agg.errors)} 份"
-             + (f"({_error_kinds(agg)})" if agg.errors else "") + "。"]
+    other = agg.found - n - len(agg.errors) - len(agg.undated)
+    items = [f"本批次共收到报告文件 {agg.found} 份, 其中本年度报告 {n} 份"
+             + (f"、其他年度报告 {other} 份(另行汇总)" if other > 0 else "")
+             + f", 未能处理 {len(agg.errors)} 份" + (f"({_error_kinds(agg)})" if agg.errors else "") + "。"]
     types = ", ".join(f"{k} {v} 份" for k, v in agg.unit_types.most_common())
     if types:
         items.append(f"按单位类型: {types}。")
@@ -143,6 +141,11 @@ def _coverage(agg: Aggregate) -> list[Block]:
                      + (f": {'、'.join(agg.missing)}" if agg.missing else "") + "。")
     for dup in agg.duplicates:
         items.append("疑似重复报送(内容相同或同一单位同一年度多份): " + "、".join(dup) + "。")
+    if agg.undated:
+        items.append(f"未能识别年度的报告 {len(agg.undated)} 份, 未计入任何年度的合计: {_names(agg.undated)}。")
+    if agg.nested:
+        items.append("注意: 以下单位与其上级人民政府的报告同时计入本汇总; 上级报告常含辖区数字, 相关合计可能重复计算: "
+                     + "; ".join(f"{u}(上级: {p})" for u, p in agg.nested) + "。")
     out.append(Bullets(items))
     return out
 
@@ -164,7 +167,7 @@ def _checks(agg: Aggregate) -> list[Block]:
     for rule, counts in agg.rule_stats.items():
         fails, warns, unc = counts.get("FAIL", 0), counts.get("WARN", 0), counts.get("UNCERTAIN", 0)
         if fails or warns or unc:
-            rows.append([RULE_NAMES.get(rule, rule), str(fails), str(warns), str(unc)])
+            rows.append([rule_label(rule), str(fails), str(warns), str(unc)])
     if rows:
         out.append(Table(["规则", "不通过", "提示", "无法确认"], rows))
     report = [f for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
@@ -188,7 +191,7 @@ def _checks(agg: Aggregate) -> list[Block]:
 
 
 def _status(s: Status) -> str:
-    return {"FAIL": "不通过", "WARN": "提示", "UNCERTAIN": "无法确认", "PASS": "通过", "INFO": "说明"}[str(s)]
+    return status_label(s)
 
 
 def _applications(agg: Aggregate, chart: Chart | None) -> list[Block]:
@@ -220,10 +223,17 @@ def _applications(agg: Aggregate, chart: Chart | None) -> list[Block]:
                      note=(f"含未知单元格的报告(未计入对应合计): {_names(unknown, 20)}。" if unknown else None)))
     if agg.top_applications:
         out.append(Heading("申请量较多的单位", 3))
+        out.append(Para(_ranking_rule(agg, "")))
         out.append(Table(["单位", "本年新收", "办理总计", "予以公开", "部分公开", "实质公开率"],
                          [[u.label, num(u.new_received), num(u.total_processed), num(u.granted),
                            num(u.partially_granted), _unit_substantive(u)] for u in agg.top_applications]))
     return out
+
+
+def _ranking_rule(agg: Aggregate, extra: str) -> str:
+    """The rule a ranking follows, stated where it is shown."""
+    left = f"; 因有不通过的核验项未参加排名: {_names(agg.unranked)}" if agg.unranked else ""
+    return f"只列核验无不通过项的单位{extra}, 按数值从高到低取前 {agg.thresholds.top} 个{left}。"
 
 
 def _share(v: Number, whole: Number) -> str:
@@ -243,11 +253,14 @@ def _review(agg: Aggregate) -> list[Block]:
     out.append(Bullets([rate_text(r) for r in agg.rates[4:]]))
     if agg.top_correction:
         out.append(Heading("纠错率较高的单位", 3))
+        out.append(Para(_ranking_rule(agg, f"且已审结复议诉讼案件(维持+纠正+其他)不少于 "
+                                           f"{agg.thresholds.min_decided_cases} 件")))
         out.append(Table(["单位", "纠错率", "结果纠正", "分母(维持+纠正+其他)", "复议总计", "诉讼总计"],
                          [[u.label, u.correction.shown(), num(u.correction.numerator), num(u.correction.denominator),
                            num(u.review_total), num(u.litigation_total)] for u in agg.top_correction]))
     else:
-        out.append(Para("本批次没有已审结的复议或诉讼案件, 无法计算各单位纠错率。"))
+        out.append(Para(f"没有表格核验通过且已审结复议诉讼案件不少于 {agg.thresholds.min_decided_cases} 件的单位, "
+                        f"不列纠错率排名。"))
     return out
 
 

@@ -30,25 +30,25 @@ DEFAULT_OUT = REPO_ROOT / "eval" / "out"
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "eval",
-        help="score the pipeline against a gold set (exit 1 if a figure is short of its threshold)",
-        description="Run the whole pipeline over a gold set and score tables, checks, meta, narrative and cost; "
-                    "print a scorecard, write Markdown and JSON. With --planted, score planted errors instead.",
+        help="用标注集评测整个流程(有指标未达阈值时退出码为 1)",
+        description="在标注集上运行整个流程, 评测表格、核验、元数据、正文抽取和成本; 打印评分表并写出 Markdown 与 JSON。"
+                    "加 --planted 则改为评测人工植入的错误。",
     )
     p.add_argument("--gold", default=str(DEFAULT_GOLD_DIR),
-                   help="gold directory (report paths relative to its parent); default: the bundled eval/gold")
-    p.add_argument("--backend", choices=["rules", "llm"], default="rules", help="free-text extractor (default rules)")
-    p.add_argument("--no-narrative", action="store_true", help="tables, checks and meta only (narrative not scored)")
+                   help="标注目录(报告路径相对于其上级目录); 默认为自带的 eval/gold")
+    p.add_argument("--backend", choices=["rules", "llm"], default="rules", help="正文抽取方式(默认 rules)")
+    p.add_argument("--no-narrative", action="store_true", help="只评测表格、核验和元数据(不评测正文)")
     p.add_argument("--planted", action="store_true",
-                   help="generate variants of the gold set's text reports with planted errors and score the checks")
-    p.add_argument("--seed", type=int, default=SEED, help=f"seed of the planted-error generator (default {SEED})")
+                   help="由标注集的文本报告生成植入错误的变体, 评测核验能否发现")
+    p.add_argument("--seed", type=int, default=SEED, help=f"植入错误生成器的随机种子(默认 {SEED})")
     p.add_argument("--exhaustive", action="store_true",
-                   help="with --planted: also change every located 表三/表四 cell, one variant each")
-    p.add_argument("--write-variants", metavar="DIR", help="with --planted: write each variant's text and expectations")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="directory for the Markdown and JSON scorecards")
-    p.add_argument("--thresholds", default=str(DEFAULT_THRESHOLDS), help="thresholds file (default eval/thresholds.json)")
-    p.add_argument("--baseline", default=str(DEFAULT_BASELINE), help="baseline file (default eval/baseline.json)")
-    p.add_argument("--no-baseline", action="store_true", help="gate on thresholds only")
-    p.add_argument("--update-baseline", action="store_true", help="record this run's figures as the baseline")
+                   help="与 --planted 合用: 逐个改动每个可定位的表三/表四单元格, 各成一个变体")
+    p.add_argument("--write-variants", metavar="DIR", help="与 --planted 合用: 写出每个变体的文本和预期结果")
+    p.add_argument("--out", default=str(DEFAULT_OUT), help="评分表(Markdown 和 JSON)的输出目录")
+    p.add_argument("--thresholds", default=str(DEFAULT_THRESHOLDS), help="阈值文件(默认 eval/thresholds.json)")
+    p.add_argument("--baseline", default=str(DEFAULT_BASELINE), help="基线文件(默认 eval/baseline.json)")
+    p.add_argument("--no-baseline", action="store_true", help="只按阈值判定, 不与基线比较")
+    p.add_argument("--update-baseline", action="store_true", help="把本次结果记录为基线")
     p.set_defaults(func=run)
 
 

@@ -10,8 +10,8 @@ from service.outputs.schema import report_schema_text
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("schema", help="print the JSON Schema of the report document")
-    p.add_argument("--write", metavar="PATH", help="write it to PATH (e.g. schemas/report.schema.json)")
+    p = sub.add_parser("schema", help="输出 JSON Schema(报告文档、check --json、results.jsonl 记录、summary.json)")
+    p.add_argument("--write", metavar="PATH", help="写入 PATH(如 schemas/report.schema.json)")
     p.set_defaults(func=run)
 
 

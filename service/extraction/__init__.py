@@ -7,7 +7,6 @@ only when the LLM backend runs, so the rules backend never touches provider code
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from service.errors import ConfigError, ExtractionError, RetryExhaustedError
@@ -99,6 +98,8 @@ def extract_many(
     pairs = list(items)
     if backend == "rules" or (backend is None and not (settings.configured if settings else endpoint_configured())):
         return [extract_rules(doc, sections) for doc, sections in pairs]
+    from concurrent.futures import ThreadPoolExecutor  # (and logging): only for the LLM backend
+
     workers = max_workers or (settings.max_in_flight if settings is not None else 4)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return list(pool.map(lambda p: extract_narrative(p[0], p[1], "llm", settings), pairs))

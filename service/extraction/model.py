@@ -55,6 +55,18 @@ class Usage(BaseModel):
     total_tokens: int = 0
 
 
+class BatchUse(BaseModel):
+    """How a report's answer came through a provider's batch API (``govreport batch --via batch-api``)."""
+
+    batch_id: str | None = None
+    custom_id: str
+    #: answered: the batch answer passed validation; reasked: it did not and was re-asked in real time;
+    #: realtime: the batch had no answer for it (failed, expired, cancelled), so it was asked in real time.
+    outcome: Literal["answered", "reasked", "realtime"]
+    reason: str | None = None
+    usage: Usage = Field(default_factory=Usage)  # tokens of the batch answer (billed at the batch price)
+
+
 class ExtractionInfo(BaseModel):
     """Which backend produced the narrative, what it cost, and what verification dropped."""
 
@@ -72,4 +84,8 @@ class ExtractionInfo(BaseModel):
     #: characters; the tokens they cost are ``usage.prompt_tokens`` (prompt and instructions included).
     sent_chars: int = 0
     sent_share: float = 0.0
+    #: What the tokens cost at GOVREPORT_LLM_PRICE_INPUT/_OUTPUT (per million tokens; batch tokens at
+    #: GOVREPORT_LLM_BATCH_PRICE_FACTOR of that); None when no price is set.
+    cost: float | None = None
+    batch: BatchUse | None = None
     dropped: dict[str, int] = Field(default_factory=dict)

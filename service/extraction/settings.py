@@ -3,7 +3,9 @@
 Variables: GOVREPORT_LLM_PRESET, GOVREPORT_LLM_BASE_URL, GOVREPORT_LLM_API_KEY (or the preset's usual
 variable, e.g. DEEPSEEK_API_KEY), GOVREPORT_LLM_MODEL, GOVREPORT_LLM_MODE, GOVREPORT_LLM_TIMEOUT,
 GOVREPORT_LLM_RETRIES, GOVREPORT_LLM_REASKS, GOVREPORT_LLM_MAX_IN_FLIGHT, GOVREPORT_CACHE_DIR,
-GOVREPORT_LLM_CACHE (0 disables the cache).
+GOVREPORT_LLM_CACHE (0 disables the cache); for costs and the batch API: GOVREPORT_LLM_PRICE_INPUT,
+GOVREPORT_LLM_PRICE_OUTPUT (per million tokens), GOVREPORT_LLM_BATCH_PRICE_FACTOR (0.5),
+GOVREPORT_LLM_BATCH_POLL (seconds between polls, 30).
 """
 
 from __future__ import annotations
@@ -77,6 +79,17 @@ class Settings:
     cache_dir: Path | None = None
     backoff_base: float = 1.0
     backoff_max: float = 30.0
+    price_input: float | None = None  # per million prompt tokens, in the provider's currency
+    price_output: float | None = None  # per million completion tokens
+    batch_price_factor: float = 0.5  # batch-API tokens cost this share of the real-time price
+    batch_poll: float = 30.0  # seconds between polls of a batch
+
+    def cost(self, prompt_tokens: int, completion_tokens: int, batch: bool = False) -> float | None:
+        """What these tokens cost at the configured prices (None when no price is set)."""
+        if self.price_input is None and self.price_output is None:
+            return None
+        c = (prompt_tokens * (self.price_input or 0.0) + completion_tokens * (self.price_output or 0.0)) / 1e6
+        return c * self.batch_price_factor if batch else c
 
     @property
     def configured(self) -> bool:
@@ -121,6 +134,10 @@ class Settings:
             reasks=int(_num(env, "GOVREPORT_LLM_REASKS", 1)),
             max_in_flight=max(1, int(_num(env, "GOVREPORT_LLM_MAX_IN_FLIGHT", 4))),
             cache_dir=default_cache_dir(env) if cache_on else None,
+            price_input=_price(env, "GOVREPORT_LLM_PRICE_INPUT"),
+            price_output=_price(env, "GOVREPORT_LLM_PRICE_OUTPUT"),
+            batch_price_factor=_num(env, "GOVREPORT_LLM_BATCH_PRICE_FACTOR", 0.5),
+            batch_poll=max(0.0, _num(env, "GOVREPORT_LLM_BATCH_POLL", 30.0)),
         )
 
 
@@ -132,6 +149,10 @@ def _num(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _price(env: Mapping[str, str], name: str) -> float | None:
+    return _num(env, name, -1.0) if env.get(name, "").strip() else None
 
 
 def endpoint_configured(env: Mapping[str, str] | None = None) -> bool:

@@ -10,7 +10,10 @@ from service.reading.document import GridCell, GridTable, SourceDocument
 from service.reading.sniff import sniff
 from service.reading.text import decode_bytes
 
-__all__ = ["GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document"]
+__all__ = ["STDIN", "GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document", "read_stdin"]
+
+#: The path that means "read the report from standard input".
+STDIN = "-"
 
 #: Default limit on input size; reports are a few hundred KB, scanned PDFs a few MB.
 DEFAULT_MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -18,23 +21,35 @@ DEFAULT_MAX_BYTES = int(os.environ.get("GOVREPORT_MAX_BYTES", str(20 * 1024 * 10
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Read a report file of any supported format. Raises InputError with a one-line reason."""
+    if str(path) == STDIN:
+        return read_stdin(max_bytes)
     p = Path(path)
     name = str(p)
     if not p.exists():
-        raise InputError("no such file", name)
+        raise InputError("没有这个文件", name)
     if p.is_dir():
-        raise InputError("is a directory, not a report file", name)
+        raise InputError("是目录而不是报告文件", name)
     size = p.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (set GOVREPORT_MAX_BYTES to raise it)",
+            f"文件大小 {size / 1e6:.1f} MB, 超过 {max_bytes / 1e6:.0f} MB 上限(可设置 GOVREPORT_MAX_BYTES 放宽)",
             name,
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", name) from exc
+        raise InputError(f"无法读取文件: {exc.strerror or exc}", name) from exc
     return read_bytes(data, name)
+
+
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """A report piped in (``govreport check -``): any supported format, told apart by its bytes."""
+    import sys
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"标准输入超过 {max_bytes / 1e6:.0f} MB 上限(可设置 GOVREPORT_MAX_BYTES 放宽)", "-")
+    return read_bytes(data, "<stdin>")
 
 
 def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
@@ -54,18 +69,18 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         return read_html(data, name)
     if kind == "doc":
         raise UnsupportedFormatError(
-            "an old Word .doc file; convert it to .docx or PDF first (e.g. libreoffice --headless --convert-to docx)",
+            "旧版 Word .doc 文件, 请先转换为 .docx 或 PDF(如 libreoffice --headless --convert-to docx)",
             name,
         )
     if kind == "ofd":
-        raise UnsupportedFormatError("an OFD document; export it to PDF first", name)
+        raise UnsupportedFormatError("OFD 文档, 请先导出为 PDF", name)
     if kind in ("image:PNG image", "image:JPEG image", "image:TIFF image"):
         from service.reading.image import read_image
 
         return read_image(data, name)
     if kind.startswith("image:"):
-        raise UnsupportedFormatError(f"a {kind[6:]}, not a text report; convert it to PNG, JPEG or TIFF for OCR", name)
+        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, OCR 文字识别只读 PNG、JPEG、TIFF 图片", name)
     if kind == "archive":
-        raise InputError("a ZIP archive, not a report; unpack it and pass the files inside", name)
+        raise InputError("ZIP 压缩包而不是报告, 请解压后处理其中的文件", name)
     text, encoding = decode_bytes(data, name)
     return SourceDocument(text=text, path=name, kind=kind, encoding=encoding)

@@ -43,11 +43,11 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
         numbering = Numbering(_numbering_element(document), document.styles.element)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read the .docx file (damaged or not Word 2007+): {reason}", name) from exc
+        raise InputError(f"无法读取 .docx 文件(文件损坏或不是 Word 2007 以上格式): {reason}", name) from exc
     builder = TextBuilder()
     _read_blocks(body, numbering, builder)
     if not builder.text.strip():
-        raise InputError("the .docx file holds no text", name)
+        raise InputError(".docx 文件中没有文字", name)
     warnings: list[str] = []
     if len(builder.tables) < 3:
         images = sum(1 for _ in body.iter(_BLIP, _VML_IMAGE))

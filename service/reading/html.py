@@ -55,11 +55,11 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     text, encoding = decode_html(data)
     text = _XML_DECL_STR_RE.sub("", text, count=1)
     if not text.strip():
-        raise InputError("the HTML page is empty", name)
+        raise InputError("HTML 页面是空的", name)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"cannot parse the HTML page: {exc}", name) from exc
+        raise InputError(f"无法解析 HTML 页面: {exc}", name) from exc
     title = _page_title(root)
     body = root.find("body")
     start = body if body is not None else root
@@ -77,7 +77,7 @@ def read_html(data: bytes, name: str) -> SourceDocument:
         builder.line(heading)  # unless the content box repeats the title as its first line
     renderer.emit()
     if not builder.text.strip():
-        raise InputError("the HTML page holds no text", name)
+        raise InputError("HTML 页面中没有文字", name)
     if not measures.get(container, _Measure()).markers:
         warnings.append("no report headings or table labels found in the page; its main block of text was read")
     if len(builder.tables) < 3:

@@ -13,7 +13,7 @@ _A4_WIDTH = 595.0
 def read_image(data: bytes, name: str) -> SourceDocument:
     """OCR an image file into a SourceDocument: text, tables rebuilt from the rules, OCR readings."""
     if not ocr.available():
-        raise UnsupportedFormatError(f"an image, not a text report; reading it needs OCR: {ocr.INSTALL_HINT}", name)
+        raise UnsupportedFormatError(f"图片而不是文字报告, 需要 OCR 文字识别: {ocr.INSTALL_HINT}", name)
     from service.reading.ocr_page import OcrPage
     from service.reading.pdf import assemble, read_page
 
@@ -24,7 +24,7 @@ def read_image(data: bytes, name: str) -> SourceDocument:
         pages.append(read_page(OcrPage(ocr.ocr_array(frame), width, width * h / w), number))
     builder = assemble(pages)
     if not builder.text.strip():
-        raise UnsupportedFormatError("OCR found no text in the image (an empty or unreadable page)", name)
+        raise UnsupportedFormatError("OCR 文字识别在图片中没有找到文字(空白或无法识别的页面)", name)
     low = sum(1 for s in builder.ocr if s.confidence < ocr.LOW_CONFIDENCE)
     warnings = [f"read by OCR ({len(pages)} page(s)): {len(builder.ocr)} readings, {low} of them below confidence "
                 f"{ocr.LOW_CONFIDENCE}"]

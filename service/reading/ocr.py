@@ -28,7 +28,7 @@ MAX_PIXELS = int(os.environ.get("GOVREPORT_OCR_MAX_PIXELS", str(60_000_000)))
 MAX_SIDE = 2400
 #: Below this confidence an OCR reading is doubtful: a relation it breaks is a reading doubt, not a report error.
 LOW_CONFIDENCE = 0.95
-INSTALL_HINT = "install the OCR extra: pip install 'govreport[ocr]'"
+INSTALL_HINT = "请安装 OCR 扩展: pip install 'govreport[ocr]'"
 
 _lock = threading.Lock()
 _engine: Any = None
@@ -85,7 +85,7 @@ def _get_engine() -> Any:
             try:
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as exc:
-                raise UnsupportedFormatError(f"OCR is not installed; {INSTALL_HINT}") from exc
+                raise UnsupportedFormatError(f"未安装 OCR 文字识别; {INSTALL_HINT}") from exc
             _engine = RapidOCR(print_verbose=False, intra_op_num_threads=_threads(), inter_op_num_threads=1)
         return _engine
 
@@ -230,31 +230,30 @@ def decode_image(data: bytes, name: str) -> list[Any]:
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
-    too_big = (f"over the {MAX_PIXELS / 1e6:.0f} MP limit (GOVREPORT_OCR_MAX_PIXELS); "
-               "scan at 300 dpi or less")
+    too_big = f"超过 {MAX_PIXELS / 1e6:.0f} MP 的上限(GOVREPORT_OCR_MAX_PIXELS), 请以 300 dpi 以下扫描"
     try:
         im = Image.open(BytesIO(data))
     except Image.DecompressionBombError as exc:  # Pillow's own bound, before anything is decoded
-        raise InputError(f"the image is too large, {too_big}", name) from exc
+        raise InputError(f"图片过大, {too_big}", name) from exc
     except UnidentifiedImageError as exc:
-        raise InputError("cannot read the image for OCR (damaged, or not a PNG, JPEG or TIFF image)", name) from exc
+        raise InputError("无法读取图片(已损坏, 或不是 PNG、JPEG、TIFF 图片), 不能做 OCR 文字识别", name) from exc
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the image for OCR (damaged): {exc}", name) from exc
+        raise InputError(f"无法读取图片(已损坏), 不能做 OCR 文字识别: {exc}", name) from exc
     frames: list[Any] = []
     try:
         for index in range(getattr(im, "n_frames", 1)):
             im.seek(index)
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise InputError(f"the image is {w} × {h} pixels ({w * h / 1e6:.0f} MP), {too_big}", name)
+                raise InputError(f"图片为 {w} × {h} 像素({w * h / 1e6:.0f} MP), {too_big}", name)
             if w < 16 or h < 16:
-                raise InputError(f"the image is {w} × {h} pixels, too small to hold a report", name)
+                raise InputError(f"图片只有 {w} × {h} 像素, 太小, 不可能是报告", name)
             frame = im.convert("RGB")
             frames.append(np.asarray(frame))
             if len(frames) > 200:
-                raise InputError("the image has more than 200 pages", name)
+                raise InputError("图片超过 200 页", name)
     except InputError:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise InputError(f"cannot read the image for OCR (damaged or truncated): {exc}", name) from exc
+        raise InputError(f"无法读取图片(已损坏或不完整), 不能做 OCR 文字识别: {exc}", name) from exc
     return frames

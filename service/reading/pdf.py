@@ -113,7 +113,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         warnings.append(f"page(s) {_page_list(scanned)} read by OCR: {len(builder.ocr)} readings, {low} of them "
                         f"below confidence {ocr.LOW_CONFIDENCE}")
     if not builder.text.strip():
-        raise UnsupportedFormatError("the PDF has no text layer (a scanned image) and OCR found no text", name)
+        raise UnsupportedFormatError("PDF 没有文字层(扫描图片), OCR 文字识别也没有找到文字", name)
     encoding = "OCR" if len(scanned) == len(pages) else "text layer + OCR" if scanned else "text layer"
     return SourceDocument(text=builder.text, path=name, kind="pdf", encoding=encoding, tables=builder.tables,
                           warnings=warnings, ocr=builder.ocr)
@@ -189,7 +189,7 @@ def _source_pages(data: bytes, name: str) -> Iterator[Any]:
         return
     with pdfplumber.open(BytesIO(data)) as pdf:
         if not pdf.pages:
-            raise InputError("the PDF has no pages", name)
+            raise InputError("PDF 没有页面", name)
         if fast is None or len(fast) != len(pdf.pages):
             yield from pdf.pages
             return
@@ -207,12 +207,10 @@ def _failure_reason(exc: BaseException) -> str:
         todo.extend(a for a in (*e.args, e.__cause__, e.__context__) if isinstance(a, BaseException))
     names = {type(e).__name__ for e in seen}
     if "PDFPasswordIncorrect" in names:
-        return "the PDF is password-protected; it needs the password removed first"
+        return "PDF 有密码保护, 请先去除密码"
     if "PDFEncryptionError" in names:
-        return "the PDF is encrypted with a method that cannot be read; re-save it without encryption"
-    inner = seen[-1] if len(seen) > 1 else exc
-    text = str(inner).strip() or type(inner).__name__
-    return f"cannot read the PDF (damaged or not a PDF): {text.splitlines()[0][:120]}"
+        return "PDF 的加密方式无法读取, 请不加密另存"
+    return "无法读取 PDF(文件损坏或不是 PDF)"
 
 
 # ---------------------------------------------------------------- text layer checks
@@ -232,14 +230,13 @@ class _Stats:
 def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
     if stats.chars and stats.cid > 0.3 * stats.chars:
         raise UnsupportedFormatError(
-            "the PDF's text layer cannot be decoded (its fonts have no Unicode map); it needs OCR first", name)
+            "PDF 的文字层无法解码(字体没有 Unicode 映射), 需要先做 OCR 文字识别", name)
     if len(stats.blank_pages) == npages:
         if stats.empty_scans and not stats.image_pages:
-            raise UnsupportedFormatError("the PDF has no text layer and OCR found no text in its images", name)
+            raise UnsupportedFormatError("PDF 没有文字层, 其图片经 OCR 文字识别也没有找到文字", name)
         if stats.image_pages:
-            raise UnsupportedFormatError(
-                f"the PDF has no text layer (a scanned image); it needs OCR first: {ocr.INSTALL_HINT}", name)
-        raise UnsupportedFormatError("the PDF has no text layer (no text and no images); it needs OCR first", name)
+            raise UnsupportedFormatError(f"PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别: {ocr.INSTALL_HINT}", name)
+        raise UnsupportedFormatError("PDF 没有文字层(既无文字也无图片), 需要先做 OCR 文字识别", name)
     warnings: list[str] = []
     if stats.empty_scans:
         warnings.append(f"page(s) {_page_list(stats.empty_scans)} hold a large image or a scan in which OCR "

@@ -6,11 +6,11 @@ import zipfile
 from io import BytesIO
 
 _IMAGE_MAGIC = {
-    b"\x89PNG": "PNG image",
-    b"\xff\xd8\xff": "JPEG image",
-    b"GIF8": "GIF image",
-    b"II*\x00": "TIFF image",
-    b"MM\x00*": "TIFF image",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
 }
 
 

@@ -15,7 +15,7 @@ _BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name). Raises InputError when the bytes are not text."""
     if not data.strip():
-        raise InputError("the file is empty", path)
+        raise InputError("文件是空的", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
     # U+FFFD, which _finish refuses when there are many; an odd trailing byte of UTF-16 is dropped.
     if data.startswith(codecs.BOM_UTF8):
@@ -33,7 +33,7 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
                 continue
             if _looks_like_text(candidate):
                 return _finish(candidate, enc, path)
-        raise InputError("binary data, not a text report (NUL bytes found)", path)
+        raise InputError("二进制数据而不是文字报告(含 NUL 字节)", path)
     try:
         return _finish(data.decode("utf-8"), "utf-8", path)
     except UnicodeDecodeError:
@@ -50,7 +50,7 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
         best = None
     if best is not None and best.encoding:
         return _finish(data.decode(best.encoding, errors="replace"), best.encoding, path)
-    raise InputError("cannot decode the file as UTF-8, UTF-16 or GB18030 text", path)
+    raise InputError("无法按 UTF-8、UTF-16 或 GB18030 解码为文字", path)
 
 
 def _even(data: bytes) -> bytes:
@@ -85,9 +85,9 @@ def _looks_like_text(text: str) -> bool:
 def _finish(text: str, encoding: str, path: str | None) -> tuple[str, str]:
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InputError("the file holds no text", path)
+        raise InputError("文件中没有文字", path)
     sample = text[:20000]
     bad = len(_BAD_CHARS_RE.findall(sample))
     if bad > max(8, len(sample) // 50):
-        raise InputError("binary data, not a text report (too many control characters)", path)
+        raise InputError("二进制数据而不是文字报告(控制字符过多)", path)
     return text, encoding

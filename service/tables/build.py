@@ -110,7 +110,7 @@ def build_rows(
         if v is not None and cell_id not in sol.ambiguous_cells:
             cell.value = v
             if cell.inferred_from is None:
-                cell.inferred_from = sol.inferred.get(cell_id, "relations")
+                cell.inferred_from = sol.inferred.get(cell_id, "勾稽关系")
     if sol.clashes:
         conflicts.append(_clash(inputs, sol.unsettled, sol.clashes))
     rows: dict[str, Row] = {}

@@ -34,11 +34,11 @@ def detect_format(doc: SourceDocument, t2_text: str, tables_found: int) -> tuple
     ev2021 = [m for m in _M2021 if m in scope or (m in _DOC_WIDE_2021 and _in_doc(m, whole))]
     report_words = [w for w in _REPORT_WORDS if w in whole]
     if tables_found == 0 and len(report_words) < 2:
-        return "not_annual_report", ["no disclosure tables and no report vocabulary found"]
+        return "not_annual_report", ["未找到公开情况表格, 也没有年度报告的用语"]
     if tables_found == 0 and "年度报告" not in whole:
-        return "not_annual_report", ["no disclosure tables found and the text does not call itself an annual report"]
+        return "not_annual_report", ["未找到公开情况表格, 正文也未自称年度报告"]
     if len(ev2019) > len(ev2021):
-        return "2019", [f"2019-format marker: {m}" for m in ev2019]
+        return "2019", [f"2019 年格式标志: {m}" for m in ev2019]
     if ev2021:
-        return "2021", [f"2021-format marker: {m}" for m in ev2021]
-    return "unknown", ["no marker of either table format found"]
+        return "2021", [f"2021 年格式标志: {m}" for m in ev2021]
+    return "unknown", ["未找到任一表格格式的标志"]

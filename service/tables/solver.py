@@ -122,7 +122,7 @@ def _propagate(
                     if rest == 0:
                         for cell, _ in unknown:
                             vals[cell] = 0
-                            prov[cell] = eq.name + " (non-negative parts summing to 0)"
+                            prov[cell] = eq.name + "（各项非负且合计为 0）"
                             sources[cell] = idx
                         done.add(idx)
                         changed = True

@@ -28,19 +28,19 @@ def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
 def _equations(keys: tuple[str, ...], merged_printed: bool) -> tuple[Equation, ...]:
     eqs: list[Equation] = []
     for key in keys:
-        eqs.append(Equation(f"C4 row {key}: 总计 = sum of the six applicant columns",
+        eqs.append(Equation(f"C4 {T3_LABELS.get(key, key)}: 总计 = 六类申请人之和",
                             tuple([((key, c), 1) for c in range(6)] + [((key, 6), -1)])))
     outcome = [k for k in keys if k not in ("new_received", "carried_over", "total_processed", "carried_forward", "other_processing")]
     if "other_processing" in keys and "other_no_correction" not in keys:
         outcome.append("other_processing")
     for c in range(NCOLS):
         col = T3_COLUMNS[c]
-        eqs.append(Equation(f"C1 column {col}: 一 + 二 = (七)总计 + 四",
+        eqs.append(Equation(f"C1 {col}列: 一 + 二 = (七)总计 + 四",
                             (( ("new_received", c), 1), (("carried_over", c), 1), (("total_processed", c), -1), (("carried_forward", c), -1))))
-        eqs.append(Equation(f"C3 column {col}: (七)总计 = sum of outcomes (一)…(六)",
+        eqs.append(Equation(f"C3 {col}列: (七)总计 = (一)…(六)各项之和",
                             tuple([(("total_processed", c), 1)] + [((k, c), -1) for k in outcome])))
         if merged_printed:
-            eqs.append(Equation(f"(六)其他处理 printed as one row, column {col}: (六) = (六)1 + (六)2 + (六)3",
+            eqs.append(Equation(f"(六)其他处理印为一行, {col}列: (六) = (六)1 + (六)2 + (六)3",
                                 tuple([(("other_processing", c), 1)] + [((k, c), -1) for k in _SUBS])))
     return tuple(eqs)
 

@@ -221,6 +221,7 @@ def text_units(
     last_line: int,
     max_values: int = 7,
     row_ok: Callable[[list[Token]], bool] | None = None,
+    label_rows: Callable[[str], list[str]] | None = None,
 ) -> list[Unit]:
     """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached.
 
@@ -229,7 +230,8 @@ def text_units(
     are the rest of the row, wrapped onto the next line, when together they make at most
     ``max_values`` (a row printed one cell per line is the same case). A run of label-less lines that
     holds more numbers than a row is not read as rows, except a first complete row that ``row_ok``
-    accepts (e.g. its parts add up to its total).
+    accepts (e.g. its parts add up to its total). With ``label_rows`` (the row labels in a block of
+    label text), a run of label-less rows after a block of labels is read by ``_labels_apart``.
     """
     units: list[Unit] = []
     gap: list[str] = []
@@ -277,7 +279,48 @@ def text_units(
         gap = []
     if units and gap:
         units[-1].gap_after = "".join(gap)
-    return [u for u in units if not u.block]
+    orphan = _labels_apart(units, label_rows) if label_rows is not None else []
+    kept = [u for u in units if not u.block]
+    if kept and orphan:
+        kept[0].notes.extend(orphan)
+    return kept
+
+
+def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]]) -> list[str]:
+    """Label-less rows after a block of row labels (a ruled table's text: labels, then the rows).
+
+    A run of label-less units, the first right after label text and the others straight after it,
+    takes the block's row labels by order when there are as many labels as rows. When the block
+    holds several labels and the counts differ, no unit of the run is read: which number belongs
+    under which label is not known (returns the notes saying so). A single label-less row, or a
+    block of one label (the row under its label, the others' labels printed elsewhere), is left to
+    ``text_units``' own rules and the matcher's order-preserving assignment.
+    """
+    orphan: list[str] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if not (u.headless and u.gap_before):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(units) and units[j].headless and not units[j].gap_before:
+            j += 1
+        run = units[i:j]
+        labels = label_rows(u.gap_before) if len(run) > 1 else []
+        if len(labels) > 1:
+            lines = f"第 {run[0].line}–{run[-1].last_line or run[-1].line} 行"
+            if len(labels) == len(run):
+                for unit, label in zip(run, labels, strict=True):
+                    unit.label, unit.gap_before, unit.headless, unit.block = label, "", False, False
+                run[0].notes.append(f"{lines}的 {len(run)} 行数值未印行标签，按顺序对应其上方的 {len(labels)} 个行标签")
+            else:
+                for unit in run:
+                    unit.block = True
+                orphan.append(f"{lines}的 {len(run)} 行数值未印行标签，其上方有 {len(labels)} 个行标签，"
+                              "数目不符，无法确定对应关系，这些单元格按未知处理")
+        i = j
+    return orphan
 
 
 def _continue(

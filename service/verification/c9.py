@@ -1,6 +1,8 @@
 """C9: numbers stated in the text agree with the tables.
 
-Applications received vs 表三 一 总计; review and lawsuit counts vs 表四 总计; normative documents
+Applications received vs 表三 一 总计; review and lawsuit counts vs the 表四 column of the very same
+quantity (a total vs 总计; corrected or lost cases — 纠错, 败诉 — vs 结果纠正, a WARN at most; a count of
+another outcome vs nothing: "未发生…被行政复议纠错或行政诉讼败诉" is no total); normative documents
 (and 规章) issued vs 表二 本年制发; the parts listed after the 主动公开 total vs that total (a WARN:
 reports often list only some parts). Nothing stated: no finding. A table value missing: UNCERTAIN.
 """
@@ -31,7 +33,7 @@ _LITIGATION_WORDS = ("行政诉讼", "行政败诉", "诉讼案件", "败诉案�
 @dataclass(frozen=True, slots=True)
 class _CasePattern:
     """A statement pattern. ``needs``: one of these words is in every match (else the text is not
-    searched). ``tail``: the pattern is N CASE [^。；;，,]{0,free}? WORD with (WORDS, free), searched
+    searched). ``tail``: the pattern is N CASE [^。；;，,、]{0,free}? WORD with (WORDS, free), searched
     from the earliest start a match ending at the first WORD can have (none starts before it)."""
 
     regex: re.Pattern[str]
@@ -41,12 +43,12 @@ class _CasePattern:
 
 _REVIEW_RES = (
     _CasePattern(re.compile(r"行政复议[^。；;，,\d]{0,8}?" + _N + _CASE), _REVIEW_WORDS),
-    _CasePattern(re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,]{0,6}?行政复议"), _REVIEW_WORDS, (_REVIEW_WORDS, 6)),
+    _CasePattern(re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,6}?行政复议"), _REVIEW_WORDS, (_REVIEW_WORDS, 6)),
 )
 _LITIGATION_RES = (
     _CasePattern(re.compile(r"行政诉讼[^。；;，,\d]{0,8}?" + _N + _CASE), ("行政诉讼",)),
     _CasePattern(
-        re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,]{0,8}?(?:" + "|".join(_LITIGATION_WORDS) + ")"),
+        re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,8}?(?:" + "|".join(_LITIGATION_WORDS) + ")"),
         ("诉讼", "败诉"), (_LITIGATION_WORDS, 8),
     ),
 )
@@ -67,6 +69,15 @@ class Statement:
     value: int
     start: int  # view positions
     end: int
+    quantity: str = "total"  # total | corrected (纠错, 败诉: 表四 结果纠正)
+
+
+#: Words that narrow a review or lawsuit count to one outcome: such a count is not the total.
+_CORRECTED_RE = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
+_OTHER_OUTCOME_RE = re.compile(r"维持|胜诉|驳回|审结|结案|审理中|调解|和解|撤诉|终止")
+_JOINER_RE = re.compile(r"^[\s、，,或和及与以]*$")
+_QUALIFIER_REACH = 8
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _num(raw: str) -> int:
@@ -79,8 +90,27 @@ def _clause_start(folded: str, i: int) -> int:
     return i
 
 
+def _quantity(text: str) -> str | None:
+    """What a count whose words are ``text`` counts: the total, the corrected (lost) cases, or
+    another outcome (None: not compared with any 表四 column)."""
+    if _CORRECTED_RE.search(text):
+        return "corrected"
+    if _OTHER_OUTCOME_RE.search(text):
+        return None
+    return "total"
+
+
+def _after_word(folded: str, pos: int, stop: int) -> str:
+    """The words after a 行政复议/行政诉讼 at ``pos`` up to the next clause mark (at most a few)."""
+    end = min(stop, pos + _QUALIFIER_REACH)
+    k = pos
+    while k < end and folded[k] not in "。；;，,、或和及与\n":
+        k += 1
+    return folded[pos:k]
+
+
 def _tail_start(folded: str, words: tuple[str, ...], free: int) -> int:
-    """No match of N CASE [^。；;，,]{0,free}? WORD starts before the returned position.
+    """No match of N CASE [^。；;，,、]{0,free}? WORD starts before the returned position.
 
     A match starting before the first WORD's earliest start would reach that WORD with its lazy gap
     and so end there. Between N's first character and the unit there are only digits and blanks, and
@@ -94,6 +124,7 @@ def _tail_start(folded: str, words: tuple[str, ...], free: int) -> int:
 
 
 def _first(view: TextView, pats: tuple[_CasePattern, ...], forbidden: list[tuple[int, int]]) -> Statement | None:
+    """The earliest count statement; a count of one outcome other than 纠正 (维持, 审结…) is skipped."""
     best: Statement | None = None
     folded = view.folded
     for pat in pats:
@@ -101,12 +132,36 @@ def _first(view: TextView, pats: tuple[_CasePattern, ...], forbidden: list[tuple
             continue
         lo = _tail_start(folded, *pat.tail) if pat.tail else 0
         for m in pat.regex.finditer(folded, lo):
+            if best is not None and m.start() >= best.start:
+                break
             if overlaps(forbidden, m.start(), m.end()):
                 continue
-            if best is None or m.start() < best.start:
-                best = Statement(_num(m.group("n")), m.start(), m.end())
+            words = m.group() + _after_word(folded, m.end(), len(folded))
+            quantity = _quantity(words)
+            if quantity is None:
+                continue
+            best = Statement(_num(m.group("n")), m.start(), m.end(), quantity)
             break
     return best
+
+
+def _zero_quantity(sentence: str, word: str) -> str | None:
+    """In a 未…行政复议…行政诉讼 sentence, what the zero says of ``word``: each mention's words run to
+    the next mention; a mention followed only by a joiner (行政复议、行政诉讼败诉) shares the next one's."""
+    mentions = sorted(m.start() for w in _ZERO_WORDS for m in re.finditer(w, sentence))
+    for i, k in enumerate(mentions):
+        if not sentence.startswith(word, k):
+            continue
+        j = i
+        while True:
+            end = mentions[j + 1] if j + 1 < len(mentions) else len(sentence)
+            seg = sentence[mentions[j] + 4 : end]
+            if j + 1 < len(mentions) and _JOINER_RE.match(seg):
+                j += 1
+                continue
+            # A count after the mention (…未发生行政复议，行政诉讼3件) is not this zero's.
+            return None if _DIGIT_RE.search(seg) else _quantity(seg)
+    return None
 
 
 def _cases(view: TextView, word: str, pats: tuple[_CasePattern, ...], forbidden: list[tuple[int, int]]) -> Statement | None:
@@ -117,12 +172,16 @@ def _cases(view: TextView, word: str, pats: tuple[_CasePattern, ...], forbidden:
     # starts more than 28 before the first one.
     first = min(k for k in (view.folded.find(w) for w in _ZERO_WORDS) if k != -1)
     for m in _ZERO_RE.finditer(view.folded, max(0, first - _ZERO_REACH)):
+        if stated is not None and m.start() >= stated.start:
+            break
         stop = view.folded.find("。", m.start())
         sentence = view.folded[m.start() : stop if stop != -1 else len(view.folded)]
-        if word in sentence and not overlaps(forbidden, m.start(), m.end()):
-            if stated is None or m.start() < stated.start:
-                return Statement(0, m.start(), m.end())
-            break
+        if word not in sentence or overlaps(forbidden, m.start(), m.end()):
+            continue
+        quantity = _zero_quantity(sentence, word)
+        if quantity is None:
+            continue
+        return Statement(0, m.start(), m.end(), quantity)
     return stated
 
 
@@ -156,6 +215,32 @@ def _compare(
                    message=f"正文称 {stated}，与表中的 {table_value} {verb}", cells=cells, lines=lines)
 
 
+_T4_COLUMN = {"total": (4, "总计"), "corrected": (1, "结果纠正")}
+_CASE_SUBJECT = {
+    ("review", "total"): ("review_cases", "administrative reviews (表四 行政复议 总计)"),
+    ("review", "corrected"): ("review_corrected", "reviews that corrected the unit (表四 行政复议 结果纠正)"),
+    ("litigation", "total"): ("litigation_cases", "lawsuits (表四 行政诉讼 直接起诉 + 复议后起诉 总计)"),
+    ("litigation", "corrected"): ("litigation_corrected",
+                                  "lawsuits the unit lost (表四 行政诉讼 直接起诉 + 复议后起诉 结果纠正)"),
+}
+
+
+def _case_finding(tables: Tables, st: Statement, kind: str, lines: list[int]) -> Finding:
+    """A stated count of reviews or lawsuits against the 表四 column of the very same quantity.
+
+    A total is compared with 总计 and may FAIL. A count of corrected or lost cases (纠错, 败诉) is
+    compared with 结果纠正 and only WARNs: the template's column and the text's word are close but not
+    one and the same, and a false FAIL would tell the office above that the unit erred."""
+    col, col_name = _T4_COLUMN[st.quantity]
+    name, subject = _CASE_SUBJECT[(kind, st.quantity)]
+    groups = ("review",) if kind == "review" else ("litigation_direct", "litigation_after_review")
+    cells = [_cell(tables, "table4", g, col) for g in groups]
+    values = [c.value if c else None for c in cells]
+    total = None if any(v is None for v in values) else sum(v for v in values if v is not None)
+    refs = [_ref(c, "表四", g, col_name) for c, g in zip(cells, groups, strict=True)]
+    return _compare(name, subject, st.value, total, refs, lines, soft=st.quantity != "total")
+
+
 def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narrative: Narrative) -> list[Finding]:
     """Compare the figures the text states with 表二, 表三 and 表四."""
     out: list[Finding] = []
@@ -176,18 +261,10 @@ def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narra
 
     review = _cases(view, "行政复议", _REVIEW_RES, forbidden)
     if review is not None:
-        cell = _cell(tables, "table4", "review", 4)
-        out.append(_compare("review_cases", "administrative reviews (表四 行政复议 总计)", review.value,
-                            cell.value if cell else None, [_ref(cell, "表四", "review", "总计")], line(review)))
+        out.append(_case_finding(tables, review, "review", line(review)))
     lit = _cases(view, "行政诉讼", _LITIGATION_RES, forbidden)
     if lit is not None:
-        c1 = _cell(tables, "table4", "litigation_direct", 4)
-        c2 = _cell(tables, "table4", "litigation_after_review", 4)
-        v1, v2 = (c1.value if c1 else None), (c2.value if c2 else None)
-        total = v1 + v2 if v1 is not None and v2 is not None else None
-        out.append(_compare("litigation_cases", "lawsuits (表四 行政诉讼 直接起诉 + 复议后起诉 总计)", lit.value, total,
-                            [_ref(c1, "表四", "litigation_direct", "总计"), _ref(c2, "表四", "litigation_after_review", "总计")],
-                            line(lit)))
+        out.append(_case_finding(tables, lit, "litigation", line(lit)))
 
     for row, (pat, need) in _DOC_ISSUED_RES.items():
         if need not in view.folded:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.extraction.base import ExtractionResult, MetaHint
 from service.extraction.excerpt import build_excerpt
+from service.extraction.llm import batch_api
 from service.extraction.llm.cache import ResponseCache, cache_key
 from service.extraction.llm.client import LLMClient, shared_client
 from service.extraction.llm.schema import LLMExtraction
@@ -34,9 +35,24 @@ def extract_llm(
         answer = LLMExtraction.model_validate(hit["response"])
         info.cached = True
     else:
-        answer, stats = (client or shared_client(settings)).complete(messages(prompt, text))
+        session = batch_api.active()  # govreport batch --via batch-api: the batch's answer, validated here
+        outcome = session.get(batch_api.custom_id(doc.sha256, prompt.hash, model)) if session else None
+        llm = client or shared_client(settings)
+        if outcome is not None and outcome.completion is not None:
+            answer, stats = llm.complete(messages(prompt, text), prepared=outcome.completion)
+        else:
+            answer, stats = llm.complete(messages(prompt, text))
         info.calls = stats.calls  # HTTP requests, transport retries and re-asks included
         info.usage = Usage(**stats.usage())
+        batch = stats.prepared_usage or {}
+        info.cost = settings.cost(info.usage.prompt_tokens - batch.get("prompt_tokens", 0),
+                                  info.usage.completion_tokens - batch.get("completion_tokens", 0))
+        if outcome is not None and session is not None:
+            info.batch = batch_api.use_of(outcome, stats.calls, stats.prepared_usage)
+            batch_cost = settings.cost(info.batch.usage.prompt_tokens, info.batch.usage.completion_tokens, batch=True)
+            if batch_cost is not None:
+                info.cost = (info.cost or 0.0) + batch_cost
+            session.record(info.batch, info.usage, info.cost)
         if cache:
             cache.put(key, {"response": answer.model_dump(mode="json"), "usage": stats.usage(),
                             "model": model, "prompt": prompt.version})

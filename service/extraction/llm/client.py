@@ -13,6 +13,7 @@ from typing import Any
 import instructor
 import openai
 from instructor.core import InstructorRetryException
+from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
 from service.errors import ExtractionError, RetryExhaustedError
@@ -49,11 +50,18 @@ class LLMClient:
             create = self.openai.chat.completions.create
         self._create = create
 
-    def complete(self, messages: list[dict[str, str]]) -> tuple[LLMExtraction, CallStats]:
-        """One extraction: transport retries inside, validation re-asks outside; raises RetryExhaustedError."""
+    def complete(
+        self, messages: list[dict[str, str]], prepared: ChatCompletion | None = None
+    ) -> tuple[LLMExtraction, CallStats]:
+        """One extraction: transport retries inside, validation re-asks outside; raises RetryExhaustedError.
+
+        ``prepared`` is an answer already obtained for these messages (from a batch API): it is validated
+        exactly like a live answer, and only a re-ask goes to the endpoint. It is not counted in
+        ``stats.calls``; its tokens are in ``stats.prepared_usage`` (and in the totals)."""
         s = self.settings
         stats = CallStats()
-        patched = instructor.patch(create=with_transport_retries(self._create, s, stats, self._sleep), mode=self.mode)
+        create = self._create if prepared is None else _prepared_first(prepared, self._create, stats)
+        patched = instructor.patch(create=with_transport_retries(create, s, stats, self._sleep), mode=self.mode)
         kwargs: dict[str, Any] = {"model": s.model, "messages": messages, "temperature": 0, "max_tokens": s.max_tokens}
         if s.extra_body:
             kwargs["extra_body"] = dict(s.extra_body)
@@ -64,6 +72,8 @@ class LLMClient:
                 raise self._exhausted(exc, stats) from exc
             except (openai.OpenAIError, ValidationError, ExtractionError) as exc:
                 raise self._exhausted(exc, stats) from exc
+        if stats.prepared_usage is not None:
+            stats.calls -= 1  # the prepared answer was no request of ours
         if not isinstance(answer, LLMExtraction):
             raise RetryExhaustedError("the model's answer is not an extraction", attempts=stats.calls,
                                       usage=stats.usage(), last_output=stats.last_output)
@@ -86,6 +96,21 @@ class LLMClient:
             f"LLM extraction failed ({self.settings.preset}/{self.settings.model}): {reason}",
             attempts=stats.calls, usage=stats.usage(), last_output=stats.last_output, last_error=cause,
         )
+
+
+def _prepared_first(prepared: ChatCompletion, create: Callable[..., Any], stats: CallStats) -> Callable[..., Any]:
+    """``create`` that answers the first call with ``prepared`` and sends any later one (a re-ask)."""
+
+    def first(*args: Any, **kwargs: Any) -> Any:
+        if stats.prepared_usage is None:
+            u = prepared.usage
+            stats.prepared_usage = {"prompt_tokens": u.prompt_tokens if u else 0,
+                                    "completion_tokens": u.completion_tokens if u else 0,
+                                    "total_tokens": u.total_tokens if u else 0}
+            return prepared.model_copy(deep=True)
+        return create(*args, **kwargs)
+
+    return first
 
 
 _CLIENTS: dict[str, LLMClient] = {}

@@ -41,6 +41,7 @@ class CallStats:
     total_tokens: int = 0
     last_output: str | None = None
     last_error: str | None = None
+    prepared_usage: dict[str, int] | None = None  # set when a prepared (batch) answer was served
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def usage(self) -> dict[str, int]:

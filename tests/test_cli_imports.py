@@ -1,0 +1,39 @@
+"""A one-file command loads only what it runs: no batch, evaluation, office, chart, PDF or LLM libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from service.cli import _command_of
+from tests._corpus import REPO, SEEDS
+
+UNNEEDED = ("openpyxl", "matplotlib", "docx", "pdfplumber", "pdfminer", "openai", "instructor", "tenacity",
+            "service.batch", "service.evaluation", "service.extraction.llm", "concurrent.futures")
+
+
+def _loaded_after(argv: list[str], names: tuple[str, ...] = UNNEEDED) -> list[str]:
+    """Which of ``names`` are imported once ``govreport ARGV`` is done (run in a fresh interpreter)."""
+    code = ("import sys\nfrom service.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print('loaded:', *[m for m in {names!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code, *argv], cwd=REPO, capture_output=True, text=True,
+                         check=False, env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent"})
+    assert out.stdout.strip(), out.stderr
+    return out.stdout.strip().splitlines()[-1].split()[1:]
+
+
+def test_parse_and_check_of_a_text_report_load_no_unneeded_library():
+    for command in (["parse", str(SEEDS[0])], ["parse", str(SEEDS[0]), "--json"], ["check", str(SEEDS[0])]):
+        assert _loaded_after(command) == [], command
+
+
+def test_version_loads_no_command():
+    assert _loaded_after(["--version"], ("service.pipeline", "pydantic", *UNNEEDED)) == []
+    assert _loaded_after(["--help"], ("service.pipeline",)) == ["service.pipeline"]  # help lists every command
+
+
+def test_the_command_is_the_first_word_that_is_not_an_option():
+    assert _command_of(["--debug", "parse", "x.txt", "--json"]) == "parse"
+    assert _command_of(["--version"]) == ""
+    assert _command_of([]) is None
+    assert _command_of(["-h"]) is None
