@@ -14,8 +14,8 @@ from service.report import CheckSummary, Report, SectionInfo, SourceInfo, Versio
 from service.sections import find_sections
 from service.tables import gold_view_2019, gold_view_2021, parse_tables
 from service.tables.layout import T4_COLUMNS, T4_GROUPS
-from service.tables.ocr import attach_readings
 from service.tables.model import Tables
+from service.tables.ocr import attach_readings
 
 
 def analyze_path(path: str | os.PathLike[str], backend: str | None = None, narrative: bool = True) -> Report:
