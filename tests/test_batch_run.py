@@ -153,6 +153,19 @@ def test_totals_are_per_year_and_equal_the_sums_of_that_years_tables(batch: tupl
         rates = {row[0]: row for row in wb["比率"].iter_rows(min_row=2, values_only=True)}
         assert rates["实质公开率"][3] == t3["granted"][6] + t3["partially_granted"][6]
         assert rates["实质公开率"][4] == t3["total_processed"][6]
+        # summary.json holds the same figures, by stable keys
+        js = json.loads((out / f"summary-{year}.json").read_text(encoding="utf-8"))
+        assert js["year"] == year and js["reports"] == years[year]
+        for key in T3_KEYS_2021:
+            assert [c["value"] for c in js["table3"][key]] == t3.get(key, [0] * 7), (year, key)
+        for g in T4_GROUPS:
+            assert [js["table4"][g][c]["value"] for c in T4_COLUMNS] == [t4[g][c] for c in T4_COLUMNS]
+        for r in js["rates"]:
+            assert (r["numerator"], r["denominator"]) == tuple(rates[r["label"]][3:5])
+            assert r["value"] == (rates[r["label"]][1] if rates[r["label"]][1] != "—" else None)
+        ranked = [u["label"] for u in next(r for r in js["rankings"] if r["key"] == "applications")["units"]]
+        table = md.split("### 申请量较多的单位", 1)[1].split("\n#", 1)[0] if ranked else ""
+        assert [line.split(" | ")[0].lstrip("| ") for line in table.splitlines() if line.startswith("| ")][1:] == ranked
     # summary.* is the latest year; nothing is ever the sum over years.
     latest = load_workbook(out / "summary.xlsx", read_only=True)
     new = {row[1]: row[8] for row in latest["表三合计"].iter_rows(min_row=2, values_only=True)}["new_received"]
@@ -279,7 +292,7 @@ def test_cross_year_checks_with_two_years_of_one_unit(tmp_path: Path) -> None:
     assert "自然人 3≠0" in by_rule["C6"].finding.message
     assert by_rule["C7"].finding.status == "PASS"
     wb = load_workbook(tmp_path / "out" / "summary.xlsx", read_only=True)
-    assert any(row[3] == "C6" and row[4] == "FAIL" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
+    assert any(row[3] == "C6" and row[5] == "不通过" for row in wb["审核发现"].iter_rows(min_row=2, values_only=True))
 
 
 def test_rerun_with_fewer_inputs_merges_and_replace_drops(tmp_path: Path) -> None:
@@ -311,6 +324,44 @@ def test_rerun_with_fewer_inputs_merges_and_replace_drops(tmp_path: Path) -> Non
     assert sorted(r["name"] for r in records(out)) == sorted(p.stem for p in SEEDS[3:])
     assert third.earlier == 0 and any("--replace" in n for n in third.notes)
     assert not (out / "reports" / f"{SEEDS[1].stem}.json").exists()
+
+
+def test_feedback_lists_each_fail_with_cell_value_and_source_line(tmp_path: Path) -> None:
+    from docx import Document
+
+    src = tmp_path / "in"
+    src.mkdir()
+    seed = SEEDS[3]
+    text = seed.read_text(encoding="utf-8")
+    wrong = text.replace("一、本年新收政府信息公开申请数量\t\t1\t0", "一、本年新收政府信息公开申请数量\t\t4\t0")
+    assert wrong != text
+    (src / "wrong.txt").write_text(wrong, encoding="utf-8")
+    shutil.copy(SEEDS[0], src / SEEDS[0].name)
+    out = tmp_path / "out"
+    result = run_batch([src], BatchOptions(out=out, progress=False, narrative=False))
+    assert result.aggregate is not None
+    org = next(r.digest.organization for r in result.records if r.name == "wrong" and r.digest)
+    assert org
+    wb = load_workbook(out / ("summary-2023.xlsx" if (out / "summary-2023.xlsx").exists() else "summary.xlsx"),
+                       read_only=True)
+    rows = [dict(zip(next(wb["整改清单"].iter_rows(max_row=1, values_only=True)), r, strict=True))
+            for r in wb["整改清单"].iter_rows(min_row=2, values_only=True)]
+    locate = next(r for r in rows if r["规则"] == "LOCATE")
+    assert (locate["表格"], locate["列"], locate["印出数值"], locate["应为(使勾稽关系成立)"]) == ("表三", "自然人", "4", "1")
+    assert locate["行"].startswith("一、本年新收") and locate["结论"] == "不通过"
+    assert locate["原文行号"] and "一、本年新收政府信息公开申请数量" in locate["原文"]
+    assert "请核对原始台账" in locate["说明"]
+    assert {r["规则"] for r in rows if r["单位"] == org} >= {"LOCATE", "C1", "C4"}
+    folder = out / "feedback" if (out / "feedback" / f"{org}.docx").exists() else out / "feedback" / "2023"
+    doc = Document(str(folder / f"{org}.docx"))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "整改清单" in body and "需要更正的问题" in body
+    assert "印为 4; 改为 1" in cells and "一、本年新收政府信息公开申请数量" in cells
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    clean = next(p for p in (out / "feedback").rglob("*.docx") if p.stem != org)
+    assert "未发现需要更正的错误" in "\n".join(p.text for p in Document(str(clean)).paragraphs)
 
 
 def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ ALLOWED = {
     "parse", "check", "batch", "eval", "schema", "serve", "presets", "test",
 }
 
-_TOKEN = re.compile(r"--?[\w-]+|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
+_TOKEN = re.compile(r"--?[\w-]+|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w.-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
                     r"|\b[A-Z][A-Z0-9_]+\b|\b\w*[_\d]\w*\b|'[^']*'|`[^`]*`|\{[^}]*\}")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 

@@ -381,6 +381,51 @@ def t3_labels_apart(chunk: int, per_line: int = 1, rule: bool = True, interleave
     return layout
 
 
+def _glue(vals: list[str], space_at: int) -> str:
+    """Cells run together; with ``space_at`` > 0 stray blanks after the ``space_at``-th and the
+    ``3 * space_at``-th digit (where the run is that long), wherever they fall."""
+    run = "".join(vals)
+    for k in sorted({space_at, 3 * space_at} if space_at > 0 else set(), reverse=True):
+        if 0 < k < len(run):
+            run = run[:k] + " " + run[k:]
+    return run
+
+
+def t3_run_together(glue_label: bool = False, space_at: int = 0) -> Callable[[Truth, Style], list[str]]:
+    """Every 表三 row's seven cells printed with no separator (a text layer that lost the borders),
+    glued to the label or after a tab, optionally with stray blanks inside the run."""
+    def layout(t: Truth, st: Style) -> list[str]:
+        lines = t3_header_lines(st.sep)
+        for _key, _outer, group, label, vals in t3_rows(t, st):
+            lines.append(group + label + ("" if glue_label else st.sep) + _glue(vals, space_at))
+        return lines
+    return layout
+
+
+def t4_run_together(per_group: bool = False, space_at: int = 0) -> Callable[[Truth, Style], list[str]]:
+    """表四's fifteen numbers as one digit string (or one per group, blank-separated)."""
+    def layout(t: Truth, st: Style) -> list[str]:
+        vals = [st.number(v) for v in t.t4_flat]
+        if per_group:
+            body = " ".join(_glue(vals[g * 5 : g * 5 + 5], space_at) for g in range(3))
+        else:
+            body = _glue(vals, space_at)
+        return [st.sep.join(r) for r in T4_HEADER] + [body]
+    return layout
+
+
+def t2_run_together(t: Truth, st: Style) -> list[str]:
+    """表二's three-cell rows run together (规章123): no relation within the row can split them."""
+    lines: list[str] = []
+    band = ""
+    for b, label, vals in t2_rows(t, st):
+        if b != band:
+            lines += [b, st.sep.join(_T2_COLHEAD[b])]
+            band = b
+        lines.append(label + "".join(vals) if len(vals) == 3 else st.sep.join([label, *vals]))
+    return lines
+
+
 # --------------------------------------------------------------------------------------------------
 # 表二 and 表四 text layouts
 

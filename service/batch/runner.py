@@ -241,10 +241,11 @@ def summarise(records: list[Record], opts: BatchOptions, total: int | None = Non
     outputs: list[Path] = []
     for y in years if len(years) > 1 else []:
         agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes)
-        outputs += write_summaries(agg, out, stem=f"summary-{y}")
+        outputs += write_summaries(agg, out, records, stem=f"summary-{y}",
+                                   feedback=None if y == main_year else out / FEEDBACK / str(y))
     main = aggregate(records, found=total, expected=opts.expected, year=main_year, thresholds=opts.thresholds,
                      notes=notes)
-    outputs = write_summaries(main, out) + outputs
+    outputs = write_summaries(main, out, records, feedback=out / FEEDBACK) + outputs
     current = {out / f"summary-{y}{ext}" for y in years for ext in _EXTS} if len(years) > 1 else set()
     for old in out.glob("summary-*"):
         if old.suffix in _EXTS and old not in current:
@@ -264,12 +265,20 @@ def summary_inputs(opts: BatchOptions) -> dict[str, str]:
     return {f.name: repr(getattr(opts, f.name)) for f in fields(opts) if f.name not in _RUN_ONLY}
 
 
-def write_summaries(agg: Aggregate, out: Path, stem: str = "summary") -> list[Path]:
-    """<stem>.xlsx, <stem>.md, <stem>.docx and the charts they show."""
+#: The folder of the units' 整改清单 (feedback/<unit>.docx; other years under feedback/<year>/).
+FEEDBACK = "feedback"
+
+
+def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), stem: str = "summary",
+                    feedback: Path | None = None) -> list[Path]:
+    """<stem>.xlsx (with the 整改清单 of every unit), <stem>.md, <stem>.docx, the charts they show, and
+    with ``feedback`` one 整改清单 per unit there."""
     from service.batch.charts import render_charts
+    from service.batch.feedback import fix_items, write_feedback
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
+    from service.batch.summary_json import summary_json
     from service.batch.summary_md import render_markdown
     from service.batch.summary_xlsx import render_xlsx
 
@@ -280,8 +289,12 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary") -> list[Pa
         if old not in drawn:
             old.unlink(missing_ok=True)
     blocks = summary_blocks(agg, charts)
-    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx"]
-    render_xlsx(agg, paths[0])
+    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx", out / f"{stem}.json"]
+    items = fix_items(agg, records, out)
+    render_xlsx(agg, paths[0], items)
     write_atomic(paths[1], render_markdown(blocks), durable=False)
     render_docx(blocks, out, paths[2])
+    write_atomic(paths[3], summary_json(agg), durable=False)
+    if feedback is not None:
+        paths += write_feedback(agg, items, feedback)
     return paths + sorted(drawn)

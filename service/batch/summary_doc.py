@@ -49,6 +49,12 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     note: str | None = None
+    widths: list[float] | None = None  # relative column widths in the Word file (default: a wide label column)
+
+
+@dataclass(slots=True)
+class PageBreak:
+    """A new page in the Word file (the appendix starts on one); nothing in Markdown."""
 
 
 @dataclass(slots=True)
@@ -57,7 +63,7 @@ class Image:
     caption: str
 
 
-Block = Heading | Para | Bullets | Table | Image
+Block = Heading | Para | Bullets | Table | Image | PageBreak
 
 def num(v: Number | None) -> str:
     if v is None:
@@ -108,6 +114,7 @@ def summary_blocks(agg: Aggregate, charts: Sequence[Chart], today: date | None =
     b += _channels(agg)
     b += _problems(agg, charts_by_key.get("categories"))
     b += _years(agg)
+    b += _appendix(agg)
     if agg.errors:
         b.append(Heading("附: 未能处理的文件"))
         b.append(Table(["文件", "原因", "说明"], [[e.name, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message]
@@ -150,6 +157,26 @@ def _coverage(agg: Aggregate) -> list[Block]:
     return out
 
 
+#: Characters of evidence shown in the body; the rest is in the appendix.
+BRIEF = 48
+
+
+def brief(evidence: str) -> str:
+    """The first cells of a finding's evidence; the whole in the appendix."""
+    return evidence if len(evidence) <= BRIEF else evidence[:BRIEF].rstrip("，,; ") + " …(详见附件)"
+
+
+def _appendix(agg: Aggregate) -> list[Block]:
+    """附件: every finding of the units with its full evidence (cells and source lines)."""
+    rows = [[f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.subject, f.finding.message,
+             f.finding.evidence or "—"]
+            for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
+    if not rows:
+        return []
+    return [PageBreak(), Heading("附件: 审核发现明细"),
+            Table(["单位", "规则", "结论", "对象", "说明", "依据(单元格与原文行)"], rows, widths=[2.6, 2.6, 1.3, 2.4, 3.5, 4.2])]
+
+
 def _error_kinds(agg: Aggregate) -> str:
     counts: dict[str, int] = {}
     for e in agg.errors:
@@ -173,9 +200,10 @@ def _checks(agg: Aggregate) -> list[Block]:
     report = [f for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
     if report:
         out.append(Heading("存在问题的单位", 3))
-        out.append(Table(["单位", "规则", "结论", "说明", "依据"],
-                         [[f.label, f.finding.rule, _status(f.finding.status), f.finding.message, f.finding.evidence]
-                          for f in report]))
+        out.append(Table(["单位", "规则", "结论", "说明", "依据(摘要)"],
+                         [[f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.message,
+                           brief(f.finding.evidence)] for f in report], widths=[3, 3, 1.4, 5.5, 3.5],
+                         note="依据全文见附件“审核发现明细”; 各单位的整改清单见 feedback 目录和 summary.xlsx “整改清单”表。"))
     else:
         out.append(Para("未发现表格错误。"))
     if agg.cross:

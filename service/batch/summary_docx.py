@@ -1,75 +1,231 @@
-"""summary.docx: the summary blocks as a Word document (opens in Word and WPS), charts embedded."""
+"""Word documents in 公文 layout (GB/T 9704 as offices use it): the summary and each unit's 整改清单.
+
+A4, margins 3.7/3.5/2.8/2.6 cm; title in 小标宋 (方正小标宋简体, else 华文中宋/宋体) 二号, centred; level-one
+headings 黑体 三号, level-two 楷体 三号; body 仿宋 (仿宋_GB2312) 三号 with 28 pt lines and a two-character
+indent; tables in 仿宋 小五 with fixed column widths (the label column wide enough for 表三's labels);
+page numbers "— N —" at the foot, centred. Opens in Word and WPS; fonts missing on a machine fall back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
-from service.batch.summary_doc import Block, Bullets, Heading, Image, Para, Table
+from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
-_EAST_ASIAN = "宋体"
-_HEADING_EAST_ASIAN = "黑体"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+BODY_FONT = "仿宋_GB2312"
+#: Widths of an A4 page's text area (21 − 2.8 − 2.6 cm) and the label column of a table, in cm.
+TEXT_WIDTH = 15.6
+LABEL_WIDTH = 5.2
+
+
+def new_document() -> DocxDocument:
+    """An empty A4 公文 document: margins, default fonts, page numbers in the footer."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.footer_distance = Cm(2.0)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    _east_asian(normal.element, BODY_FONT)
+    fmt = normal.paragraph_format
+    fmt.line_spacing = Pt(28)
+    fmt.space_before = fmt.space_after = Pt(0)
+    _page_numbers(section.footer.paragraphs[0])
+    return doc
 
 
 def render_docx(blocks: Sequence[Block], out: Path, path: Path) -> None:
     """Write ``path``; image paths in the blocks are relative to ``out``."""
-    doc = Document()
-    _fonts(doc)
+    doc = new_document()
+    add_blocks(doc, blocks, out)
+    save(doc, path)
+
+
+def add_blocks(doc: DocxDocument, blocks: Sequence[Block], out: Path | None = None) -> None:
     for b in blocks:
         if isinstance(b, Heading):
-            doc.add_heading(b.text, level=min(b.level, 3) if b.level > 1 else 0)
+            heading(doc, b.text, b.level)
         elif isinstance(b, Para):
-            doc.add_paragraph(_clean(b.text))
+            paragraph(doc, b.text)
         elif isinstance(b, Bullets):
             for item in b.items:
-                doc.add_paragraph(_clean(item), style="List Bullet")
-        elif isinstance(b, Image):
-            doc.add_picture(str(out / b.path), width=Cm(15.5))
-            cap = doc.add_paragraph(_clean(b.caption))
+                paragraph(doc, item)
+        elif isinstance(b, Image) and out is not None:
+            doc.add_picture(str(out / b.path), width=Cm(TEXT_WIDTH))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cap = paragraph(doc, b.caption, indent=False, size=10.5)
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif isinstance(b, Table):
-            table = doc.add_table(rows=1, cols=len(b.header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, b.header, strict=True):
-                cell.text = _clean(text)
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            for row in b.rows:
-                cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=True):
-                    cell.text = _clean(text)
-            for row in table.rows:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        for run in p.runs:
-                            run.font.size = Pt(9)
-            if b.note:
-                doc.add_paragraph(_clean("注: " + b.note))
+            table(doc, b)
+        elif isinstance(b, PageBreak):
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
+    """Level 1: the title (小标宋 二号, centred); 2: 黑体 三号; 3 and below: 楷体 三号."""
+    p = doc.add_paragraph()
+    run = p.add_run(clean(text))
+    if level <= 1:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(run, TITLE_FONT, 22)
+        p.paragraph_format.space_after = Pt(16)
+        p.paragraph_format.line_spacing = Pt(36)
+    else:
+        _font(run, HEADING_FONT if level == 2 else SUBHEADING_FONT, 16)
+        p.paragraph_format.first_line_indent = Cm(1.1)
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def paragraph(doc: DocxDocument, text: str, indent: bool = True, size: float | None = None) -> Paragraph:
+    p = doc.add_paragraph()
+    run = p.add_run(clean(text))
+    if size is not None:
+        run.font.size = Pt(size)
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1.1)  # two characters of 三号
+    return p
+
+
+def table(doc: DocxDocument, b: Table) -> None:
+    """A grid with fixed widths: ``b.widths`` (relative) or a wide first (label) column and even others."""
+    n = len(b.header)
+    widths = _widths(b, n)
+    t = doc.add_table(rows=1, cols=n)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    _fixed_layout(t)
+    for col, w in zip(t.columns, widths, strict=True):
+        col.width = Cm(w)  # the grid (LibreOffice reads this) as well as each cell (Word reads that)
+    for i, (cell, text) in enumerate(zip(t.rows[0].cells, b.header, strict=True)):
+        _cell(cell, text, widths[i], bold=True, center=True)
+    _repeat_header(t.rows[0])
+    for row in b.rows:
+        cells = t.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell(cell, text, widths[i], center=i > 0 and _numeric(text))
+    if b.note:
+        paragraph(doc, "注: " + b.note, indent=False, size=10.5)
+    else:
+        doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
+
+
+def save(doc: DocxDocument, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     doc.save(str(tmp))
     tmp.replace(path)
 
 
-def _fonts(doc: DocxDocument) -> None:
-    """Chinese text in 宋体 (headings 黑体), so Word and WPS pick a CJK face, not a fallback."""
-    for style_name, face in (("Normal", _EAST_ASIAN), ("Title", _HEADING_EAST_ASIAN), ("Heading 1", _HEADING_EAST_ASIAN),
-                             ("Heading 2", _HEADING_EAST_ASIAN), ("Heading 3", _HEADING_EAST_ASIAN)):
-        style = doc.styles[style_name]
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), face)
-    doc.styles["Normal"].font.size = Pt(10.5)
-
-
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Drop characters XML cannot hold (control characters other than tab and newline)."""
     return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+
+
+def _widths(b: Table, n: int) -> list[float]:
+    if b.widths is not None and len(b.widths) == n:
+        scale = TEXT_WIDTH / sum(b.widths)
+        return [w * scale for w in b.widths]
+    if n == 1:
+        return [TEXT_WIDTH]
+    label = min(LABEL_WIDTH, TEXT_WIDTH / 2)
+    return [label] + [(TEXT_WIDTH - label) / (n - 1)] * (n - 1)
+
+
+def _numeric(text: str) -> bool:
+    s = text.replace(",", "").replace("%", "").replace("—", "").strip()
+    return s == "" or s.replace(".", "", 1).lstrip("-").isdigit() or s.startswith("—")
+
+
+def _cell(cell: object, text: str, width_cm: float, bold: bool = False, center: bool = False) -> None:
+    from docx.table import _Cell
+
+    assert isinstance(cell, _Cell)
+    cell.width = Cm(width_cm)
+    p = cell.paragraphs[0]
+    p.paragraph_format.first_line_indent = Cm(0)
+    p.paragraph_format.line_spacing = 1.0
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(clean(text))
+    run.bold = bold
+    _font(run, HEADING_FONT if bold else BODY_FONT, 9)
+
+
+def _font(run: Run, face: str, size: float) -> None:
+    run.font.size = Pt(size)
+    run.font.name = face
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), face)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _east_asian(style_element: Any, face: str) -> None:
+    rpr = style_element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), face)
+
+
+def _fixed_layout(t: object) -> None:
+    from docx.table import Table as DocxTable
+
+    assert isinstance(t, DocxTable)
+    tbl_pr = t._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+
+
+def _repeat_header(row: object) -> None:
+    from docx.table import _Row
+
+    assert isinstance(row, _Row)
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _page_numbers(p: Paragraph) -> None:
+    """'— PAGE —' centred, 宋体 四号."""
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("— "), "宋体", 14)
+    run = p.add_run()
+    _font(run, "宋体", 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._element.append(el)
+    _font(p.add_run(" —"), "宋体", 14)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.batch.summary_doc import Block, Bullets, Heading, Image, Para, Table
+from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []
     for b in blocks:
+        if isinstance(b, PageBreak):
+            continue
         if isinstance(b, Heading):
             out.append("#" * b.level + " " + b.text)
         elif isinstance(b, Para):

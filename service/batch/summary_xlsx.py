@@ -6,7 +6,7 @@ characters stripped: it opens cleanly in Excel and WPS. An unknown cell stays em
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +14,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total
+from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total, UnitRow
 from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS
+from service.batch.feedback import FixItem
+from service.outputs.labels import RULE_NAMES, status_label
 from service.tables.layout import (
     T3_COLUMNS,
     T3_LABELS,
@@ -27,13 +30,13 @@ from service.tables.layout import (
     T4_GROUPS,
 )
 
-SHEETS = ["单位", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道", "未处理文件"]
+SHEETS = ["单位", "整改清单", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道", "未处理文件"]
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
-def render_xlsx(agg: Aggregate, path: Path) -> None:
+def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem]] | None = None) -> None:
     wb = Workbook()
     first = wb.active
     if first is not None:
@@ -42,12 +45,20 @@ def render_xlsx(agg: Aggregate, path: Path) -> None:
     _sheet(wb.create_sheet("单位"), [
         "文件", "单位", "年度", "单位类型", "报告格式", "文件类型", "审核结论", "不通过的规则", "不通过项", "提示项", "无法确认项",
         "本年新收申请", "办理总计", "予以公开", "部分公开", "结转下年度", "行政复议总计", "行政诉讼总计", "纠错率",
-        "落款日期", "逾期", "问题条数", "措施条数"],
-        [[u.name, u.organization, u.year, u.unit_type, u.format, u.kind, u.status, " ".join(u.failed_rules), u.fails,
+        "实质公开率", "落款日期", "逾期", "问题条数", "措施条数"],
+        [[u.name, u.organization, u.year, u.unit_type, u.format, u.kind, status_label(u.status) if u.status else "",
+          " ".join(u.failed_rules), u.fails,
           u.warns, u.uncertain, u.new_received, u.total_processed, u.granted, u.partially_granted, u.carried_forward,
           u.review_total, u.litigation_total, u.correction.value if u.correction.value is not None else "—",
+          _substantive(u),
           u.report_date, {True: "是", False: "否", None: ""}[u.late], u.problems, u.measures] for u in agg.units],
-        percent_cols=[19])
+        percent_cols=[19, 20])
+
+    _sheet(wb.create_sheet("整改清单"), ["单位", "文件", "年度", "结论", "规则", "规则名称", "表格", "行", "列", "印出数值",
+                                      "应为(使勾稽关系成立)", "原文行号", "原文", "说明"],
+           [[i.label, i.name, i.year, status_label(i.status), i.rule, i.rule_name, i.table, i.row, i.column, i.printed,
+             i.suggested, i.line, i.source, i.reason] for rows in (items or {}).values() for i in rows],
+           wide={8: 30, 13: 50, 14: 60})
 
     t3_rows = []
     for key in T3_SUMMARY_ROWS:
@@ -70,10 +81,10 @@ def render_xlsx(agg: Aggregate, path: Path) -> None:
              r.denominator_label, r.reports, "、".join(r.excluded), r.reason or ""] for r in agg.rates],
            percent_cols=[2])
 
-    _sheet(wb.create_sheet("审核发现"), ["单位", "文件", "年度", "规则", "结论", "类别", "对象", "说明", "依据"],
-           [[f.label, f.name, f.year, f.finding.rule, str(f.finding.status),
+    _sheet(wb.create_sheet("审核发现"), ["单位", "文件", "年度", "规则", "规则名称", "结论", "类别", "对象", "说明", "依据"],
+           [[f.label, f.name, f.year, f.finding.rule, RULE_NAMES.get(f.finding.rule, ""), status_label(f.finding.status),
              "报告问题" if f.finding.category == "report" else "读取问题(本系统)", f.finding.subject, f.finding.message,
-             f.finding.evidence] for f in agg.findings], wide={8: 60, 9: 80})
+             f.finding.evidence] for f in agg.findings], wide={9: 60, 10: 80})
 
     _sheet(wb.create_sheet("问题与措施"), ["单位", "文件", "类型", "类别", "类别名称", "内容"],
            [[i.label, i.name, i.kind, i.category, CATEGORY_LABELS.get(i.category, i.category), i.text]
@@ -106,6 +117,7 @@ def _sheet(ws: Worksheet, header: list[str], rows: list[list[Any]], percent_cols
     for row in rows:
         ws.append([_value(v) for v in row])
     ws.freeze_panes = "A2"
+    _print_setup(ws)
     if rows:
         ws.auto_filter.ref = ws.dimensions
     for col in percent_cols:
@@ -119,6 +131,27 @@ def _sheet(ws: Worksheet, header: list[str], rows: list[list[Any]], percent_cols
         if i in widths:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Prints on A4 landscape, every column on one page width, the header row repeated on each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    footer = ws.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = "第 &P 页, 共 &N 页"
+
+
+def _substantive(u: UnitRow) -> float | str:
+    if u.granted is None or u.partially_granted is None or not u.total_processed:
+        return "—"
+    return (u.granted + u.partially_granted) / u.total_processed
 
 
 def _value(v: Any) -> Any:

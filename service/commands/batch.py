@@ -82,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
           f"成功分析 {len(result.records) - len(errors)} 份(其中 {fails} 份有不通过的核验), 无法处理 {len(errors)} 份")
     for r in errors:
         print(f"  无法处理: {r.path}: {r.error}")
+    feedback = [p for p in result.outputs if p.parent.name == "feedback" or p.parent.parent.name == "feedback"]
     for path in result.outputs:
-        if path.suffix != ".png":
+        if path.suffix != ".png" and path not in feedback:
             print(f"已写出 {path}")
+    if feedback:
+        print(f"已写出 {len(feedback)} 份整改清单(每个单位一份): {args.out / 'feedback'}")
     return 0

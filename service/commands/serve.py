@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
         from service.server.app import Settings, create_app
     except ImportError as exc:
-        raise ConfigError(f"the server needs its extra: pip install 'govreport[server]' ({exc})") from exc
+        raise ConfigError(f"审核服务需要附加依赖: pip install 'govreport[server]'({exc})") from exc
     data: Path = args.data
     data.mkdir(parents=True, exist_ok=True)
     # Uploads are spooled to disk by the multipart parser: keep even those inside the data folder.
@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     app = create_app(settings)
     if not app.state.ctx.auth.configured():
-        print("govreport serve: no token is configured: set GOVREPORT_TOKEN or create a user with --add-user NAME; "
-              "until then every route but /api/health answers 401", file=sys.stderr)
+        print("govreport serve: 尚未配置令牌: 请设置 GOVREPORT_TOKEN 或用 --add-user NAME 创建用户; "
+              "在此之前除 /api/health 外的每个接口都返回 401", file=sys.stderr)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=os.environ.get("GOVREPORT_LOG", "warning"),
                             access_log=False)
     server = uvicorn.Server(config)
@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         sock.bind((args.host, args.port))
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"无法监听 {args.host}:{args.port}: {exc.strerror or exc}") from exc
     port = sock.getsockname()[1]
-    print(f"govreport serve: listening on http://{args.host}:{port} (data in {data})", file=sys.stderr, flush=True)
+    print(f"govreport serve: 正在监听 http://{args.host}:{port}(数据目录 {data})", file=sys.stderr, flush=True)
     server.run(sockets=[sock])
     return 0

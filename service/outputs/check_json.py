@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from pydantic import BaseModel, Field
 
 from service.checks.model import CellRef, Finding, Status
@@ -68,14 +65,3 @@ def check_result(report: Report) -> CheckResult:
 
 def check_json(report: Report) -> str:
     return check_result(report).model_dump_json(indent=2) + "\n"
-
-
-def check_schema() -> dict[str, Any]:
-    schema = CheckResult.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://govreport.example/schemas/check.schema.json"
-    return schema
-
-
-def schema_text(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -26,7 +26,7 @@ def create_batch(files: list[UploadFile], ctx: Ctx, user: User) -> JSONResponse:
     """Start a batch from several report files, or from zips of them (paths leaving the archive, links and
     zip bombs are refused). 202 with the job; poll ``GET /api/batches/{id}``."""
     if not files:
-        raise UploadRejected("no files: send one or more report files or a zip as 'files'")
+        raise UploadRejected("没有文件: 请在 files 字段上传一个或多个报告文件或 zip 压缩包")
     with ctx.db.session() as s:
         b = Batch(status="receiving", created_by=user.name)
         s.add(b)
@@ -62,9 +62,9 @@ def _receive(files: list[UploadFile], inbox: Path, limit: int, tmp: Path) -> int
         data = f.file.read(limit + 1)
         total += len(data)
         if total > limit:
-            raise UploadRejected(f"the batch is over the {limit / 1e6:.0f} MB limit", 413)
+            raise UploadRejected(f"批次文件合计超过 {limit / 1e6:.0f} MB 的上限", 413)
         if not data:
-            raise UploadRejected(f"{name}: the file is empty")
+            raise UploadRejected(f"{name}: 文件为空")
         if data[:4] == b"PK\x03\x04" and name.lower().endswith(".zip"):
             path = tmp / f"upload-{inbox.parent.name}-{n}.zip"
             path.write_bytes(data)
@@ -92,7 +92,7 @@ def show_batch(batch_id: int, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         b = s.get(Batch, batch_id)
         if b is None:
-            raise HTTPException(404, f"no batch {batch_id}")
+            raise HTTPException(404, f"没有批次 {batch_id}")
         return batch_json(ctx, b)
 
 
@@ -100,8 +100,8 @@ def show_batch(batch_id: int, ctx: Ctx) -> dict[str, Any]:
 def download_summary(batch_id: int, ext: str, ctx: Ctx) -> FileResponse:
     """summary.xlsx, summary.md or summary.docx of a finished batch (as downloads)."""
     if ext not in MEDIA:
-        raise HTTPException(404, "summaries are xlsx, md and docx")
+        raise HTTPException(404, "汇总只有 xlsx、md 和 docx")
     path = ctx.data.batch_dir(batch_id) / "out" / f"summary.{ext}"
     if not path.exists():
-        raise HTTPException(404, f"batch {batch_id} has no summary.{ext} (yet)")
+        raise HTTPException(404, f"批次 {batch_id} (尚)没有 summary.{ext}")
     return FileResponse(path, media_type=MEDIA[ext], filename=f"batch-{batch_id}-summary.{ext}")

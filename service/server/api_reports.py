@@ -39,7 +39,7 @@ def get_report(ctx: Context, report_id: int) -> Report:
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
     if report is None:
-        raise HTTPException(404, f"no report {report_id}")
+        raise HTTPException(404, f"没有报告 {report_id}")
     return report
 
 
@@ -79,7 +79,7 @@ def show_report(report_id: int, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         return report_json(s, report)
 
 
@@ -88,7 +88,7 @@ def list_findings(report_id: int, ctx: Ctx) -> list[dict[str, Any]]:
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         return findings_json(s, report)
 
 
@@ -115,7 +115,7 @@ def reanalyze_report(report_id: int, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         reanalyze(s, ctx.data, report, parse_again=True)
         s.flush()
         return report_json(s, report)
@@ -131,9 +131,9 @@ def attach_unit(report_id: int, body: ReportPatch, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         if body.unit_id is not None and s.get(Unit, body.unit_id) is None:
-            raise HTTPException(422, f"no unit {body.unit_id}")
+            raise HTTPException(422, f"没有单位 {body.unit_id}")
         report.unit_id = body.unit_id
         return summary_json(report)
 
@@ -147,14 +147,14 @@ class ReviewPatch(BaseModel):
 def review_finding(report_id: int, fp: str, body: ReviewPatch, ctx: Ctx, user: User) -> dict[str, Any]:
     """Set a finding's review; the reviewer is the authenticated user, the time is now."""
     if body.review not in REVIEW_STATES:
-        raise HTTPException(422, f"review must be one of {', '.join(REVIEW_STATES)}, not {body.review!r}")
+        raise HTTPException(422, f"review 须为 {'、'.join(REVIEW_STATES)} 之一, 而不是 {body.review!r}")
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         finding = next((f for f in report.effective.get("findings") or [] if f["fingerprint"] == fp), None)
         if finding is None:
-            raise HTTPException(404, f"report {report_id} has no finding {fp}")
+            raise HTTPException(404, f"报告 {report_id} 没有审核发现 {fp}")
         review = s.scalar(select(Review).where(Review.report_id == report_id, Review.fingerprint == fp))
         if review is None:
             review = Review(report_id=report_id, fingerprint=fp, rule=finding["rule"], subject=finding["subject"],
@@ -178,15 +178,15 @@ def correct_cell(report_id: int, body: CellPatch, ctx: Ctx, user: User) -> dict[
     """Correct one cell. The correction is stored beside the parsed value (which stays in the report's
     parsed document), the checks re-run on the corrected tables, and the report comes back."""
     if body.table not in TABLE_KEYS:
-        raise HTTPException(422, f"table must be one of {', '.join(TABLE_KEYS)}")
+        raise HTTPException(422, f"table 须为 {'、'.join(TABLE_KEYS)} 之一")
     with ctx.db.session() as s:
         report = s.get(Report, report_id)
         if report is None:
-            raise HTTPException(404, f"no report {report_id}")
+            raise HTTPException(404, f"没有报告 {report_id}")
         column = _column_index(report.document, body.table, body.row, body.column)
         parsed = parsed_cell(report.document, body.table, body.row, column)
         if parsed is None:
-            raise HTTPException(422, f"{body.table} has no row {body.row!r} with a column {body.column!r}")
+            raise HTTPException(422, f"{body.table} 没有行 {body.row!r} 的第 {body.column!r} 列")
         existing = s.scalar(select(Correction).where(
             Correction.report_id == report_id, Correction.table_key == body.table,
             Correction.row_key == body.row, Correction.column == column))
@@ -207,7 +207,7 @@ def correct_cell(report_id: int, body: CellPatch, ctx: Ctx, user: User) -> dict[
         try:
             s.flush()
         except IntegrityError as exc:  # two reviewers correcting the same cell at once
-            raise HTTPException(409, "the cell was corrected at the same time by someone else; retry") from exc
+            raise HTTPException(409, "他人同时更正了这个单元格, 请重试") from exc
         return report_json(s, report)
 
 
@@ -221,7 +221,7 @@ def _column_index(document: dict[str, Any], table: str, row: str, column: int | 
     labels = column_labels(document, table, row)
     if column in labels:
         return labels.index(column)
-    raise HTTPException(422, f"{table} row {row!r} has no column {column!r} (columns: {', '.join(labels)})")
+    raise HTTPException(422, f"{table} 的行 {row!r} 没有列 {column!r}(各列: {'、'.join(labels)})")
 
 
 __all__ = ["correction_json", "router"]

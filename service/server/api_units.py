@@ -51,9 +51,9 @@ def list_units(ctx: Ctx) -> list[dict[str, Any]]:
 def create_unit(body: UnitIn, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         if s.scalar(select(Unit).where(Unit.name == body.name)) is not None:
-            raise HTTPException(409, f"a unit named {body.name!r} exists")
+            raise HTTPException(409, f"已有名为 {body.name!r} 的单位")
         if body.parent_id is not None and s.get(Unit, body.parent_id) is None:
-            raise HTTPException(422, f"no parent unit {body.parent_id}")
+            raise HTTPException(422, f"没有上级单位 {body.parent_id}")
         unit = Unit(name=body.name.strip(), type=body.type, parent_id=body.parent_id,
                     aliases=[a.strip() for a in body.aliases if a.strip()])
         s.add(unit)
@@ -67,9 +67,9 @@ def update_unit(unit_id: int, body: UnitIn, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
-            raise HTTPException(404, f"no unit {unit_id}")
+            raise HTTPException(404, f"没有单位 {unit_id}")
         if body.parent_id == unit_id:
-            raise HTTPException(422, "a unit cannot be its own parent")
+            raise HTTPException(422, "单位不能是自己的上级")
         unit.name, unit.type, unit.parent_id = body.name.strip(), body.type, body.parent_id
         unit.aliases = [a.strip() for a in body.aliases if a.strip()]
         s.flush()
@@ -82,7 +82,7 @@ def delete_unit(unit_id: int, ctx: Ctx) -> Response:
     with ctx.db.session() as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
-            raise HTTPException(404, f"no unit {unit_id}")
+            raise HTTPException(404, f"没有单位 {unit_id}")
         for r in s.scalars(select(Report).where(Report.unit_id == unit_id)):
             r.unit_id = None
         s.delete(unit)
@@ -119,18 +119,18 @@ def import_units(file: UploadFile, ctx: Ctx) -> dict[str, Any]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise UploadRejected(f"not a readable xlsx workbook ({type(exc).__name__})") from exc
+        raise UploadRejected(f"不是可读的 xlsx 工作簿({type(exc).__name__})") from exc
     ws = wb.active
     rows = [list(r) for r in ws.iter_rows(values_only=True)] if ws is not None else []
     if not rows or [str(c or "").strip() for c in rows[0][:1]] != ["名称"]:
-        raise UploadRejected("the first row must be the header 名称, 类型, 上级, 别名")
+        raise UploadRejected("第一行须为表头: 名称, 类型, 上级, 别名")
     items = []
     for n, r in enumerate(rows[1:], start=2):
         cells = [str(c).strip() if c is not None else "" for c in [*r, None, None, None][:4]]
         if not cells[0]:
             continue
         if cells[1] and cells[1] not in UNIT_TYPES:
-            raise UploadRejected(f"row {n}: 类型 must be one of {'、'.join(UNIT_TYPES)}, not {cells[1]!r}")
+            raise UploadRejected(f"第 {n} 行: 类型须为 {'、'.join(UNIT_TYPES)} 之一, 而不是 {cells[1]!r}")
         aliases = [a.strip() for a in cells[3].replace(";", "；").replace("、", "；").split("；") if a.strip()]
         items.append((cells[0], cells[1] or "部门", cells[2], aliases))
     created = updated = 0
@@ -150,7 +150,7 @@ def import_units(file: UploadFile, ctx: Ctx) -> dict[str, Any]:
         for name, _kind, parent, _aliases in items:
             if parent:
                 if parent not in by_name:
-                    raise UploadRejected(f"unit {name!r}: no unit named {parent!r} for 上级")
+                    raise UploadRejected(f"单位 {name!r}: 上级 {parent!r} 不在单位表中")
                 by_name[name].parent_id = by_name[parent].id
         s.flush()
         _attach_unmatched(s)
@@ -197,7 +197,7 @@ def years(unit_id: int, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
-            raise HTTPException(404, f"no unit {unit_id}")
+            raise HTTPException(404, f"没有单位 {unit_id}")
         reports = list(s.scalars(select(Report).where(Report.unit_id == unit_id, Report.year.is_not(None))
                                  .order_by(Report.year, Report.id)))
     by_year: dict[int, Report] = {}

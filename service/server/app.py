@@ -63,7 +63,7 @@ def principal(request: Request, ctx: Annotated[Context, Depends(context)]) -> Pr
     """The authenticated user, or 401."""
     user = ctx.auth.check(token_of(request))
     if user is None:
-        raise HTTPException(401, "authentication required: send Authorization: Bearer <token>",
+        raise HTTPException(401, "需要令牌: 请发送 Authorization: Bearer <令牌>, 或先在 /login 登录",
                             headers={"WWW-Authenticate": "Bearer"})
     return user
 
@@ -109,11 +109,11 @@ class _TooLarge(HTTPException):
     """Raised while the body is read; FastAPI passes HTTPExceptions of body parsing through."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body over the {limit / 1e6:.0f} MB limit")
+        super().__init__(413, f"请求内容超过 {limit / 1e6:.0f} MB 的上限")
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = JSONResponse({"detail": f"request body over the {limit / 1e6:.0f} MB limit"}, 413)
+    body = JSONResponse({"detail": f"请求内容超过 {limit / 1e6:.0f} MB 的上限"}, 413)
     await send({"type": "http.response.start", "status": 413, "headers": body.raw_headers})
     await send({"type": "http.response.body", "body": body.body})
 

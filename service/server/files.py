@@ -65,7 +65,7 @@ class DataDir:
 def check_upload(data: bytes, filename: str, limit: int) -> None:
     """Size limits before anything is read (the reader refuses empty and binary input with its reason)."""
     if len(data) > limit:
-        raise UploadRejected(f"{filename}: file is {len(data) / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit", 413)
+        raise UploadRejected(f"{filename}: 文件 {len(data) / 1e6:.1f} MB, 超过 {limit / 1e6:.0f} MB 的上限", 413)
 
 
 def safe_name(raw: str) -> str | None:
@@ -86,41 +86,41 @@ def unpack_zip(path: Path, dest: Path, limit: int) -> list[Path]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UploadRejected(f"not a readable zip archive ({exc})") from exc
+        raise UploadRejected(f"不是可读的 zip 压缩包({exc})") from exc
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) > MAX_MEMBERS:
-            raise UploadRejected(f"the zip has {len(members)} files, more than {MAX_MEMBERS}")
+            raise UploadRejected(f"压缩包内有 {len(members)} 个文件, 超过上限 {MAX_MEMBERS} 个")
         total = 0
         plan: list[tuple[zipfile.ZipInfo, str]] = []
         for m in members:
             name = safe_name(m.filename)
             if name is None:
-                raise UploadRejected(f"the zip holds a path that leaves its folder: {m.filename!r}")
+                raise UploadRejected(f"压缩包内的路径指向压缩包之外: {m.filename!r}")
             if (m.external_attr >> 16) & 0o170000 == 0o120000:
-                raise UploadRejected(f"the zip holds a symbolic link: {m.filename!r}")
+                raise UploadRejected(f"压缩包内含符号链接: {m.filename!r}")
             if m.file_size > MAX_RATIO * max(m.compress_size, 1) and m.file_size > 1024 * 1024:
-                raise UploadRejected(f"the zip looks like a zip bomb: {m.filename!r} unpacks to "
-                                     f"{m.file_size} bytes from {m.compress_size}", 413)
+                raise UploadRejected(f"压缩包疑似 zip 炸弹: {m.filename!r} 由 {m.compress_size} 字节"
+                                     f"解压为 {m.file_size} 字节", 413)
             total += m.file_size
             if total > limit:
-                raise UploadRejected(f"the zip unpacks to more than the {limit / 1e6:.0f} MB limit", 413)
+                raise UploadRejected(f"压缩包解压后超过 {limit / 1e6:.0f} MB 的上限", 413)
             if PurePosixPath(name).suffix.lower() in REPORT_EXTENSIONS and not PurePosixPath(name).name.startswith("."):
                 plan.append((m, name))
         if not plan:
-            raise UploadRejected("the zip holds no report file (.txt .md .html .htm .docx .pdf)")
+            raise UploadRejected("压缩包内没有报告文件(.txt .md .html .htm .docx .pdf)")
         out: list[Path] = []
         written = 0
         for m, name in plan:
             target = (dest / name).resolve()
             if not target.is_relative_to(dest.resolve()):
-                raise UploadRejected(f"the zip holds a path that leaves its folder: {m.filename!r}")
+                raise UploadRejected(f"压缩包内的路径指向压缩包之外: {m.filename!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(m) as src, open(target, "wb") as dst:
                 while chunk := src.read(1 << 16):
                     written += len(chunk)
                     if written > limit:  # the sizes in the directory lied
-                        raise UploadRejected(f"the zip unpacks to more than the {limit / 1e6:.0f} MB limit", 413)
+                        raise UploadRejected(f"压缩包解压后超过 {limit / 1e6:.0f} MB 的上限", 413)
                     dst.write(chunk)
             out.append(target)
         return out

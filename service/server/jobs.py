@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from service.batch.model import Record
+from service.batch.state import ResultStore
 from service.server.db import Batch, Report, now
 from service.server.reports import store_upload
 
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
 #: A job whose process died this many times is marked failed rather than retried for ever.
 MAX_ATTEMPTS = 3
-RESULTS = "results.jsonl"
 
 
 def _die_with_parent() -> None:
@@ -44,20 +45,9 @@ def run_child(in_dir: str, out_dir: str) -> None:
     run_batch([in_dir], BatchOptions(out=Path(out_dir), progress=False, mode="serial", jobs=1))
 
 
-def read_results(out: Path) -> list[dict[str, Any]]:
-    """The records of results.jsonl (a torn last line is ignored), the last one per report name."""
-    path = out / RESULTS
-    if not path.exists():
-        return []
-    records: dict[str, dict[str, Any]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(rec, dict) and "name" in rec:
-            records[rec["name"]] = rec
-    return list(records.values())
+def read_results(out: Path) -> list[Record]:
+    """The engine's records (results.jsonl, read by the engine's own store), the last one per report."""
+    return list({r.name: r for r in ResultStore(out).load()}.values())
 
 
 class JobRunner:
@@ -97,7 +87,7 @@ class JobRunner:
             try:
                 self._run(batch_id)
             except Exception as exc:  # a job never takes the runner down
-                self._finish(batch_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+                self._finish(batch_id, "failed", f"内部错误: {type(exc).__name__}: {exc}")
 
     def _run(self, batch_id: int) -> None:
         folder = self.ctx.data.batch_dir(batch_id)
@@ -106,7 +96,7 @@ class JobRunner:
             if b is None or b.status in ("done", "failed"):
                 return
             if b.attempts >= MAX_ATTEMPTS:
-                b.status, b.error, b.finished_at = "failed", f"the batch process died {b.attempts} times", now()
+                b.status, b.error, b.finished_at = "failed", f"批处理进程已中断 {b.attempts} 次", now()
                 return
             b.status, b.attempts = "running", b.attempts + 1
         mp = multiprocessing.get_context("spawn")
@@ -119,7 +109,7 @@ class JobRunner:
         if self.stopping.is_set():
             return
         if code != 0:
-            self._finish(batch_id, "failed", f"the batch process exited with code {code}")
+            self._finish(batch_id, "failed", f"批处理进程退出, 代码 {code}")
             return
         self._import(batch_id, folder / "out")
         self._finish(batch_id, "done", None)
@@ -130,14 +120,14 @@ class JobRunner:
             b = s.get(Batch, batch_id)
             user = b.created_by if b else "batch"
         for rec in read_results(out):
-            if rec.get("status") != "ok" or not rec.get("report"):
+            if rec.status != "ok" or not rec.report:
                 continue
             try:
-                data = Path(rec["path"]).read_bytes()
-                document = json.loads((out / rec["report"]).read_text(encoding="utf-8"))
+                data = Path(rec.path).read_bytes()
+                document = json.loads((out / rec.report).read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError):
                 continue
-            store_upload(self.ctx.db, self.ctx.data, data, Path(rec["path"]).name, user, batch_id=batch_id,
+            store_upload(self.ctx.db, self.ctx.data, data, Path(rec.path).name, user, batch_id=batch_id,
                          document=document)
 
     def _finish(self, batch_id: int, status: str, error: str | None) -> None:
@@ -161,9 +151,8 @@ def batch_json(ctx: Context, b: Batch) -> dict[str, Any]:
     }
     if b.status == "done":
         with ctx.db.session() as s:
-            shas = [r.get("file_sha256") for r in records if r.get("file_sha256")]
+            shas = [r.file_sha256 for r in records if r.file_sha256]
             ids = {sha: rid for sha, rid in s.execute(select(Report.sha256, Report.id).where(Report.sha256.in_(shas)))}
-        body["records"] = [{"name": r["name"], "file": Path(r.get("path") or "").name, "status": r.get("status"),
-                            "error": r.get("error"), "report_id": ids.get(r.get("file_sha256") or "")}
-                           for r in records]
+        body["records"] = [{"name": r.name, "file": Path(r.path).name, "status": r.status, "error": r.error,
+                            "report_id": ids.get(r.file_sha256 or "")} for r in records]
     return body

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from service.tables.digit_runs import Group, split_digits
 from service.tables.model import Cell, CellKind, Conflict, Row
 from service.tables.solver import CellId, Equation, Segment, solve
 from service.tables.tokens import Token, Unit
@@ -19,6 +20,9 @@ class RowInput:
     ncols: int
     unit: Unit | None = None
     values: list[Token] | None = None  # override of unit.values (e.g. 表四's flat list)
+    #: The row's own sums (parts, total) in column indexes: run-together digits are split by them.
+    groups: tuple[Group, ...] = ()
+    relation: str = ""  # the name of those sums in notes ("C4", "C5")
 
 
 @dataclass
@@ -39,6 +43,7 @@ def build_rows(
     seg_rows: list[RowInput] = []
     notes: list[str] = []
     conflicts: list[Conflict] = []
+    pending: dict[str, tuple[RowInput, list[list[Token]], str]] = {}  # rows of run-together digits, unsplit
     for ri in inputs:
         vals = ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)
         line = ri.unit.line if ri.unit else None
@@ -47,10 +52,24 @@ def build_rows(
                 fixed[(ri.key, c)] = None
                 cells[(ri.key, c)] = Cell(kind=CellKind.ABSENT)
             continue
+        split_from = ""
+        if ri.groups and len(vals) < ri.ncols - 1 and all(t.kind is CellKind.NUMBER for t in vals):
+            splits, note = _split_run(vals, ri)
+            if len(splits) == 1:
+                split_from = f"{ri.ncols} 列印成无分隔的数字串（{' '.join(t.text for t in vals)}），只有一种拆分满足 {ri.relation}"
+                vals = splits[0]
+            elif note:
+                pending[ri.key] = (ri, splits, note)
+                for c in range(ri.ncols):
+                    fixed[(ri.key, c)] = None
+                    cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+                continue
         if len(vals) == ri.ncols:
             for c, tok in enumerate(vals):
                 fixed[(ri.key, c)] = tok.value if tok.kind is CellKind.NUMBER else None
-                cells[(ri.key, c)] = _cell_from_token(tok, line, line_of)
+                cells[(ri.key, c)] = cell = _cell_from_token(tok, line, line_of)
+                if split_from:
+                    cell.inferred_from = split_from
             continue
         if len(vals) < ri.ncols and all(t.kind is CellKind.NUMBER for t in vals):
             seg = Segment(
@@ -70,6 +89,19 @@ def build_rows(
         for c in range(ri.ncols):
             fixed[(ri.key, c)] = None
             cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+    if pending:
+        chosen = _split_by_relations(pending, fixed, equations, segments)
+        for key, (ri, _splits, note) in pending.items():
+            split = chosen.get(key)
+            if split is None:
+                notes.append(note)
+                continue
+            why = (f"{ri.ncols} 列印成无分隔的数字串，满足 {ri.relation} 的拆分中只有一种同时满足其他勾稽关系"
+                   f"（{' '.join(t.text for t in split)}）")
+            for c, tok in enumerate(split):
+                fixed[(key, c)] = tok.value
+                cells[(key, c)] = cell = _cell_from_token(tok, ri.unit.line if ri.unit else None, line_of)
+                cell.inferred_from = why
     sol = solve(fixed, equations, segments)
     # Apply placements.
     for s_idx, (seg, ri) in enumerate(zip(segments, seg_rows, strict=True)):
@@ -126,6 +158,42 @@ def build_rows(
     if sol.note:
         notes.append(sol.note)
     return BuildResult(rows, notes, conflicts, sol.violations)
+
+
+def _split_run(vals: list[Token], ri: RowInput) -> tuple[list[list[Token]], str]:
+    """Cells printed with no separator (fewer runs than cells, two cells at least glued): the
+    segmentations of the digits that the row's own sums allow, as tokens with their own spans, and
+    the note to give when they do not settle the row; ([], "") when none fits or it is not digits."""
+    if not all(t.text.isdigit() and t.text.isascii() and t.end - t.start == len(t.text) for t in vals):
+        return [], ""
+    digits = "".join(t.text for t in vals)
+    offsets = [t.start + i for t in vals for i in range(len(t.text))]
+    head = f"{ri.label}：{ri.ncols} 列印成无分隔的数字串（{' '.join(t.text for t in vals)}），"
+    found = split_digits(digits, ri.ncols, ri.groups)
+    if found is None:
+        return [], head + f"满足 {ri.relation} 的拆分过多，未逐一检验，该行按未知处理"
+    splits = [[Token(digits[a:b], offsets[a], offsets[b - 1] + 1, CellKind.NUMBER, int(digits[a:b])) for a, b in cuts]
+              for cuts in found]
+    return splits, head + f"有 {len(splits)} 种拆分满足 {ri.relation}，其他勾稽关系也不能确定是哪一种，该行按未知处理"
+
+
+def _split_by_relations(
+    rows: dict[str, tuple[RowInput, list[list[Token]], str]], fixed: dict[CellId, int | float | None],
+    equations: Sequence[Equation], segments: Sequence[Segment],
+) -> dict[str, list[Token]]:
+    """Of several splits of a row, the one that alone adds no violation of the table's relations (the
+    other unsplit rows left unknown); a relation with an unknown operand rules nothing out."""
+    out: dict[str, list[Token]] = {}
+    base = solve(fixed, equations, segments).violations
+    for key, (_ri, splits, _note) in rows.items():
+        fitting = []
+        for split in splits:
+            trial = {**fixed, **{(key, c): t.value for c, t in enumerate(split)}}
+            if solve(trial, equations, segments).violations <= base:
+                fitting.append(split)
+        if len(fitting) == 1:
+            out[key] = fitting[0]
+    return out
 
 
 def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:

@@ -14,6 +14,7 @@ from service.tables.solver import Equation
 from service.tables.tokens import Unit
 
 NCOLS = 7
+_ROW_SUM = (((0, 1, 2, 3, 4, 5), 6),)  # C4 within a row: the six applicant columns add up to 总计
 _SUBS = ("other_no_correction", "other_no_fee", "other_other")
 #: The 2019 template has no (六) sub-rows; its single (六)其他处理 row is a full row there.
 _SPECS_2019 = [replace(sp, weight=1.0) if sp.key == "other_processing" else sp for sp in T3_ROWS if sp.key not in _SUBS]
@@ -88,7 +89,8 @@ def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str
         merged_printed = merged
         if merged:
             keys.insert(keys.index("other_no_correction"), "other_processing")
-    inputs = [RowInput(k, T3_LABELS[k], NCOLS, units[match[k]] if k in match else None) for k in keys]
+    inputs = [RowInput(k, T3_LABELS[k], NCOLS, units[match[k]] if k in match else None, groups=_ROW_SUM, relation="C4")
+              for k in keys]
     result = build_rows(inputs, equations(keys, merged_printed), doc.line_of)
     table.found = bool(match)
     table.rows = result.rows

@@ -12,6 +12,7 @@ from service.tables.solver import Equation
 from service.tables.tokens import NONE_WORDS, Token
 
 NVALUES = 15
+_GROUP_SUMS = tuple((tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3))  # C5 per group
 
 
 def equations() -> list[Equation]:
@@ -64,7 +65,8 @@ def parse_table4(doc: SourceDocument, runs: list[list[Token]], source: str, line
     elif len(tokens) == NVALUES and source == "text" and not _order_trusted(runs) and not _c5_holds(tokens):
         values, fixed, note = _reorder(runs)
         notes.append(note)
-    result = build_rows([RowInput("all", "表四", NVALUES, None, values)], equations(), doc.line_of)
+    result = build_rows([RowInput("all", "表四", NVALUES, None, values, groups=_GROUP_SUMS, relation="C5")], equations(),
+                        doc.line_of)
     flat = result.rows["all"].cells
     for i, v in fixed.items():  # values every consistent order agrees on (their position is known, not printed)
         flat[i] = Cell(value=v, kind=CellKind.NUMBER, printed=str(v),

@@ -19,7 +19,7 @@ _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SLASH = frozenset({"/", "\\", "／"})
 _DASH = frozenset({"-", "--", "—", "——", "–", "―", "－", "一一"})
 _TOKEN_RE = re.compile(r"[^\s|]+")
-_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)\]])(\d{1,12}(?:\.\d+)?)$")
+_GLUED_RE = re.compile(r"^(.*[\u4e00-\u9fff)\]\"'])(\d{1,64}(?:\.\d+)?)$")
 _MD_RULE_RE = re.compile(r"^:?-{3,}:?$")
 # A number with a unit glued on ("3001件", "96171.6万元"); the unit stays in the printed text.
 _UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个|项|次|份|人次|人|家|万元|元)$")

@@ -1,0 +1,201 @@
+"""整改清单: what each unit has to correct, from its report's findings, ready to send back.
+
+For every FAIL (and, as 请核实, every WARN) of a unit's report: the table, row and column, the printed
+value, the value that would satisfy the relations (LOCATE's suggestion, or the sum of the parts), the
+source line and a plain Chinese reason. One sheet in summary.xlsx lists every unit; ``feedback/<unit>.docx``
+holds one unit's list in 公文 layout. Source lines are quoted from the report file when it is still there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from service.batch.aggregate import Aggregate
+from service.batch.model import FindingDigest, Record
+from service.checks.model import Finding, Status
+from service.errors import InputError
+from service.outputs.check_text import display_subject
+from service.outputs.labels import RULE_NAMES
+
+#: What each rule asks of the unit, in plain words.
+PLAIN: dict[str, str] = {
+    "C1": "本年新收加上年结转, 应等于本年办理总计加结转下年度",
+    "C3": "(七)总计应等于(一)至(六)各项办理结果之和",
+    "C4": "每一行的总计应等于自然人和五类法人或其他组织之和",
+    "C5": "表四每一类的总计应等于维持、纠正、其他结果和尚未审结之和",
+    "C6": "上一年报告的“结转下年度继续办理”应等于本年报告的“上年结转”",
+    "C7": "现行有效件数应等于上年现行有效件数加本年制发减本年废止",
+    "C8": "件数应为非负整数, 收费金额以万元为单位",
+    "C9": "正文所述数字应与表格一致",
+    "C10": "有因未缴费不再处理的申请时, 第六部分应说明信息处理费收取情况",
+    "S5": "第五部分应写明存在的主要问题和改进措施",
+    "BLANK": "表格中应填数字的单元格不应留空(无数据填 0)",
+    "FORMAT": "应使用现行格式(国办公开办函〔2021〕30号)",
+    "SECTIONS": "报告应包含规定的六个部分",
+}
+
+
+@dataclass(slots=True)
+class FixItem:
+    """One thing a unit has to correct (FAIL) or check (WARN)."""
+
+    name: str
+    label: str
+    year: int | None
+    rule: str
+    status: Status
+    table: str
+    row: str
+    column: str
+    printed: str
+    suggested: str
+    line: int | None
+    source: str
+    reason: str
+
+    @property
+    def rule_name(self) -> str:
+        return RULE_NAMES.get(self.rule, self.rule)
+
+
+def fix_items(agg: Aggregate, records: Sequence[Record], out: Path) -> dict[str, list[FixItem]]:
+    """Per report name in ``agg``: its FAILs first, then its WARNs (report category only)."""
+    by_name = {r.name: r for r in records}
+    cross: dict[str, list[FindingDigest]] = {}
+    for c in agg.cross:
+        if c.finding.status in (Status.FAIL, Status.WARN):
+            cross.setdefault(c.name, []).append(c.finding)
+    items: dict[str, list[FixItem]] = {}
+    for u in agg.units:
+        rec = by_name.get(u.name)
+        found = _findings(rec, out) if rec is not None else []
+        lines = _source_lines(rec, found) if rec is not None else {}
+        rows = [_item(u.name, u.label, u.year, f, lines) for f in found]
+        for x in cross.get(u.name, []):
+            rows.append(FixItem(u.name, u.label, u.year, x.rule, x.status, "表三", "二、上年结转 / 上年 四、结转下年度",
+                                "各列", "—", "—", None, x.evidence, f"{PLAIN.get(x.rule, '')}: {x.message}"))
+        rows.sort(key=lambda i: (i.status is not Status.FAIL, i.rule != "LOCATE"))
+        items[u.name] = rows
+    return items
+
+
+_FINDINGS = TypeAdapter(list[Finding])
+
+
+def _findings(rec: Record, out: Path) -> list[Finding]:
+    if rec.report is None or rec.digest is None or not any(
+            f.category == "report" and f.status in (Status.FAIL, Status.WARN) for f in rec.digest.findings):
+        return []
+    try:
+        data = json.loads((out / rec.report).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [f for f in _FINDINGS.validate_python(data.get("findings", []))
+            if f.category == "report" and f.status in (Status.FAIL, Status.WARN)]
+
+
+def _source_lines(rec: Record, found: Sequence[Finding]) -> dict[int, str]:
+    """The report's lines the findings cite, read again from the file (empty when it is gone)."""
+    wanted = {ln for f in found for ln in (*f.lines, *(c.line for c in f.cells if c.line))}
+    if not wanted:
+        return {}
+    from service.reading import read_document
+
+    try:
+        doc = read_document(rec.path)
+    except (InputError, OSError):
+        return {}
+    return {ln: " ".join(doc.line_text(ln).split())[:160] for ln in wanted if 1 <= ln <= doc.line_count}
+
+
+def _item(name: str, label: str, year: int | None, f: Finding, lines: dict[int, str]) -> FixItem:
+    cell = f.cells[0] if f.rule in ("LOCATE", "C8", "C9", "C10") and f.cells else (f.cells[-1] if f.cells else None)
+    line = cell.line if cell is not None and cell.line else (f.lines[0] if f.lines else None)
+    table = cell.table if cell is not None else _table_of(f.subject)
+    printed = (cell.printed if cell.printed is not None else _num(cell.value)) if cell is not None else "—"
+    plain = PLAIN.get(f.rule, "")
+    if f.rule == "LOCATE":
+        suggested = _num(f.expected)
+        reason = (f"{cell.row if cell else ''} · {cell.column if cell else ''} 印为 {printed}; 改为 {suggested} 后"
+                  f"表中不成立的关系均成立。请核对原始台账, 确认后更正此单元格。")
+    elif f.rule in ("C1", "C3", "C4", "C5"):
+        suggested = _num(f.expected)
+        reason = f"{plain}。{f.message}。若各分项无误, 此处应为 {suggested}; 否则请核对各分项。"
+    elif f.rule == "C9":
+        suggested = f"正文称 {_num(f.actual)}"
+        reason = f"{plain}: {f.message}。请核对正文与表格, 更正有误的一处。"
+    else:
+        suggested = "—"
+        reason = f"{plain}: {f.message}" if plain else f.message
+    return FixItem(name, label, year, f.rule, f.status, table, cell.row if cell else display_subject(f.subject),
+                   cell.column if cell else "—", printed or "空", suggested, line, lines.get(line, "") if line else "",
+                   reason)
+
+
+def _table_of(subject: str) -> str:
+    m = re.match(r"(表[二三四])", subject)
+    return m.group(1) if m else "正文"
+
+
+def _num(v: float | int | None) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
+
+
+def feedback_name(label: str) -> str:
+    """A file name for a unit's feedback: its label without characters file systems forbid."""
+    return _UNSAFE.sub("_", label).strip(" .") or "单位"
+
+
+def write_feedback(agg: Aggregate, items: dict[str, list[FixItem]], folder: Path, today: date | None = None) -> list[Path]:
+    """feedback/<unit>.docx for every unit of ``agg``; stale files of an earlier run removed."""
+    from service.batch.summary_doc import Table
+    from service.batch.summary_docx import heading, new_document, paragraph, save, table
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    when = (today or date.today()).isoformat()
+    for u in agg.units:
+        rows = items.get(u.name, [])
+        fails = [i for i in rows if i.status is Status.FAIL]
+        warns = [i for i in rows if i.status is Status.WARN]
+        doc = new_document()
+        heading(doc, f"{u.organization or u.label}{u.year or ''}年度政府信息公开工作年度报告审核意见及整改清单", 1)
+        paragraph(doc, f"{u.organization or u.label}:", indent=False)
+        if fails:
+            paragraph(doc, f"经对你单位报送的{u.year or ''}年度政府信息公开工作年度报告进行核验, 发现以下 {len(fails)} 处"
+                           f"需要更正的问题。请逐项核对原始台账, 更正后重新报送。")
+        else:
+            paragraph(doc, f"经对你单位报送的{u.year or ''}年度政府信息公开工作年度报告进行核验, 表格勾稽关系和正文与表格的"
+                           f"一致性未发现需要更正的错误。")
+        for title, group in (("一、需要更正的问题", fails), ("二、请核实的事项", warns)):
+            if not group:
+                continue
+            heading(doc, title if fails else title.replace("二、", "一、"), 2)
+            table(doc, Table(["序号", "规则", "位置(表/行/列)", "印出", "应为", "原文", "说明"],
+                             [[str(k), f"{i.rule} {i.rule_name}", f"{i.table} {i.row} · {i.column}", i.printed,
+                               i.suggested, (f"第{i.line}行: " if i.line else "") + i.source, i.reason]
+                              for k, i in enumerate(group, start=1)],
+                             widths=[0.9, 2.2, 3.2, 1.2, 1.4, 3.4, 4.6]))
+        paragraph(doc, f"本清单由 govreport 自动生成({when}), 所列数值均取自你单位报告原文; “应为”一栏是使表格各项勾稽关系"
+                       f"成立的数值, 仅供核对, 以原始台账为准。", size=12)
+        path = folder / f"{feedback_name(u.label)}.docx"
+        save(doc, path)
+        written.append(path)
+    for old in folder.glob("*.docx"):
+        if old not in written:
+            old.unlink(missing_ok=True)
+    return written
