@@ -74,7 +74,7 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         )
     if kind == "ofd":
         raise UnsupportedFormatError("OFD 文档, 请先导出为 PDF", name)
-    if kind in ("image:PNG image", "image:JPEG image", "image:TIFF image"):
+    if kind in ("image:PNG", "image:JPEG", "image:TIFF"):
         from service.reading.image import read_image
 
         return read_image(data, name)
