@@ -238,7 +238,7 @@ def decode_image(data: bytes, name: str) -> list[Any]:
     except UnidentifiedImageError as exc:
         raise InputError("无法读取图片(已损坏, 或不是 PNG、JPEG、TIFF 图片), 不能做 OCR 文字识别", name) from exc
     except (OSError, ValueError) as exc:
-        raise InputError(f"无法读取图片(已损坏), 不能做 OCR 文字识别: {exc}", name) from exc
+        raise InputError("无法读取图片(已损坏), 不能做 OCR 文字识别", name) from exc
     frames: list[Any] = []
     try:
         for index in range(getattr(im, "n_frames", 1)):
@@ -255,5 +255,5 @@ def decode_image(data: bytes, name: str) -> list[Any]:
     except InputError:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise InputError(f"无法读取图片(已损坏或不完整), 不能做 OCR 文字识别: {exc}", name) from exc
+        raise InputError("无法读取图片(已损坏或不完整), 不能做 OCR 文字识别", name) from exc
     return frames
