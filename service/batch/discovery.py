@@ -11,9 +11,8 @@ from pathlib import Path
 
 from service.errors import InputError
 
-#: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported; images are
-#: scanned reports, read by OCR).
-REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+#: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported).
+REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc")
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
 
