@@ -77,8 +77,12 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         )
     if kind == "ofd":
         raise UnsupportedFormatError("OFD 文档, 请先导出为 PDF", name)
+    if kind in ("image:PNG", "image:JPEG", "image:TIFF"):
+        from service.reading.image import read_image
+
+        return read_image(data, name)
     if kind.startswith("image:"):
-        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, 需要先做 OCR 文字识别", name)
+        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, OCR 文字识别只读 PNG、JPEG、TIFF 图片", name)
     if kind == "archive":
         raise InputError("ZIP 压缩包而不是报告, 请解压后处理其中的文件", name)
     text, encoding = decode_bytes(data, name)
