@@ -82,7 +82,7 @@ def text_layer(files: list[Path], rounds: int) -> None:
 
 def ocr(files: list[Path], pages: int, dpi: int) -> None:
     try:
-        from service.reading.ocr import read_image
+        from service.reading.image import read_image
     except ImportError as exc:
         print(f"OCR: skipped ({exc})")
         return
