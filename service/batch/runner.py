@@ -285,13 +285,17 @@ def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), s
     with ``feedback`` one 整改清单 per unit there."""
     from service.batch.charts import render_charts
     from service.batch.feedback import fix_items, write_feedback
+    from service.batch.risk import grade_units
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
     from service.batch.summary_json import summary_json
     from service.batch.summary_md import render_markdown
     from service.batch.summary_xlsx import render_xlsx
+    from service.batch.yoy import year_over_year
 
+    agg.risk = grade_units(agg, list(records), agg.thresholds)
+    agg.yoy = year_over_year(agg, records, agg.thresholds)
     folder = "charts" if stem == "summary" else f"charts/{stem}"
     charts = render_charts(agg, out, folder=folder)
     drawn = {out / c.path for c in charts}
