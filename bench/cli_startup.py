@@ -27,10 +27,15 @@ HEAVY = ("openpyxl", "matplotlib", "docx", "pdfplumber", "pdfminer", "openai", "
          "lxml", "service.batch", "service.evaluation", "service.extraction.llm")
 
 
+#: As a user's shell runs it: bytecode caches written on the first call and used after (an environment
+#: with PYTHONDONTWRITEBYTECODE would recompile every module on every call).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one run of ``argv`` (its output discarded); fails loudly on an error."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -44,7 +49,8 @@ def loaded(py: str, file: Path, cwd: Path) -> list[str]:
     """Which of HEAVY a `govreport parse FILE` has imported when it is done."""
     code = ("import sys\nfrom service.cli import main\nmain(['parse', sys.argv[1]])\n"
             f"print('loaded:', *[m for m in {HEAVY!r} if m in sys.modules])")
-    out = subprocess.run([py, "-c", code, str(file)], cwd=cwd, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([py, "-c", code, str(file)], cwd=cwd, capture_output=True, text=True, check=True,
+                         env=ENV).stdout
     return out.strip().splitlines()[-1].split()[1:]
 
 

@@ -7,6 +7,7 @@ are translated by the parser class below; option names, metavars and JSON keys s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
@@ -130,8 +131,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+#: Commands that leave nothing to clean up (one file in, one answer out): they end without the
+#: interpreter's teardown of every loaded module, about 15% of a one-file call.
+QUICK_EXIT = frozenset({"parse", "check", "schema"})
+
+
 def entry() -> None:
-    sys.exit(main())
+    code = main()
+    if _command_of(sys.argv[1:]) in QUICK_EXIT:
+        with contextlib.suppress(OSError):  # stdout closed early (| head): nothing left to say
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

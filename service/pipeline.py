@@ -15,6 +15,7 @@ from service.sections import find_sections
 from service.tables import gold_view_2019, gold_view_2021, parse_tables
 from service.tables.layout import T4_COLUMNS, T4_GROUPS
 from service.tables.model import Tables
+from service.tables.ocr import attach_readings
 
 
 def analyze_path(path: str | os.PathLike[str], backend: str | None = None, narrative: bool = True) -> Report:
@@ -34,6 +35,7 @@ def analyze_document(doc: SourceDocument, backend: str | None = None, narrative:
             doc.path,
         )
     tables = parsed.tables
+    attach_readings(doc, tables)
     if correct is not None:
         correct(tables)
     meta = read_meta(doc, sections)

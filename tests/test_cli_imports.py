@@ -37,3 +37,19 @@ def test_the_command_is_the_first_word_that_is_not_an_option():
     assert _command_of(["--version"]) == ""
     assert _command_of([]) is None
     assert _command_of(["-h"]) is None
+
+
+def test_quick_exit_flushes_everything_and_keeps_the_exit_code(tmp_path):
+    """parse/check end with os._exit (no module teardown): what they print and their exit code survive."""
+    import json
+
+    run = [sys.executable, "-m", "service"]
+    done = subprocess.run([*run, "parse", str(SEEDS[0]), "--json"], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0 and json.loads(done.stdout)["source"]["sha256"]
+    short = tmp_path / "out.txt"
+    with short.open("w") as fh:  # a file: stdout fully buffered, the flush before os._exit must write it
+        code = subprocess.run([*run, "parse", str(SEEDS[0])], cwd=REPO, stdout=fh).returncode
+    assert code == 0 and "抽取方式 rules" in short.read_text(encoding="utf-8")  # its last line
+    missing = subprocess.run([*run, "check", str(tmp_path / "nothing.txt")], cwd=REPO, capture_output=True,
+                             text=True)
+    assert missing.returncode == 2 and "nothing.txt" in missing.stderr

@@ -6,6 +6,7 @@ Chromium and sets it, so in CI a missing browser is a failure, not a skip."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -126,3 +127,31 @@ def test_batch_upload_shows_progress_and_the_summary_downloads(page: Any, server
     assert dl.value.suggested_filename.endswith("summary.xlsx")
     page.goto(server.url + "/")
     assert page.locator("#reports tbody tr").count() == 2
+
+
+def test_units_imported_in_the_page_and_the_coverage_shows_who_is_missing(page: Any, server: Server) -> None:
+    from openpyxl import Workbook
+
+    login(page, server)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["名称", "类型", "上级", "别名"])
+    ws.append(["临河区人民政府", "政府", "", ""])
+    ws.append(["临河区民政局", "部门", "临河区人民政府", ""])
+    ws.append(["临河区某某镇人民政府", "乡镇街道", "临河区人民政府", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    page.set_input_files("#units-file", files=[{"name": "units.xlsx", "mimeType": "application/octet-stream",
+                                                 "buffer": buf.getvalue()}])
+    page.click("#units-submit")
+    expect(page.locator("#units tbody tr")).to_have_count(3)
+    with server.client() as api:
+        assert api.post("/api/reports", files={"file": ("a.txt", failing_report())}).status_code == 201
+    page.goto(server.url + "/")
+    coverage = page.locator("#coverage")
+    assert "2024 年度报送情况" in coverage.inner_text()
+    assert "未收到：临河区某某镇人民政府" in coverage.inner_text()
+    assert "临河区民政局：不通过 C5" in coverage.inner_text()
+    with page.expect_download() as dl:
+        page.click("#units-export")
+    assert dl.value.suggested_filename == "units.xlsx"

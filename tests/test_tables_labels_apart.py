@@ -15,7 +15,7 @@ import pytest
 from service.pipeline import analyze_document
 from service.reading import read_bytes
 from tests.test_tables_unseen import check, truth
-from tests.unseen_layouts import report_text, t3_labels_apart, with_style
+from tests.unseen_layouts import report_text, t2_labels_apart, t3_labels_apart, with_style
 
 NAMES = ["huaian-city-2024", "synthetic-city-2025", "hongze-district-2024", "004_3233181e384595fa",
          "000_b08e00100893f003"]
@@ -56,3 +56,23 @@ _AMBIGUOUS_PAIRS = {("drop_label", "granted"), ("drop_label", "unable_not_held")
 def test_labels_apart_a_label_or_row_lost(name: str, chunk: int, kind: str, key: str) -> None:
     """A label or a row lost: the truth or unknown, never another row's number; no FAIL."""
     check(_report(name, chunk, per_line=2, **{kind: key}), truth(name), "none")
+
+
+_T2_ROW_STYLES = {"pipes": None, "tabs": "\t".join, "spaces": "  ".join}
+
+
+@pytest.mark.parametrize(("whole", "style"), [(w, s) for w in (False, True) for s in _T2_ROW_STYLES])
+@pytest.mark.parametrize("name", NAMES)
+def test_t2_labels_apart(name: str, whole: bool, style: str) -> None:
+    """表二's labels (no enumerators: counted by their names) apart from its bare rows."""
+    text = report_text(truth(name), with_style(t2=t2_labels_apart(whole, _T2_ROW_STYLES[style])))
+    check(analyze_document(read_bytes(text.encode("utf-8"), "apart.md"), narrative=False), truth(name), "all")
+
+
+@pytest.mark.parametrize("drop", ["规章", "行政许可", "行政强制", "行政事业性收费"])
+@pytest.mark.parametrize("name", NAMES)
+def test_t2_labels_apart_one_lost(name: str, drop: str) -> None:
+    """All six labels, then all six rows, one label lost: no row is read, none under another's label."""
+    text = report_text(truth(name), with_style(t2=t2_labels_apart(True, drop_label=drop)))
+    report = analyze_document(read_bytes(text.encode("utf-8"), "apart.md"), narrative=False)
+    check(report, truth(name), "none")

@@ -501,6 +501,27 @@ def t2_markdown(t: Truth, st: Style) -> list[str]:
     return lines
 
 
+def t2_labels_apart(whole: bool = False, row: Callable[[list[str]], str] | None = None,
+                    drop_label: str | None = None) -> Callable[[Truth, Style], list[str]]:
+    """表二 from a ruled table's text: per band (or, ``whole``, for the whole table) the row labels
+    first, then bare rows of numbers (``| 1 | 0 | 11 |`` by default); ``drop_label`` loses one label."""
+    def layout(t: Truth, st: Style) -> list[str]:
+        fmt = row or (lambda vals: "| " + " | ".join(vals) + " |")
+        bands: dict[str, list[tuple[str, list[str]]]] = {}
+        for b, label, vals in t2_rows(t, st):
+            bands.setdefault(b, []).append((label, vals))
+        if whole:
+            heads = [ln for b in bands for ln in (b, " | ".join(_T2_COLHEAD[b]))]
+            items = [it for its in bands.values() for it in its]
+            return heads + [lab for lab, _v in items if lab != drop_label] + [fmt(v) for _l, v in items]
+        lines: list[str] = []
+        for b, items in bands.items():
+            lines += [b, " | ".join(_T2_COLHEAD[b]), *(lab for lab, _v in items if lab != drop_label)]
+            lines += [fmt(v) for _l, v in items]
+        return lines
+    return layout
+
+
 def t4_one_line(t: Truth, st: Style) -> list[str]:
     return [st.sep.join(r) for r in T4_HEADER] + [st.sep.join(st.number(v) for v in t.t4_flat)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.checks.locate import locate_all
 from service.checks.model import CellRef, Finding, Status
+from service.checks.ocr import reading_doubts
 from service.checks.problems_section import check_s5
 from service.checks.relations import check_c1, check_c3, check_c4, check_c5
 from service.checks.values import check_c8, check_c10, conflict_findings, reading_findings
@@ -34,7 +35,7 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     if any(f.status is Status.FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
         findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
-    return findings
+    return reading_doubts(findings)
 
 
 _ORDER = {Status.FAIL: 0, Status.UNCERTAIN: 1, Status.WARN: 2, Status.INFO: 3, Status.PASS: 4}

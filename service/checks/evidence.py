@@ -18,6 +18,8 @@ def ref(table: Table, row: str, col: int, column_name: str | None = None) -> Cel
         kind=str(cell.kind) if cell else "absent",
         line=cell.line if cell else None,
         inferred_from=cell.inferred_from if cell else None,
+        confidence=cell.confidence if cell else None,
+        at=cell.at if cell else None,
     )
 
 

@@ -33,6 +33,8 @@ class CellRef:
     kind: str | None = None
     line: int | None = None
     inferred_from: str | None = None
+    confidence: float | None = None  # read by OCR: the recogniser's confidence
+    at: str | None = None  # read by OCR: page and position
 
 
 @dataclass(slots=True, kw_only=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from service.errors import InputError, UnsupportedFormatError
 from service.reading.document import GridCell, GridTable, SourceDocument
+from service.reading.markup import markup_in_text
+from service.reading.reflow import restore_breaks
 from service.reading.sniff import sniff
 from service.reading.text import decode_bytes
 
@@ -74,9 +77,27 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         )
     if kind == "ofd":
         raise UnsupportedFormatError("OFD 文档, 请先导出为 PDF", name)
+    if kind in ("image:PNG", "image:JPEG", "image:TIFF"):
+        from service.reading.image import read_image
+
+        return read_image(data, name)
     if kind.startswith("image:"):
-        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, 需要先做 OCR 文字识别", name)
+        raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, OCR 文字识别只读 PNG、JPEG、TIFF 图片", name)
     if kind == "archive":
         raise InputError("ZIP 压缩包而不是报告, 请解压后处理其中的文件", name)
     text, encoding = decode_bytes(data, name)
-    return SourceDocument(text=text, path=name, kind=kind, encoding=encoding)
+    markup = markup_in_text(text)
+    if markup is not None:
+        from service.reading.html import read_html
+
+        doc = read_html(markup.encode("utf-8"), name)
+        doc.warnings.insert(0, "文本文件中含有 HTML 标记（保存的网页或脚本中的字符串），按 HTML 读取，表格按网格读取")
+        return doc
+    lined, restored = restore_breaks(text)
+    if not restored:
+        return SourceDocument(text=text, path=name, kind=kind, encoding=encoding)
+    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding,
+                         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    doc.warnings.append(f"全文只有很少几行（网页抓取的文本）：{restored} 处标题、表格行之前的空格按换行读取，"
+                        "位置不变，行号按恢复的换行计")
+    return doc

@@ -23,6 +23,23 @@ class GridCell:
     colspan: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class OcrSpan:
+    """Text that OCR read: its offsets in SourceDocument.text, the page and the box it was read from
+    (points from the page's top-left corner: x0, top, x1, bottom) and the recogniser's confidence."""
+
+    start: int
+    end: int
+    page: int | None
+    box: tuple[float, float, float, float] | None
+    confidence: float
+
+    def where(self) -> str:
+        """Where on the page, for a person: "page 3 at 212,340 pt"."""
+        at = f" at {self.box[0]:.0f},{self.box[1]:.0f} pt" if self.box else ""
+        return f"page {self.page}{at}" if self.page is not None else at.strip()
+
+
 @dataclass(slots=True)
 class GridTable:
     """A structured table: rows of cells as the source format gave them (spanned cells appear once)."""
@@ -43,14 +60,35 @@ class SourceDocument:
     tables: list[GridTable] = field(default_factory=list)
     sha256: str = ""
     warnings: list[str] = field(default_factory=list)
+    ocr: list[OcrSpan] = field(default_factory=list)  # what was read by OCR, in text order
     folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
+    _starts: list[int] = field(init=False, default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def ocr_at(self, start: int, end: int) -> OcrSpan | None:
+        """The least confident OCR reading overlapping text[start:end], or None (not OCR'd)."""
+        if not self.ocr:
+            return None
+        i = bisect.bisect_right(self._ocr_starts(), end) - 1
+        best: OcrSpan | None = None
+        while i >= 0 and self.ocr[i].end > start - 200:
+            s = self.ocr[i]
+            if s.start < max(end, start + 1) and s.end > start and (best is None or s.confidence < best.confidence):
+                best = s
+            i -= 1
+        return best
+
+    def _ocr_starts(self) -> list[int]:
+        if len(self._starts) != len(self.ocr):
+            self.ocr.sort(key=lambda s: s.start)
+            self._starts = [s.start for s in self.ocr]
+        return self._starts
 
     @property
     def line_count(self) -> int:

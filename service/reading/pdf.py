@@ -21,6 +21,7 @@ from itertools import pairwise
 from typing import Any
 
 from service.errors import InputError, UnsupportedFormatError
+from service.reading import ocr
 from service.reading.document import SourceDocument
 from service.reading.layout import RawCell, RawTable, TextBuilder, is_cjk, join_pieces
 from service.reading.pdf_grid import Box, Grid, find_grids, ruling
@@ -28,6 +29,7 @@ from service.reading.pdf_pdfium import PdfiumError, PdfiumPage, open_pages
 from service.reading.pdf_unruled import find_unruled
 
 Char = dict[str, Any]
+OcrBox = tuple[tuple[float, float, float, float], float]
 
 _PAGE_NUMBER_RE = re.compile(
     r"^[-—–－_·•\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?(?:\s*共\s*\d{1,4}\s*页)?[-—–－_·•\s]*$"
@@ -37,6 +39,7 @@ _DIGITS_RE = re.compile(r"\d+")
 _VALUE_RE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[/／\\]|[-—–－]{1,2})$")
 _NUMBER_PIECE_RE = re.compile(r"^[\d,.]+$")
 _MIN_TEXT_CHARS = 10  # a page with fewer visible characters has no usable text layer
+OCR_DPI = 200  # scanned pages are rendered at this resolution for OCR
 
 
 @dataclass(slots=True)
@@ -52,6 +55,7 @@ class _Line:
     text: str
     page_height: float
     chars: list[Char] = field(default_factory=list)
+    ocr: list[OcrBox] | None = None  # read by OCR: (box, confidence) per tab-separated piece
 
 
 @dataclass(slots=True)
@@ -76,23 +80,97 @@ class _Page:
 
 
 def read_pdf(data: bytes, name: str) -> SourceDocument:
-    """Read a PDF's text layer into a SourceDocument (text, tables). Image-only PDFs need OCR first."""
+    """Read a PDF's text layer into a SourceDocument (text, tables). Pages without a text layer (scans)
+    and large pictures on text pages (a table pasted as an image) are read by OCR when the OCR extra
+    is installed."""
     pages: list[_Page] = []
     stats = _Stats()
+    scanned: list[int] = []
     try:
+        can_ocr = ocr.available()
         for number, page in enumerate(_source_pages(data, name), start=1):
-            pages.append(_read_page(page, number, stats))
+            read = _read_page(page, number, stats)
+            if can_ocr and number in stats.image_pages + stats.picture_pages and _holds_a_scan(page):
+                by_ocr = _read_page(_ocr_page(data, number, page, number in stats.picture_pages), number, _Stats())
+                if any(it.top >= 0 for it in by_ocr.items):  # OCR found text (else the warnings stand)
+                    read = by_ocr
+                    scanned.append(number)
+                else:
+                    stats.empty_scans.append(number)
+            pages.append(read)
     except InputError:
         raise
     except Exception as exc:
         raise InputError(_failure_reason(exc), name) from exc
+    for number in scanned + stats.empty_scans:
+        for group in (stats.blank_pages, stats.image_pages, stats.picture_pages):
+            if number in group and (number in scanned or group is not stats.blank_pages):
+                group.remove(number)
     warnings = _check_text_layer(stats, len(pages), name)
+    builder = assemble(pages)
+    if scanned:
+        low = sum(1 for s in builder.ocr if s.confidence < ocr.LOW_CONFIDENCE)
+        warnings.append(f"page(s) {_page_list(scanned)} read by OCR: {len(builder.ocr)} readings, {low} of them "
+                        f"below confidence {ocr.LOW_CONFIDENCE}")
+    if not builder.text.strip():
+        raise UnsupportedFormatError("PDF 没有文字层(扫描图片), OCR 文字识别也没有找到文字", name)
+    encoding = "OCR" if len(scanned) == len(pages) else "text layer + OCR" if scanned else "text layer"
+    return SourceDocument(text=builder.text, path=name, kind="pdf", encoding=encoding, tables=builder.tables,
+                          warnings=warnings, ocr=builder.ocr)
+
+
+def assemble(pages: list[_Page]) -> TextBuilder:
+    """The read pages as one text with its tables: page chrome dropped, tables and rows joined across pages."""
     builder = TextBuilder()
     _emit(_glue_across_pages(_drop_running_lines(pages)), builder)
-    if not builder.text.strip():
-        raise UnsupportedFormatError("PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别", name)
-    return SourceDocument(text=builder.text, path=name, kind="pdf", encoding="text layer", tables=builder.tables,
-                          warnings=warnings)
+    return builder
+
+
+def read_page(page: Any, number: int) -> _Page:
+    """One page (a pdfplumber, PDFium or OCR page) read into lines and tables."""
+    return _read_page(page, number, _Stats())
+
+
+def _holds_a_scan(page: Any) -> bool:
+    """Does the page hold an image with enough pixels to carry text (not a rule, logo or 2 × 2 fill)?"""
+    sizes = [im.get("srcsize") or (0, 0) for im in page.images]
+    return any(min(int(w), int(h)) >= 100 for w, h in sizes)
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _ocr_page(data: bytes, number: int, page: Any, picture: bool) -> Any:
+    """The page rendered and read by OCR; a text page with a large picture keeps its text layer and takes
+    from OCR only what lies inside the picture."""
+    from service.reading.ocr_page import OcrPage
+    from service.reading.pdf_pdfium import render_page
+
+    image = ocr.ocr_array(render_page(data, number - 1, OCR_DPI))
+    if not picture:
+        return OcrPage(image, float(page.width), float(page.height))
+    boxes = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+
+    def inside(x: float, y: float) -> bool:
+        return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    return _Merged(page, OcrPage(image, float(page.width), float(page.height), keep=inside))
+
+
+class _Merged:
+    """A text page and what OCR read in its pictures, as one page."""
+
+    def __init__(self, page: Any, scan: Any) -> None:
+        self.width, self.height = float(page.width), float(page.height)
+        self.chars = [c for c in page.chars if c["text"] and not c["text"].isspace()] + scan.chars
+        self.lines = list(page.lines) + scan.lines
+        self.rects, self.curves = page.rects, page.curves
+        self.images: list[Any] = []
+        self._scan = scan
+
+    def find_tables(self, settings: dict[str, Any]) -> list[Any]:
+        return list(self._scan.find_tables(settings))
 
 
 def _source_pages(data: bytes, name: str) -> Iterator[Any]:
@@ -146,6 +224,7 @@ class _Stats:
     blank_pages: list[int] = field(default_factory=list)  # pages without text
     image_pages: list[int] = field(default_factory=list)  # ... of which hold an image
     picture_pages: list[int] = field(default_factory=list)  # pages with text and a large image
+    empty_scans: list[int] = field(default_factory=list)  # ... of the two, pages where OCR found no text
 
 
 def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
@@ -153,15 +232,23 @@ def _check_text_layer(stats: _Stats, npages: int, name: str) -> list[str]:
         raise UnsupportedFormatError(
             "PDF 的文字层无法解码(字体没有 Unicode 映射), 需要先做 OCR 文字识别", name)
     if len(stats.blank_pages) == npages:
-        what = "扫描图片" if stats.image_pages else "既无文字也无图片"
-        raise UnsupportedFormatError(f"PDF 没有文字层({what}), 需要先做 OCR 文字识别", name)
+        if stats.empty_scans and not stats.image_pages:
+            raise UnsupportedFormatError("PDF 没有文字层, 其图片经 OCR 文字识别也没有找到文字", name)
+        if stats.image_pages:
+            raise UnsupportedFormatError(f"PDF 没有文字层(扫描图片), 需要先做 OCR 文字识别: {ocr.INSTALL_HINT}", name)
+        raise UnsupportedFormatError("PDF 没有文字层(既无文字也无图片), 需要先做 OCR 文字识别", name)
     warnings: list[str] = []
+    if stats.empty_scans:
+        warnings.append(f"page(s) {_page_list(stats.empty_scans)} hold a large image or a scan in which OCR "
+                        "found no text")
     if stats.image_pages:
         pages = ", ".join(str(p) for p in stats.image_pages)
-        warnings.append(f"page(s) {pages} have no text layer (scanned images); their content is missing, OCR needed")
+        warnings.append(f"page(s) {pages} have no text layer (scanned images); their content is missing, "
+                        f"OCR needed ({ocr.INSTALL_HINT})")
     if stats.picture_pages:
         pages = ", ".join(str(p) for p in stats.picture_pages)
-        warnings.append(f"page(s) {pages} hold a large image (a table or a scan?) whose content is not read")
+        warnings.append(f"page(s) {pages} hold a large image (a table or a scan?) whose content is not read "
+                        f"({ocr.INSTALL_HINT})")
     if stats.chars > 200 and stats.cjk < 0.05 * stats.chars:
         warnings.append("the text layer holds almost no Chinese characters; it may be garbled")
     return warnings
@@ -205,13 +292,17 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
         else:
             free.append(c)
     for gi, g in enumerate(grids):
-        lines = [_cell_lines(cell_chars[offsets[gi] + ci]) for ci in range(len(g.cells))]
-        rows, xs = _grid_rows(g, lines)
+        members = [cell_chars[offsets[gi] + ci] for ci in range(len(g.cells))]
+        lines = [_cell_lines(m) for m in members]
+        ocr = [_ocr_box(m, (c.box.x0, c.box.top, c.box.x1, c.box.bottom)) for m, c in zip(members, g.cells, strict=True)]
+        rows, xs = _grid_rows(g, lines, ocr)
         cols = sorted({round(c.box.x0, 1) for c in g.cells})
         out.items.append(_Table(number, g.bbox.top, g.bbox.bottom, g.bbox.x0, g.bbox.x1, rows, number, cols, xs,
                                 out.height))
     loose = [r for r in rules[0] if not any(g.bbox.contains((r["x0"] + r["x1"]) / 2, r["top"]) for g in grids)]
-    unruled, free_lines = find_unruled(_cluster_lines(free), loose, out.height)
+    # Text read by OCR keeps its confidence only through ruled grids and lines: no unruled-table rebuild.
+    by_ocr = any("conf" in c for c in chars)
+    unruled, free_lines = ([], _cluster_lines(free)) if by_ocr else find_unruled(_cluster_lines(free), loose, out.height)
     for t in unruled:
         out.items.append(_Table(number, t.top, t.bottom, t.x0, t.x1, t.rows, number, t.cols, t.xs, out.height))
     for line in _glue_wrapped_numbers(free_lines):
@@ -219,7 +310,8 @@ def _read_page(page: Any, number: int, stats: _Stats) -> _Page:
         if text:
             sizes = sorted(c["size"] for c in line)
             out.items.append(_Line(number, min(c["top"] for c in line), max(c["bottom"] for c in line),
-                                   line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height, line))
+                                   line[0]["x0"], line[-1]["x1"], sizes[len(sizes) // 2], text, out.height, line,
+                                   _ocr_pieces(line) if by_ocr else None))
     out.items.sort(key=lambda it: it.top)
     return out
 
@@ -228,6 +320,29 @@ def _slanted(c: Char) -> bool:
     """Text set at a slant (not a multiple of 90°): watermarks and stamps."""
     a, b = (c.get("matrix") or (1, 0))[:2]
     return min(abs(a), abs(b)) > 0.1 * max(abs(a), abs(b))
+
+
+def _ocr_box(chars: list[Char], box: tuple[float, float, float, float]) -> OcrBox | None:
+    """A cell's OCR reading: its box and the least confidence of the text boxes in it (None: not OCR'd)."""
+    confs = [c["conf"] for c in chars if "conf" in c]
+    return (box, min(confs)) if confs else None
+
+
+def _ocr_pieces(line: list[Char]) -> list[OcrBox]:
+    """An OCR'd line's pieces as _line_text separates them with tabs: each piece's box and least confidence."""
+    groups: list[list[Char]] = []
+    for c in line:
+        p = groups[-1][-1] if groups else None
+        if p is not None and c["x0"] - p["x1"] <= 1.5 * max(p["size"], c["size"], 1.0):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    out: list[OcrBox] = []
+    for g in groups:
+        boxes = [c.get("box") or (c["x0"], c["top"], c["x1"], c["bottom"]) for c in g]
+        out.append(((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                     max(b[3] for b in boxes)), min(c.get("conf", 1.0) for c in g)))
+    return out
 
 
 def _cluster_lines(chars: list[Char]) -> list[list[Char]]:
@@ -404,7 +519,8 @@ def _unwrap(lines: list[_CellLine], box: Box) -> tuple[list[_CellLine], bool]:
     return out, all_wraps
 
 
-def _grid_rows(grid: Grid, raw: list[list[_CellLine]]) -> tuple[RawTable, list[list[tuple[float, float]]]]:
+def _grid_rows(grid: Grid, raw: list[list[_CellLine]], ocr: list[OcrBox | None]
+               ) -> tuple[RawTable, list[list[tuple[float, float]]]]:
     """Rows of a grid's cells. A ruled row holding several rows of values (rules between body rows
     not drawn) is split at the value lines, so each printed row is one row. A number wrapped over
     two lines of a narrow cell is one value."""
@@ -432,14 +548,14 @@ def _grid_rows(grid: Grid, raw: list[list[_CellLine]]) -> tuple[RawTable, list[l
         band = bands.get(cell.row)
         if band is None or cell.rowspan > 1:
             span = first[min(cell.row + cell.rowspan, grid.nrows)] - first[cell.row]
-            rows[first[cell.row]].append(RawCell(join_pieces([ln.text for ln in lines[i]]), span, cell.colspan))
+            rows[first[cell.row]].append(RawCell(join_pieces([ln.text for ln in lines[i]]), span, cell.colspan, ocr[i]))
             xs[first[cell.row]].append((cell.box.x0, cell.box.x1))
             continue
         parts: list[list[str]] = [[] for _ in band]
         for ln in lines[i]:
             parts[min(range(len(band)), key=lambda k: abs(band[k] - ln.y))].append(ln.text)
         for k, texts in enumerate(parts):
-            rows[first[cell.row] + k].append(RawCell(join_pieces(texts), 1, cell.colspan))
+            rows[first[cell.row] + k].append(RawCell(join_pieces(texts), 1, cell.colspan, ocr[i]))
             xs[first[cell.row] + k].append((cell.box.x0, cell.box.x1))
     return rows, xs
 
@@ -503,13 +619,14 @@ def _emit(pages: list[_Page], builder: TextBuilder) -> None:
     items = [it for p in pages for it in p.items]
     lines = [it for it in items if isinstance(it, _Line)]
     left, right = _margins(lines)
-    para: list[str] = []
+    para: list[_Line] = []
     prev: _Line | _Table | None = None
     table: _Table | None = None
 
     def flush_para() -> None:
         if para:
-            builder.line(join_pieces(para))
+            ocr = [piece for ln in para for piece in ln.ocr or []]
+            builder.line(join_pieces([ln.text for ln in para]), page=para[0].page, ocr=ocr or None)
             para.clear()
 
     def flush_table() -> None:
@@ -540,14 +657,14 @@ def _emit(pages: list[_Page], builder: TextBuilder) -> None:
         flush_table()
         if "\t" in it.text:
             flush_para()
-            builder.line(it.text, keep_tabs=True)
+            builder.line(it.text, keep_tabs=True, page=it.page, ocr=it.ocr)
             prev = None
             continue
         if para and isinstance(prev, _Line) and _joins(prev, it, left, right):
-            para.append(it.text)
+            para.append(it)
         else:
             flush_para()
-            para.append(it.text)
+            para.append(it)
         prev = it
     flush_para()
     flush_table()
@@ -656,4 +773,5 @@ def _merge_split_row(table: _Table, first: list[RawCell], first_xs: list[tuple[f
             continue
         over = last[i].text
         joined = over + c.text if _NUMBER_PIECE_RE.match(over) and _NUMBER_PIECE_RE.match(c.text) else join_pieces([over, c.text])
-        last[i] = RawCell(joined, last[i].rowspan, last[i].colspan)
+        readings = [r for r in (last[i].ocr, c.ocr) if r is not None]
+        last[i] = RawCell(joined, last[i].rowspan, last[i].colspan, min(readings, key=lambda r: r[1]) if readings else None)

@@ -77,8 +77,10 @@ class PdfiumPage:
                 a, b, c, d, e, f = ctm
                 xs = [e, e + a, e + c, e + a + c]
                 ys = [f, f + b, f + d, f + b + d]
+                pw, ph = ctypes.c_uint(), ctypes.c_uint()
+                size = (pw.value, ph.value) if raw.FPDFImageObj_GetImagePixelSize(obj, pw, ph) else (0, 0)
                 self.images.append({"x0": min(xs), "x1": max(xs), "top": self.height - max(ys),
-                                    "bottom": self.height - min(ys)})
+                                    "bottom": self.height - min(ys), "srcsize": size})
 
     # ------------------------------------------------------------ text
 
@@ -202,5 +204,21 @@ def open_pages(data: bytes) -> Iterator[PdfiumPage]:
                 yield PdfiumPage(page)
             finally:
                 page.close()
+    finally:
+        doc.close()
+
+
+def render_page(data: bytes, index: int, dpi: int) -> Any:
+    """One page rendered as an RGB array (height × width × 3), at ``dpi``."""
+    import numpy as np
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[index]
+        try:
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+            return np.array(bitmap.to_pil().convert("RGB"))
+        finally:
+            page.close()
     finally:
         doc.close()

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from service.batch.model import Record
 from service.batch.state import ResultStore
 from service.server.db import Batch, Report, now
-from service.server.reports import store_upload
+from service.server.reports import iso_time, store_upload
 
 if TYPE_CHECKING:
     from service.server.app import Context
@@ -144,8 +144,7 @@ def batch_json(ctx: Context, b: Batch) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": b.id, "status": b.status, "files": b.files, "done": min(len(records), b.files),
         "progress": round(len(records) / b.files, 3) if b.files else 1.0, "error": b.error, "attempts": b.attempts,
-        "created_by": b.created_by, "created_at": b.created_at.isoformat(),
-        "finished_at": b.finished_at.isoformat() if b.finished_at else None,
+        "created_by": b.created_by, "created_at": iso_time(b.created_at), "finished_at": iso_time(b.finished_at),
         "summaries": {ext: f"/api/batches/{b.id}/summary.{ext}" for ext in ("xlsx", "md", "docx")
                       if (out / f"summary.{ext}").exists()} if b.status == "done" else {},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -115,20 +115,23 @@ def reviews_of(s: Session, report_id: int) -> dict[str, Review]:
     return {r.fingerprint: r for r in s.scalars(select(Review).where(Review.report_id == report_id))}
 
 
-def _iso(t: datetime | None) -> str | None:
-    return t.isoformat() if t else None
+def iso_time(t: datetime | None) -> str | None:
+    """ISO time in UTC (SQLite gives the stored UTC times back without their zone)."""
+    if t is None:
+        return None
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).isoformat()
 
 
 def review_json(r: Review | None, carried: bool = False) -> dict[str, Any]:
     if r is None:
         return {"state": "pending", "comment": "", "reviewer": None, "time": None}
-    body = {"state": r.state, "comment": r.comment, "reviewer": r.reviewer, "time": _iso(r.updated_at)}
+    body = {"state": r.state, "comment": r.comment, "reviewer": r.reviewer, "time": iso_time(r.updated_at)}
     return {**body, "carried_from": r.fingerprint} if carried else body
 
 
 def correction_json(c: Correction) -> dict[str, Any]:
     return {"table": c.table_key, "row": c.row_key, "column": c.column, "value": c.value,
-            "parsed": c.parsed, "reason": c.reason, "reviewer": c.reviewer, "time": _iso(c.updated_at)}
+            "parsed": c.parsed, "reason": c.reason, "reviewer": c.reviewer, "time": iso_time(c.updated_at)}
 
 
 def findings_json(s: Session, report: Report) -> list[dict[str, Any]]:
@@ -155,7 +158,7 @@ def summary_json(report: Report) -> dict[str, Any]:
             "unit_id": report.unit_id, "organization": report.organization, "year": report.year,
             "format": report.format, "status": report.status, "failed_rules": report.failed_rules,
             "uploaded_by": report.uploaded_by, "batch_id": report.batch_id,
-            "created_at": _iso(report.created_at), "analyzed_at": _iso(report.analyzed_at)}
+            "created_at": iso_time(report.created_at), "analyzed_at": iso_time(report.analyzed_at)}
 
 
 def report_json(s: Session, report: Report) -> dict[str, Any]:

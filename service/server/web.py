@@ -56,10 +56,11 @@ def logout() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, ctx: Ctx) -> Response:
+def index(request: Request, ctx: Ctx, year: int | None = None) -> Response:
     user = _user(request, ctx)
     if user is None:
         return _login(request)
+    from service.server.api_units import coverage
     with ctx.db.session() as s:
         reports = list(s.scalars(select(Report).order_by(Report.id.desc()).limit(500)))
         units = list(s.scalars(select(Unit).order_by(Unit.id)))
@@ -70,9 +71,12 @@ def index(request: Request, ctx: Ctx) -> Response:
                 latest[r.unit_id] = r
         batches = list(s.scalars(select(Batch).order_by(Batch.id.desc()).limit(20)))
     names = {u.id: u.name for u in units}
+    years = sorted({r.year for r in reports if r.year}, reverse=True)
+    shown = year or (years[0] if years else None)
+    cov = coverage(shown, ctx) if shown and units else None
     return templates.TemplateResponse(request, "index.html", {
         "user": user, "reports": reports, "units": units, "counts": counts, "latest": latest, "names": names,
-        "batches": batches})
+        "batches": batches, "years": years, "year": shown, "coverage": cov})
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)

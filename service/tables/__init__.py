@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.format import ReportFormat, detect_format
-from service.tables.label_blocks import row_labels
+from service.tables.label_blocks import row_labels, t2_row_labels
 from service.tables.model import Table, Tables
 from service.tables.regions import grid_regions, text_regions
 from service.tables.table2 import gold_view_2019, gold_view_2021, parse_table2
@@ -40,9 +40,10 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
         r = regions.get(key)
         if r is None:
             return [], "text"
-        if max_values == 7:  # 表三: rows numbered, so a block of labels apart from its rows can be counted
+        # A block of labels apart from its rows is counted by 表三's enumerators, 表二's row names.
+        if max_values == 7:
             return text_units(doc, r.first_line, r.last_line, max_values, _row_adds_up, row_labels), "text"
-        return text_units(doc, r.first_line, r.last_line, max_values), "text"
+        return text_units(doc, r.first_line, r.last_line, max_values, label_rows=t2_row_labels), "text"
 
     u2, src2 = units("t2", 3)
     u3, src3 = units("t3", 7)

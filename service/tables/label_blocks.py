@@ -1,5 +1,8 @@
 """Row labels printed apart from their numbers: a block of labels, then bare rows of numbers.
 
+表二's rows carry no enumerators; their labels are counted by the row names themselves (规章,
+行政规范性文件, 行政许可 …, of either format).
+
 PDF-to-text of a ruled table often emits the label cells of several rows together (some run into one
 line: ``（四）无法提供1.本机关不掌握相关政府信息2.没有现成信息需要另行制作``) and then the rows of
 numbers with no label. The labels of such a block are counted by their enumerators (一、 （一） 1.),
@@ -15,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from service.reading.normalize import compact
-from service.tables.layout import T3_ROWS
+from service.tables.layout import T2_ROWS_2019, T2_ROWS_2021, T3_ROWS
 from service.tables.matching import RowSpec
 
 # Folded text: brackets are ASCII. Level 0: 一、 · level 1: (一) · level 2: 1. 1、 (1) ①.
@@ -52,3 +55,13 @@ def row_labels(text: str, specs: Sequence[RowSpec] = T3_ROWS) -> list[str]:
         if _resembles(piece, specs):
             out.append(piece)
     return out
+
+
+#: 表二's row names of both formats, longest first (规范性文件 inside 行政规范性文件 counts once).
+_T2_NAMES_RE = re.compile("|".join(sorted({re.escape(compact(sp.core)) for sp, _cols in (*T2_ROWS_2021, *T2_ROWS_2019)},
+                                          key=len, reverse=True)))
+
+
+def t2_row_labels(text: str) -> list[str]:
+    """表二's row labels in a block of label text, in order."""
+    return _T2_NAMES_RE.findall(compact(text))

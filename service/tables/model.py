@@ -40,6 +40,10 @@ class Cell:
     inferred_from: Annotated[
         str | None, Field(description="the relation that determined a value that was not printed")
     ] = None
+    confidence: Annotated[
+        float | None, Field(description="read by OCR: the recogniser's confidence (0-1); null when not OCR'd")
+    ] = None
+    at: Annotated[str | None, Field(description="read by OCR: the page and position it was read from")] = None
 
     @property
     def inferred(self) -> bool:

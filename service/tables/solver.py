@@ -168,9 +168,14 @@ def solve(
     if not segments and all(v is not None for v in fixed.values()):
         return _check_only(fixed, equations)  # everything printed: nothing to infer, only to count
     seg_groups = [_segment_groups(seg, equations) if len(seg.values) <= len(seg.cells) else [] for seg in segments]
-    total = 1
-    for groups in seg_groups:
-        total *= max(1, len(groups))
+    total = _combinations(seg_groups)
+    if total > max_combinations:
+        # Many rows each lost a cell (a 2019 table with 总计 left blank on every result row): keep only
+        # the placements that satisfy their own row's relations, when every row has some.
+        fitting = [[g for g in groups if not g.contradicted] for groups in seg_groups]
+        if all(f or not g for f, g in zip(fitting, seg_groups, strict=True)) \
+                and _combinations(fitting) <= max_combinations:
+            seg_groups, total = fitting, _combinations(fitting)
     if total > max_combinations:
         # Too many ways to place the values: leave every cell of those segments unknown.
         base = _run(fixed, equations, segments, [None] * len(segments))
@@ -218,6 +223,13 @@ def solve(
     unsettled = set().union(*(s.unsettled for s, _ in best)) if clashes else set()
     return Solution(agreed, inferred, placements, best_viol or 0, ambiguous, violated=violated, clashes=clashes,
                     unsettled=unsettled)
+
+
+def _combinations(seg_groups: Sequence[Sequence[_Group]]) -> int:
+    total = 1
+    for groups in seg_groups:
+        total *= max(1, len(groups))
+    return total
 
 
 def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:

@@ -279,22 +279,23 @@ def text_units(
         gap = []
     if units and gap:
         units[-1].gap_after = "".join(gap)
-    orphan = _labels_apart(units, label_rows) if label_rows is not None else []
+    orphan = _labels_apart(units, label_rows, doc.line_of) if label_rows is not None else []
     kept = [u for u in units if not u.block]
     if kept and orphan:
         kept[0].notes.extend(orphan)
     return kept
 
 
-def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]]) -> list[str]:
+def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]], line_of: Callable[[int], int]) -> list[str]:
     """Label-less rows after a block of row labels (a ruled table's text: labels, then the rows).
 
     A run of label-less units, the first right after label text and the others straight after it,
-    takes the block's row labels by order when there are as many labels as rows. When the block
-    holds several labels and the counts differ, no unit of the run is read: which number belongs
-    under which label is not known (returns the notes saying so). A single label-less row, or a
-    block of one label (the row under its label, the others' labels printed elsewhere), is left to
-    ``text_units``' own rules and the matcher's order-preserving assignment.
+    takes the block's row labels by order when there are as many labels as rows — as units, or as
+    lines when short rows were joined as one row wrapped over lines. When the block holds several
+    labels and the counts differ, no unit of the run is read: which number belongs under which label
+    is not known (returns the notes saying so). A single label-less row (a row printed one cell per
+    line included), or a block of one label (the row under its label, the others' labels printed
+    elsewhere), is left to ``text_units``' own rules and the matcher's order-preserving assignment.
     """
     orphan: list[str] = []
     i = 0
@@ -307,17 +308,28 @@ def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]]) -> 
         while j < len(units) and units[j].headless and not units[j].gap_before:
             j += 1
         run = units[i:j]
-        labels = label_rows(u.gap_before) if len(run) > 1 else []
+        several = len(run) > 1 or u.last_line > u.line
+        labels = label_rows(u.gap_before) if several else []
         if len(labels) > 1:
-            lines = f"第 {run[0].line}–{run[-1].last_line or run[-1].line} 行"
+            where = f"第 {run[0].line}–{run[-1].last_line or run[-1].line} 行"
+            by_line: dict[int, list[Token]] = {}
+            for unit in run:
+                for t in unit.values:
+                    by_line.setdefault(line_of(t.start), []).append(t)
+            if len(labels) != len(run) and len(by_line) == len(labels):
+                run = [Unit(line=ln, label="", values=vals, last_line=ln, headless=True) for ln, vals in by_line.items()]
+                units[i:j] = run
+                j = i + len(run)
             if len(labels) == len(run):
                 for unit, label in zip(run, labels, strict=True):
                     unit.label, unit.gap_before, unit.headless, unit.block = label, "", False, False
-                run[0].notes.append(f"{lines}的 {len(run)} 行数值未印行标签，按顺序对应其上方的 {len(labels)} 个行标签")
-            else:
+                run[0].notes.append(f"{where}的 {len(run)} 行数值未印行标签，按顺序对应其上方的 {len(labels)} 个行标签")
+            elif len(run) > 1:
                 for unit in run:
                     unit.block = True
-                orphan.append(f"{lines}的 {len(run)} 行数值未印行标签，其上方有 {len(labels)} 个行标签，"
+                if i > 0:
+                    units[i - 1].gap_after = ""  # the block's labels belong to the run, not to the row before
+                orphan.append(f"{where}的 {len(run)} 行数值未印行标签，其上方有 {len(labels)} 个行标签，"
                               "数目不符，无法确定对应关系，这些单元格按未知处理")
         i = j
     return orphan

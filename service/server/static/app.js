@@ -39,6 +39,15 @@ onSubmit("batch-form", async (form) => {
   } catch (e) { msg.textContent = "上传失败：" + e.message; msg.className = "message error"; }
 });
 
+onSubmit("units-form", async (form) => {
+  const msg = document.getElementById("units-message");
+  try {
+    const data = await api("POST", "/api/units/import", new FormData(form));
+    msg.textContent = `新增 ${data.created} 个，更新 ${data.updated} 个`;
+    window.location.reload();
+  } catch (e) { msg.textContent = "导入失败：" + e.message; msg.className = "message error"; }
+});
+
 const report = document.getElementById("report");
 if (report) {
   const id = report.dataset.report;

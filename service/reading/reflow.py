@@ -1,0 +1,54 @@
+"""A whole report on one or a few lines (a crawler's page text): line breaks restored in place.
+
+Sections, tables and narrative are read line by line. A text whose lines run to thousands of
+characters has lost its line breaks; the blank before a section heading, a table row's label or a
+sub-heading is turned into a line break — one character for one, so every offset still points into
+the original text (only line numbers count the restored breaks).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A line this long (characters) with at least ``MIN_BREAKS`` places to break is a page's text run
+#: together, not a paragraph.
+LONG_LINE = 300
+MIN_BREAKS = 8
+#: A blank (half- or full-width) before where a new line starts: a numbered heading or row label
+#: (一、 （一） 1. ① 第二十条第（一）项), a table's header words, 表四's group names.
+_BREAK_RE = re.compile(
+    r"[ \u3000](?=[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|\d{1,2}[.．、](?=[\u4e00-\u9fff])"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]|第二十条|信息内容|申请人情况|自然人|行政复议|行政诉讼|总计|发布时间|来源|原文链接|字号"
+    # 表二's rows have no enumerator: their names
+    r"|规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
+    # after a section title (…情况, …事项) the body starts; after a header's last word (总计), values
+    r"|(?<=情况|事项)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
+)
+
+
+def restore_breaks(text: str) -> tuple[str, int]:
+    """The text with blanks before headings and rows turned into line breaks when its lines are run
+    together, and how many were restored (0: the text is returned as it was)."""
+    if not any(len(line) >= LONG_LINE for line in text.split("\n")):
+        return text, 0
+    out: list[str] | None = None
+    n = 0
+    for line_start, line in _lines(text):
+        if len(line) < LONG_LINE:
+            continue
+        breaks = [m.start() for m in _BREAK_RE.finditer(line)]
+        if len(breaks) < MIN_BREAKS:
+            continue
+        out = out if out is not None else list(text)
+        for b in breaks:
+            out[line_start + b] = "\n"
+        n += len(breaks)
+    return ("".join(out), n) if out is not None else (text, 0)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
