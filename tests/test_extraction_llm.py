@@ -386,3 +386,48 @@ def test_recording_filters_secrets(tmp_path: Path) -> None:
     assert answer_.year == 2024
     assert FIXTURE_KEY not in text and "REDACTED" in text
     assert "session=secret" not in text and "x-request-id" not in text.lower()
+
+
+def test_json_schema_mode_sends_the_strict_schema(fake_model: Any) -> None:
+    """HAND-WRITTEN FIXTURE answer: json_schema mode is JSON mode with the response model's schema (every key
+    required) in response_format, as llama.cpp's server takes it; a batch-API request carries the same."""
+    from service.extraction.llm.batch_api import request_body
+    from service.extraction.llm.schema import LLMExtraction
+
+    doc, sections = load()
+    s = Settings.from_env({"GOVREPORT_LLM_PRESET": "llamacpp", "GOVREPORT_LLM_CACHE": "0"})
+    assert s.mode == "json_schema"
+    fake = fake_model(answer())
+    extract_llm(doc, sections, s, client=LLMClient(s, create=fake))
+    fmt = fake.calls[0]["extra_body"]["response_format"]
+    assert fmt["type"] == "json_object" and set(fmt["schema"]["required"]) == set(LLMExtraction.model_fields)
+    channel = fmt["schema"]["$defs"]["LLMChannel"]
+    assert set(channel["required"]) == set(channel["properties"])
+    body = request_body(s, [{"role": "user", "content": "json"}])
+    assert body["response_format"] == fmt and "extra_body" not in body
+
+
+def test_report_date_takes_the_date_of_a_date_time() -> None:
+    """A small model writes report_date as a date-time (seen from Gemma 3 270M, tests/cassettes/
+    test_extraction_llm_local): its date is taken, anything else is still invalid (and re-asked)."""
+    from pydantic import ValidationError
+
+    from service.extraction.llm.schema import LLMExtraction
+
+    assert LLMExtraction(report_date="2024-03-18T15:09:00Z").report_date == "2024-03-18"
+    assert LLMExtraction(report_date="2024-07-28 15:36:09.000+08:00").report_date == "2024-07-28"
+    for bad in ("22/01/2025", "2025年1月22日", "2024-03-18Tnoon"):
+        with pytest.raises(ValidationError):
+            LLMExtraction(report_date=bad)
+
+
+def test_a_figure_must_stand_in_a_clause_about_it(fake_model: Any) -> None:
+    """HAND-WRITTEN FIXTURE, after what Gemma 3 270M answered for seed 001 (tests/test_extraction_llm_local.py):
+    132 applications, the number of the disclosure total ("主动公开政府信息132条"), is dropped and counted,
+    so no false C9 FAIL follows; the right figures stay."""
+    doc, sections = load()
+    s = settings_for("deepseek")
+    fake = fake_model(answer({**GOOD_001, "applications_received": 132}))
+    result = verify_narrative(doc, sections, extract_llm(doc, sections, s, client=LLMClient(s, create=fake)))
+    assert result.narrative.applications_received is None and result.info.dropped["figures"] == 1
+    assert result.narrative.disclosure_total == 132

@@ -2,7 +2,7 @@
 
 Variables: GOVREPORT_LLM_PRESET, GOVREPORT_LLM_BASE_URL, GOVREPORT_LLM_API_KEY (or the preset's usual
 variable, e.g. DEEPSEEK_API_KEY), GOVREPORT_LLM_MODEL, GOVREPORT_LLM_MODE, GOVREPORT_LLM_TIMEOUT,
-GOVREPORT_LLM_RETRIES, GOVREPORT_LLM_REASKS, GOVREPORT_LLM_MAX_IN_FLIGHT, GOVREPORT_CACHE_DIR,
+GOVREPORT_LLM_RETRIES, GOVREPORT_LLM_REASKS, GOVREPORT_LLM_MAX_IN_FLIGHT, GOVREPORT_LLM_MAX_TOKENS, GOVREPORT_CACHE_DIR,
 GOVREPORT_LLM_CACHE (0 disables the cache); for costs and the batch API: GOVREPORT_LLM_PRICE_INPUT,
 GOVREPORT_LLM_PRICE_OUTPUT (per million tokens), GOVREPORT_LLM_BATCH_PRICE_FACTOR (0.5),
 GOVREPORT_LLM_BATCH_POLL (seconds between polls, 30).
@@ -29,7 +29,7 @@ class Preset:
     model: str | None
     key_vars: tuple[str, ...] = ()
     needs_key: bool = True
-    mode: str = "json"  # json | md_json | tools (an instructor mode that works on this provider)
+    mode: str = "json"  # json | json_schema | md_json | tools (what works on this provider)
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -49,9 +49,13 @@ PRESETS: dict[str, Preset] = {
     "openai": Preset("openai", "https://api.openai.com/v1", "gpt-4o-mini", ("OPENAI_API_KEY",), mode="tools"),
     "vllm": Preset("vllm", "http://localhost:8000/v1", None, ("VLLM_API_KEY",), needs_key=False),
     "ollama": Preset("ollama", "http://localhost:11434/v1", "qwen2.5:7b", (), needs_key=False),
-    "llamacpp": Preset("llamacpp", "http://localhost:8080/v1", "default", (), needs_key=False),
+    # llama.cpp's server constrains the answer to the response model's JSON schema (a grammar).
+    "llamacpp": Preset("llamacpp", "http://localhost:8080/v1", "default", (), needs_key=False, mode="json_schema"),
 }
-MODES = ("json", "md_json", "tools")
+#: json: response_format json_object; json_schema: json_object plus the response model's schema, every key
+#: required (llama.cpp's server, Together, Anyscale: the answer is constrained to it); md_json: a fenced
+#: block; tools: forced tool calling.
+MODES = ("json", "json_schema", "md_json", "tools")
 
 
 def default_cache_dir(env: Mapping[str, str]) -> Path:
@@ -134,6 +138,7 @@ class Settings:
             transport_retries=int(_num(env, "GOVREPORT_LLM_RETRIES", 3)),
             reasks=int(_num(env, "GOVREPORT_LLM_REASKS", 1)),
             max_in_flight=max(1, int(_num(env, "GOVREPORT_LLM_MAX_IN_FLIGHT", 4))),
+            max_tokens=max(1, int(_num(env, "GOVREPORT_LLM_MAX_TOKENS", 4096))),
             cache_dir=default_cache_dir(env) if cache_on else None,
             price_input=_price(env, "GOVREPORT_LLM_PRICE_INPUT"),
             price_output=_price(env, "GOVREPORT_LLM_PRICE_OUTPUT"),

@@ -78,11 +78,12 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     out["channels"] = verify_channels(sources, narrative.channels, dropped)
     oforbidden = instruction_spans(oview.folded)
     out["disclosure_total"] = _verify_figure(
-        oview, oforbidden, narrative.disclosure_total, figures.disclosure_total(oview.folded), r"\s*(?:余|多)?\s*(?:条|篇)", dropped
+        oview, oforbidden, narrative.disclosure_total, figures.disclosure_total(oview.folded), r"\s*(?:余|多)?\s*(?:条|篇)", dropped,
+        about=r"公开|发布|推送",
     )
     out["applications_received"] = _verify_figure(
         oview, oforbidden, narrative.applications_received, figures.applications_received(oview.folded),
-        r"\s*(?:件|条|个|宗|份|次)", dropped,
+        r"\s*(?:件|条|个|宗|份|次)", dropped, about=r"申请",
     )
     fee_text = tview.folded if tview else front.folded
     rules_fee = figures.fee_collected(fee_text)
@@ -130,13 +131,17 @@ def _outside(view: TextView, al: Alignment | None, forbidden: list[tuple[int, in
 
 def _verify_figure(
     view: TextView, forbidden: list[tuple[int, int]], value: int | None, rules_value: int | None, unit: str,
-    dropped: Counter[str],
+    dropped: Counter[str], about: str,
 ) -> int | None:
-    """Keep a stated figure only if the deterministic reading agrees or it stands in the text with its unit."""
+    """Keep a stated figure only if the deterministic reading agrees or it stands in the text with its unit,
+    in a clause that speaks of it (``about``): "132条" of the disclosure total is no count of applications."""
     if value is None or value == rules_value:
         return value
-    for m in re.finditer(r"(?<![\d.])" + str(value) + r"(?![\d.])" + unit, view.folded):
-        if not overlaps(forbidden, m.start(), m.end()):
+    text = view.folded
+    for m in re.finditer(r"(?<![\d.])" + str(value) + r"(?![\d.])" + unit, text):
+        a = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
+        ends = [e for e in (text.find(c, m.end()) for c in "。；;\n") if e != -1]
+        if not overlaps(forbidden, m.start(), m.end()) and re.search(about, text[a : min(ends, default=len(text))]):
             return value
     dropped["figures"] += 1
     return None

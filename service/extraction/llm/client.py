@@ -21,7 +21,27 @@ from service.extraction.llm.schema import LLMExtraction
 from service.extraction.llm.transport import CallStats, RefusalError, with_transport_retries
 from service.extraction.settings import Settings
 
-MODES = {"json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON, "tools": instructor.Mode.TOOLS}
+MODES = {"json": instructor.Mode.JSON, "json_schema": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON,
+         "tools": instructor.Mode.TOOLS}
+
+
+def strict_schema() -> dict[str, Any]:
+    """The response model's JSON schema with every property required (defaults become explicit nulls or
+    empty lists): a server that turns the schema into a grammar then makes the model write every key."""
+    schema = LLMExtraction.model_json_schema()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict):
+                node["required"] = list(node["properties"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(schema)
+    return schema
 
 
 class LLMClient:
@@ -63,8 +83,11 @@ class LLMClient:
         create = self._create if prepared is None else _prepared_first(prepared, self._create, stats)
         patched = instructor.patch(create=with_transport_retries(create, s, stats, self._sleep), mode=self.mode)
         kwargs: dict[str, Any] = {"model": s.model, "messages": messages, "temperature": 0, "max_tokens": s.max_tokens}
-        if s.extra_body:
-            kwargs["extra_body"] = dict(s.extra_body)
+        extra = dict(s.extra_body)
+        if s.mode == "json_schema":  # instructor's JSON mode, with the schema in response_format
+            extra["response_format"] = {"type": "json_object", "schema": strict_schema()}
+        if extra:
+            kwargs["extra_body"] = extra
         with self._slots:
             try:
                 answer = patched(response_model=LLMExtraction, max_retries=s.reasks, strict=False, **kwargs)

@@ -49,6 +49,8 @@ class LLMExtraction(BaseModel):
     def _iso_date(cls, v: str | None) -> str | None:
         if v is None or v == "":
             return None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        # A date-time names its date unambiguously ("2024-03-18T15:09:00Z", as small models write it).
+        m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", v)
+        if not m:
             raise ValueError("report_date must be YYYY-MM-DD or null")
-        return v
+        return m.group(1)
