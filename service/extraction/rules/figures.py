@@ -11,6 +11,7 @@ from service.extraction.rules.channels import KEYWORD_RE
 # (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
 _SUBSECTION_RE = re.compile(r"(?m)^\s*\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*")
 _COUNT_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇)")
+_TOTAL_WORD_RE = re.compile(r"(?<!公)共(?!享|建)|累计|合计|总计|全年主动公开|全年公开")
 _PART_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇|期)")
 _STOP = "，,。；;：:\n"
 
@@ -83,6 +84,14 @@ def find_disclosure_total(folded: str) -> Figure | None:
     m = _COUNT_RE.search(folded, rng[0], rng[1])
     if m is None:
         return None
+    # A figure said to be the whole (共, 累计, 合计…) wins over a part stated before it (…发布121条，全年共
+    # 主动公开393条).
+    first_cs, _e = _clause(folded, m.start(), m.end())
+    if not _TOTAL_WORD_RE.search(folded, first_cs, m.start()):
+        for t in _COUNT_RE.finditer(folded, m.end(), rng[1]):
+            if _TOTAL_WORD_RE.search(folded, _clause(folded, t.start(), t.end())[0], t.start()):
+                m = t
+                break
     if folded[m.end() : m.end() + 1] == "、":
         return None
     cs, ce = _clause(folded, m.start(), m.end())
