@@ -270,3 +270,49 @@ def test_thresholds_file(tmp_path: Path) -> None:
         f.write_text(bad, encoding="utf-8")
         with pytest.raises(ConfigError):
             load_thresholds(f)
+
+
+def test_risk_grades_use_thresholds_and_a_minimum_count() -> None:
+    from service.batch.risk import grade_units
+    from service.batch.thresholds import Thresholds
+
+    low_open = digest("甲区民政局", new_received=_t3(20), total_processed=_t3(20), granted=_t3(4))  # 20 %
+    mid_open = digest("乙区民政局", new_received=_t3(20), total_processed=_t3(20), granted=_t3(8))  # 40 %
+    fine = digest("丙区民政局", new_received=_t3(20), total_processed=_t3(20), granted=_t3(18))  # 90 %
+    tiny = digest("丁区民政局", new_received=_t3(2), total_processed=_t3(2), granted=_t3(0))  # 0 % of 2: not graded
+    corrected = _review(digest("戊区民政局", new_received=_t3(20), total_processed=_t3(20), granted=_t3(18)),
+                        upheld=6, corrected=4)  # 纠错率 40 % over 10 cases
+    recs = [record(n, d) for n, d in (("a", low_open), ("b", mid_open), ("c", fine), ("d", tiny), ("e", corrected))]
+    agg = aggregate(recs)
+    grades = {r.label: r for r in grade_units(agg, recs, agg.thresholds)}
+    assert grades["甲区民政局"].grade == "高" and "实质公开率 20.0% 低于 30%" in grades["甲区民政局"].reasons
+    assert grades["乙区民政局"].grade == "中"
+    assert grades["丙区民政局"].grade == "低" and grades["丙区民政局"].reasons == []
+    assert grades["丁区民政局"].grade == "样本不足" and grades["丁区民政局"].substantive is None
+    assert grades["戊区民政局"].grade == "高" and grades["戊区民政局"].correction == 0.4
+    strict = grade_units(agg, recs, Thresholds(min_processed=1, substantive_high=0.1))
+    assert {r.label: r.grade for r in strict}["丁区民政局"] == "高"
+
+
+def test_year_over_year_flags_jumps_and_copied_text() -> None:
+    from service.batch.thresholds import DEFAULT
+    from service.batch.yoy import similarity, year_over_year
+
+    before = digest("甲区民政局", 2023, new_received=_t3(10), total_processed=_t3(10), granted=_t3(9))
+    now = digest("甲区民政局", 2024, new_received=_t3(80), total_processed=_t3(12), granted=_t3(1))
+    other = digest("乙区民政局", 2024, new_received=_t3(3))
+    recs = [record("a23", before), record("a24", now), record("b24", other)]
+    text = "本机关坚持以公开为常态、不公开为例外, 推进决策、执行、管理、服务、结果公开, 网站栏目更新及时。" * 3
+    texts = {"a23.txt": {"overview": text.replace("推进", "推动"), "problems": text, "other": "无"},
+             "a24.txt": {"overview": text, "problems": text.replace("2023", "2024"), "other": "无"}}
+    rows = year_over_year(aggregate(recs, year=2024), recs, DEFAULT, texts=lambda p: texts.get(p))
+    assert [r.label for r in rows] == ["甲区民政局"]  # 乙区 has no 2023 report
+    (row,) = rows
+    by_key = {d.key: d for d in row.deltas}
+    assert by_key["new_received"].jump and by_key["new_received"].ratio == 8.0  # ×8 > ×5
+    assert by_key["granted"].jump  # 9 → 1: ×0.11 < ×0.2
+    assert not by_key["total_processed"].jump
+    assert row.copied and any("雷同" in f for f in row.flags)
+    assert similarity("信息公开工作扎实推进", "完全不同的一段文字内容") < 0.2
+    # last year's text with this year's figures is the same text
+    assert similarity("2023年共受理申请12件, 办结12件。", "2024年共受理申请95件, 办结90件。") == 1.0

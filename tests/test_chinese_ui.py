@@ -22,6 +22,8 @@ ALLOWED = {
     "convert", "to", "synthetic", "summary", "openai", "api", "url", "sqlite",
     # subcommand names
     "parse", "check", "batch", "eval", "schema", "serve", "presets", "test",
+    # LLM mode names
+    "tools",
 }
 
 _TOKEN = re.compile(r"--?[\w-]+|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w.-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"

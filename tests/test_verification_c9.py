@@ -62,3 +62,23 @@ def test_parts_not_adding_up_warn_and_missing_table_is_uncertain() -> None:
     got = _c9(SourceDocument(text=text))
     assert got["disclosure_parts"] == (Status.WARN, 90, 100)
     assert got["applications_received"][0] == Status.UNCERTAIN
+
+
+def _with_overview_sentence(sentence: str) -> SourceDocument:
+    src = EVAL / "corpus" / "seeds" / "002_3d6f9c5b0d566f35.txt"
+    text = src.read_text(encoding="utf-8")
+    at = text.index("二、主动公开政府信息情况")
+    return SourceDocument(text=text[:at] + sentence + "\n" + text[at:], path="x.txt", kind="text", encoding="utf-8")
+
+
+def test_carry_over_and_carry_forward_stated_in_the_text() -> None:
+    """Seed 002's 表三 二 and 四 总计 are 0: a text saying so passes, a text saying otherwise FAILs."""
+    agree = _c9(_with_overview_sentence("全年答复申请（含上年度结转申请0件，另有0件顺延到下年度答复）。"))
+    assert agree["carried_over_stated"][0] is Status.PASS and agree["carried_forward_stated"][0] is Status.PASS
+    wrong = _c9(_with_overview_sentence("全年答复申请（含上年度结转申请3件，另有2件顺延到下年度答复）。"))
+    assert wrong["carried_over_stated"] == (Status.FAIL, 3, 0) and wrong["carried_forward_stated"] == (Status.FAIL, 2, 0)
+
+
+def test_a_carry_over_summed_with_new_requests_is_not_compared() -> None:
+    found = _c9(_with_overview_sentence("全年共收到新申请和上年度结转申请共5件，新申请及上年度结转申请5件。"))
+    assert "carried_over_stated" not in found

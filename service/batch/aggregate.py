@@ -12,10 +12,15 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from service.batch.crossyear import CrossYearFinding, Entry, cross_year, normalise_org
 from service.batch.model import FindingDigest, Record, UnitDigest
 from service.batch.thresholds import DEFAULT, Thresholds
+
+if TYPE_CHECKING:
+    from service.batch.risk import RiskRow
+    from service.batch.yoy import YoyRow
 from service.checks.model import Status
 from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
 from service.tables.model import Number
@@ -207,6 +212,9 @@ class Aggregate:
     unranked: list[str] = field(default_factory=list)
     thresholds: Thresholds = DEFAULT
     notes: list[str] = field(default_factory=list)
+    #: filled by the summary writer (they read the digests and the report files): service.batch.risk, .yoy
+    risk: list[RiskRow] = field(default_factory=list)
+    yoy: list[YoyRow] = field(default_factory=list)
 
 
 def unit_type(org: str | None) -> str:

@@ -117,7 +117,10 @@ def _source_lines(rec: Record, found: Sequence[Finding]) -> dict[int, str]:
 
 def _item(name: str, label: str, year: int | None, f: Finding, lines: dict[int, str]) -> FixItem:
     cell = f.cells[0] if f.rule in ("LOCATE", "C8", "C9", "C10") and f.cells else (f.cells[-1] if f.cells else None)
-    line = cell.line if cell is not None and cell.line else (f.lines[0] if f.lines else None)
+    if f.rule == "C9" and f.lines:  # the sentence that states the figure; the cell is under 位置
+        line: int | None = f.lines[0]
+    else:
+        line = cell.line if cell is not None and cell.line else (f.lines[0] if f.lines else None)
     table = cell.table if cell is not None else _table_of(f.subject)
     printed = (cell.printed if cell.printed is not None else _num(cell.value)) if cell is not None else "—"
     plain = PLAIN.get(f.rule, "")

@@ -119,6 +119,12 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
         if why:
             notes.append(why + "; 只解析表格并核验")
             opts.narrative = False
+    if opts.narrative and opts.analyze is None and opts.backend != "rules":
+        from service.extraction.settings import llm_problem
+
+        problem = llm_problem()
+        if problem:
+            notes.append(f"LLM 未能使用: {problem}; 本批次的正文由离线规则抽取(rules)")
     narrative_id = narrative_identity(opts)
     llm = narrative_id.startswith("llm:")
     if opts.via == "batch-api" and not llm:
@@ -211,6 +217,10 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
         batch_api.close()
 
     ordered = [records[f.name] for f in found if f.name in records] + list(earlier)
+    fell_back = [r.name for r in ordered if r.digest is not None and r.digest.extraction_fallback]
+    if fell_back:
+        notes.append(f"{len(fell_back)} 份报告的 LLM 抽取失败, 已改用规则抽取(原因见 reports/<名称>.json 的 "
+                     f"extraction.fallback_reason): " + "、".join(fell_back[:10]) + (" 等" if len(fell_back) > 10 else ""))
     result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
                          records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
     if opts.summaries:
@@ -293,13 +303,17 @@ def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), s
     with ``feedback`` one 整改清单 per unit there."""
     from service.batch.charts import render_charts
     from service.batch.feedback import fix_items, write_feedback
+    from service.batch.risk import grade_units
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
     from service.batch.summary_json import summary_json
     from service.batch.summary_md import render_markdown
     from service.batch.summary_xlsx import render_xlsx
+    from service.batch.yoy import year_over_year
 
+    agg.risk = grade_units(agg, list(records), agg.thresholds)
+    agg.yoy = year_over_year(agg, records, agg.thresholds)
     folder = "charts" if stem == "summary" else f"charts/{stem}"
     charts = render_charts(agg, out, folder=folder)
     drawn = {out / c.path for c in charts}

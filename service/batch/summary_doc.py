@@ -114,6 +114,10 @@ def summary_blocks(agg: Aggregate, charts: Sequence[Chart], today: date | None =
     b += _channels(agg)
     b += _problems(agg, charts_by_key.get("categories"))
     b += _years(agg)
+    numerals = "八九十"
+    n = 1 if agg.per_year and len(agg.per_year) >= 2 else 0
+    b += _risk(agg, numerals[n])
+    b += _yoy(agg, numerals[n + 1])
     b += _appendix(agg)
     if agg.errors:
         b.append(Heading("附: 未能处理的文件"))
@@ -154,6 +158,42 @@ def _coverage(agg: Aggregate) -> list[Block]:
         items.append("注意: 以下单位与其上级人民政府的报告同时计入本汇总; 上级报告常含辖区数字, 相关合计可能重复计算: "
                      + "; ".join(f"{u}(上级: {p})" for u, p in agg.nested) + "。")
     out.append(Bullets(items))
+    return out
+
+
+def _risk(agg: Aggregate, numeral: str) -> list[Block]:
+    if not agg.risk:
+        return []
+    t = agg.thresholds
+    out: list[Block] = [Heading(f"{numeral}、风险分级"), Para(
+        f"按各单位比率分级(阈值可用 --thresholds 调整): 实质公开率低于 {t.substantive_high:.0%} 或纠错率不低于 "
+        f"{t.correction_high:.0%} 为高风险; 实质公开率低于 {t.substantive_medium:.0%}、纠错率不低于 {t.correction_medium:.0%}、"
+        f"结转率不低于 {t.carry_medium:.0%}、无法提供中“不掌握”占比不低于 {t.not_held_medium:.0%} 或报告有不通过的核验项为中风险。"
+        f"比率只在办理量不少于 {t.min_processed} 件(纠错率: 已审结案件不少于 {t.min_decided_cases} 件)时参与分级, "
+        f"否则为“样本不足”。")]
+    counts = {g: sum(1 for r in agg.risk if r.grade == g) for g in ("高", "中", "低", "样本不足")}
+    out.append(Para("高风险 {高} 个, 中风险 {中} 个, 低风险 {低} 个, 样本不足 {样本不足} 个。".format(**counts)))
+    rows = [[r.label, r.grade, "; ".join(r.reasons) or "—"] for r in agg.risk if r.grade in ("高", "中")]
+    if rows:
+        out.append(Table(["单位", "风险", "依据"], rows, widths=[4, 1.2, 10]))
+    return out
+
+
+def _yoy(agg: Aggregate, numeral: str) -> list[Block]:
+    if not agg.yoy:
+        return []
+    t = agg.thresholds
+    out: list[Block] = [Heading(f"{numeral}、与上年报告比较(同比)"), Para(
+        f"本批次中 {len(agg.yoy)} 个单位同时有上一年度的报告。数字增长超过 {t.jump_up:g} 倍或降至 {t.jump_down:g} 倍以下"
+        f"(上年数不少于 {t.jump_min_base} 时)标为同比异常; 第一、五、六部分文字(去掉数字后按字符片段比较)与上年相似度"
+        f"不低于 {t.copy_similarity:.0%} 标为与上年高度雷同。")]
+    rows = []
+    for r in agg.yoy:
+        figures = ", ".join(f"{d.label} {num(d.before) if d.before is not None else '—'}→{num(d.now) if d.now is not None else '—'}"
+                            for d in r.deltas[:3])
+        sim = r.similarity.get("all")
+        rows.append([r.label, figures, f"{sim:.0%}" if sim is not None else "—", "; ".join(r.flags) or "未见异常"])
+    out.append(Table(["单位", "主要数字(上年→本年)", "文字相似度", "提示"], rows, widths=[3.2, 5.5, 1.6, 5.3]))
     return out
 
 

@@ -126,6 +126,37 @@ class Outcome(BaseModel):
     total: TotalOut
 
 
+class RiskOut(BaseModel):
+    name: str
+    label: str
+    grade: str = Field(description="高 | 中 | 低 | 样本不足")
+    reasons: list[str]
+    substantive: float | None
+    correction: float | None
+    carry: float | None
+    not_held: float | None
+
+
+class DeltaOut(BaseModel):
+    key: str
+    label: str
+    before: Number | None
+    now: Number | None
+    ratio: float | None
+    jump: bool
+
+
+class YoyOut(BaseModel):
+    name: str
+    label: str
+    year: int
+    previous: str
+    deltas: list[DeltaOut]
+    similarity: dict[str, float]
+    copied: bool
+    flags: list[str]
+
+
 class Summary(BaseModel):
     """One year's summary of a batch."""
 
@@ -147,6 +178,8 @@ class Summary(BaseModel):
     findings: list[FindingOut]
     rankings: list[Ranking]
     per_year: dict[str, dict[str, TotalOut]]
+    risk: list[RiskOut]
+    yoy: list[YoyOut]
     thresholds: dict[str, float | int]
     notes: list[str]
     extra: dict[str, Any] = Field(default_factory=dict, description="sections added by later versions")
@@ -213,6 +246,12 @@ def summary_model(agg: Aggregate, today: date | None = None) -> Summary:
                              evidence=f.finding.evidence, cross_year=f.cross_year) for f in agg.findings],
         rankings=rankings,
         per_year={y: {YEAR_KEYS.get(k, k): _total(v) for k, v in row.items()} for y, row in agg.per_year.items()},
+        risk=[RiskOut(name=r.name, label=r.label, grade=r.grade, reasons=list(r.reasons), substantive=r.substantive,
+                      correction=r.correction, carry=r.carry, not_held=r.not_held) for r in agg.risk],
+        yoy=[YoyOut(name=y.name, label=y.label, year=y.year, previous=y.previous,
+                    deltas=[DeltaOut(key=d.key, label=d.label, before=d.before, now=d.now, ratio=d.ratio, jump=d.jump)
+                            for d in y.deltas], similarity=dict(y.similarity), copied=y.copied, flags=list(y.flags))
+             for y in agg.yoy],
         thresholds=t.as_dict(),
         notes=list(agg.notes),
     )

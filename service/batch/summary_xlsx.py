@@ -32,7 +32,8 @@ from service.tables.layout import (
     T4_GROUPS,
 )
 
-SHEETS = ["单位", "整改清单", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道", "未处理文件"]
+SHEETS = ["单位", "整改清单", "风险分级", "同比", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道",
+          "未处理文件"]
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -61,6 +62,16 @@ def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem
            [[i.label, i.name, i.year, status_label(i.status), i.rule, i.rule_name, i.table, i.row, i.column, i.printed,
              i.suggested, i.line, i.source, i.reason] for rows in (items or {}).values() for i in rows],
            wide={8: 30, 13: 50, 14: 60})
+
+    _sheet(wb.create_sheet("风险分级"), ["单位", "文件", "风险", "实质公开率", "纠错率", "结转率", "无法提供中不掌握占比", "依据"],
+           [[r.label, r.name, r.grade, _pct(r.substantive), _pct(r.correction), _pct(r.carry), _pct(r.not_held),
+             "; ".join(r.reasons)] for r in agg.risk], percent_cols=[4, 5, 6, 7], wide={8: 70})
+
+    _sheet(wb.create_sheet("同比"), ["单位", "文件", "上年报告", "指标", "上年", "本年", "倍数", "同比异常", "文字相似度(全部)",
+                                   "与上年高度雷同"],
+           [[r.label, r.name, r.previous, d.label, d.before, d.now, d.ratio, "是" if d.jump else "",
+             r.similarity.get("all"), "是" if r.copied else ""] for r in agg.yoy for d in r.deltas],
+           percent_cols=[9])
 
     t3_rows = []
     for key in T3_SUMMARY_ROWS:
@@ -150,6 +161,10 @@ def _print_setup(ws: Worksheet) -> None:
     footer = ws.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "第 &P 页, 共 &N 页"
+
+
+def _pct(v: float | None) -> float | str:
+    return "—" if v is None else v
 
 
 def _substantive(u: UnitRow) -> float | str:

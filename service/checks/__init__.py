@@ -5,6 +5,7 @@ from __future__ import annotations
 from service.checks.locate import locate_all
 from service.checks.model import CellRef, Finding, Status
 from service.checks.ocr import reading_doubts
+from service.checks.problems_section import check_s5
 from service.checks.relations import check_c1, check_c3, check_c4, check_c5
 from service.checks.values import check_c8, check_c10, conflict_findings, reading_findings
 from service.reading.document import SourceDocument
@@ -29,6 +30,7 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings += check_c5(tables.table4)
     findings += check_c8(tables)
     findings += check_c10(doc, sections, tables.table3)
+    findings += check_s5(doc, sections)
     findings += conflict_findings(tables)
     if any(f.status is Status.FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
         findings += locate_all(tables.table3, tables.table4)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from service.batch import BatchOptions, Counts, run_batch
 from service.batch.thresholds import load_thresholds
+from service.commands.llm import guard
 from service.errors import BatchPendingError, InputError
 
 #: Exit code when a batch-API batch is still running (EX_TEMPFAIL): run the same command again.
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
                         jobs=args.jobs, progress=not args.no_progress, expected=expected, year=args.year,
                         thresholds=load_thresholds(args.thresholds), exclude=args.exclude, replace=args.replace,
                         via=args.via, batch_wait=args.batch_wait, batch_cancel=args.batch_cancel)
+    guard(args.backend, not args.no_narrative)  # --backend llm that cannot be had: an error before any work
     counts = Counts()
     try:
         result = run_batch(args.paths, opts, counts)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from service.checks.model import Status
+from service.commands.llm import warn
 from service.outputs.check_json import check_json
 from service.outputs.check_text import render_check
 from service.pipeline import analyze_document
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    warn(args.backend, not args.no_narrative)
     doc = read_document(args.file)
     report = analyze_document(doc, backend=args.backend, narrative=not args.no_narrative)
     if args.json:

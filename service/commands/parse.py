@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from service.commands.llm import warn
 from service.outputs.labels import status_label
 from service.pipeline import analyze_path
 
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    warn(args.backend, not args.no_narrative)
     report = analyze_path(args.file, backend=args.backend, narrative=not args.no_narrative)
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=None if args.compact else 2) + "\n")

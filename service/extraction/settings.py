@@ -10,6 +10,7 @@ GOVREPORT_LLM_BATCH_POLL (seconds between polls, 30).
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -187,3 +188,35 @@ def redact(text: str, env: Mapping[str, str] | None = None, extra: str | None = 
     for key in sorted((k for k in keys if k and len(k) >= 8), key=len, reverse=True):
         text = text.replace(key, "***")
     return text
+
+
+def llm_problem(env: Mapping[str, str] | None = None) -> str | None:
+    """Why the LLM the environment asks for (a preset or a base URL is set) cannot be used, in Chinese;
+    None if it can or if none is asked for. Callers make this loud: asking for the LLM and not getting it
+    is never silent."""
+    env = os.environ if env is None else env
+    if not (env.get("GOVREPORT_LLM_PRESET") or env.get("GOVREPORT_LLM_BASE_URL")):
+        return None
+    name = (env.get("GOVREPORT_LLM_PRESET") or "").strip().lower()
+    if name and name not in PRESETS:
+        close = difflib.get_close_matches(name, PRESETS, n=1)
+        return (f"未知的 GOVREPORT_LLM_PRESET={name!r}" + (f", 是否想写 {close[0]!r}?" if close else "")
+                + f"(可用: {', '.join(PRESETS)})")
+    mode = (env.get("GOVREPORT_LLM_MODE") or "").strip().lower()
+    if mode and mode not in MODES:
+        return f"未知的 GOVREPORT_LLM_MODE={mode!r}(可用: {', '.join(MODES)})"
+    try:
+        s = Settings.from_env(env)
+    except ConfigError as exc:
+        return f"LLM 配置有误: {exc}"
+    if s.configured:
+        return None
+    preset = PRESETS.get(s.preset)
+    what = []
+    if not s.api_key:
+        what.append("API 密钥(" + " 或 ".join(("GOVREPORT_LLM_API_KEY", *(preset.key_vars if preset else ()))) + ")")
+    if not s.model:
+        what.append("模型名(GOVREPORT_LLM_MODEL)")
+    if not s.base_url:
+        what.append("端点地址(GOVREPORT_LLM_BASE_URL)")
+    return f"LLM 预设 {s.preset!r} 缺少" + "、".join(what)

@@ -20,6 +20,7 @@ RULE_NAMES: dict[str, str] = {
     "FORMAT": "报告格式",
     "SECTIONS": "六个部分齐全",
     "READ": "读取情况(本系统)",
+    "OCR": "疑似识别错误的数字(本系统)",
     "BLANK": "应填数字处留空",
     "LOCATE": "定位出错单元格",
 }

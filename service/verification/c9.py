@@ -3,7 +3,8 @@
 Applications received vs 表三 一 总计; review and lawsuit counts vs the 表四 column of the very same
 quantity (a total vs 总计; corrected or lost cases — 纠错, 败诉 — vs 结果纠正, a WARN at most; a count of
 another outcome vs nothing: "未发生…被行政复议纠错或行政诉讼败诉" is no total); normative documents
-(and 规章) issued vs 表二 本年制发; the parts listed after the 主动公开 total vs that total (a WARN:
+(and 规章) issued vs 表二 本年制发; a stated 上年结转 or 结转下年度 (顺延到下年度) count vs 表三 二 and 四 总计 (only
+that very quantity: a figure joined to another — "新收和上年结转共…" — is not one); the parts listed after the 主动公开 total vs that total (a WARN:
 reports often list only some parts). Nothing stated: no finding. A table value missing: UNCERTAIN.
 """
 
@@ -62,6 +63,24 @@ _DOC_ISSUED_RES = {
     ),
 }
 _NOT_ISSUED_RE = re.compile(r"现行有效|有效|废止|清理|失效|累计")
+
+
+_CARRY_RES = {
+    # 上年结转: "上年度结转申请34件", "上年结转政府信息公开申请3件"
+    "carried_over": (
+        re.compile(r"上一?年度?结转(?:的)?(?:政府信息公开)?(?:申请)?(?:数量)?(?:为|有)?\s*" + _N + r"\s*件"),
+        "结转", "二、上年结转", "carried_over_stated",
+    ),
+    # 结转下年度: "结转下年度继续办理2件", "103件顺延到下年度答复"
+    "carried_forward": (
+        re.compile(r"(?:结转|顺延|转入)(?:至|到)?下一?年度?(?:继续)?(?:办理|答复)?(?:的)?(?:申请)?(?:为|有)?\s*" + _N
+                   + r"\s*件|" + _N_FIRST + r"(?P<m>\d+|[零一两二三四五六七八九十])\s*件[^。；;，,、\d]{0,6}?"
+                   r"(?:结转|顺延|转入)(?:至|到)?下一?年"),
+        "结转", "四、结转下年度", "carried_forward_stated",
+    ),
+}
+#: Before a stated carry-over: a joiner means the figure is a sum with something else ("新收和上年结转共…").
+_SUM_BEFORE_RE = re.compile(r"[和及与加、]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +284,18 @@ def c9_findings(doc: SourceDocument, sections: SectionMap, tables: Tables, narra
     lit = _cases(view, "行政诉讼", _LITIGATION_RES, forbidden)
     if lit is not None:
         out.append(_case_finding(tables, lit, "litigation", line(lit)))
+
+    for row, (pat, need, label, name) in _CARRY_RES.items():
+        if need not in view.folded:
+            continue
+        for m in pat.finditer(view.folded):
+            if overlaps(forbidden, m.start(), m.end()) or _SUM_BEFORE_RE.search(view.folded, 0, m.start()):
+                continue
+            st = Statement(_num(m.group("n") or m.group("m")), m.start(), m.end())
+            cell = _cell(tables, "table3", row, 6)
+            out.append(_compare(name, f"表三 {label} 总计", st.value, cell.value if cell else None,
+                                [_ref(cell, "表三", row, "总计")], line(st)))
+            break
 
     for row, (pat, need) in _DOC_ISSUED_RES.items():
         if need not in view.folded:

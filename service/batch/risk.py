@@ -1,0 +1,86 @@
+"""Risk grades per unit: its rates against thresholds (service.batch.thresholds, defaults in the README),
+each only over enough cases; a unit whose own tables FAIL is flagged for that as well."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.batch.aggregate import Aggregate, UnitRow
+from service.batch.model import Record, UnitDigest
+from service.batch.thresholds import Thresholds
+from service.tables.model import Number
+
+GRADES = ("高", "中", "低", "样本不足")
+
+
+@dataclass(slots=True)
+class RiskRow:
+    name: str
+    label: str
+    grade: str  # 高 | 中 | 低 | 样本不足
+    reasons: list[str] = field(default_factory=list)
+    substantive: float | None = None
+    correction: float | None = None
+    carry: float | None = None
+    not_held: float | None = None
+
+
+def _ratio(num: Number | None, den: Number | None, minimum: int) -> float | None:
+    if num is None or den is None or den < minimum or den == 0:
+        return None
+    return num / den
+
+
+def grade_units(agg: Aggregate, records: list[Record], t: Thresholds) -> list[RiskRow]:
+    """One row per unit of ``agg``, highest risk first."""
+    digests = {r.name: r.digest for r in records if r.digest is not None}
+    rows = [_grade(u, digests.get(u.name), t) for u in agg.units]
+    order = {g: i for i, g in enumerate(GRADES)}
+    return sorted(rows, key=lambda r: (order[r.grade], r.label))
+
+
+def _cell(apps: dict[str, list[Number | None]], key: str) -> Number | None:
+    row = apps.get(key)
+    return row[6] if row and len(row) > 6 else None
+
+
+def _sum(*values: Number | None) -> Number | None:
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _grade(u: UnitRow, d: UnitDigest | None, t: Thresholds) -> RiskRow:
+    apps = (d.applications or {}) if d is not None else {}
+    row = RiskRow(u.name, u.label, "低")
+    row.substantive = _ratio(_sum(u.granted, u.partially_granted), u.total_processed, t.min_processed)
+    row.correction = u.correction.value if u.correction.denominator >= t.min_decided_cases else None
+    row.carry = _ratio(u.carried_forward, _sum(u.new_received, _cell(apps, "carried_over")), t.min_processed)
+    unable = _sum(*(_cell(apps, k) for k in ("unable_not_held", "unable_needs_creation",
+                                              "unable_unclear_after_correction")))
+    row.not_held = _ratio(_cell(apps, "unable_not_held"), unable, t.min_processed)
+    high: list[str] = []
+    medium: list[str] = []
+    if row.substantive is not None:
+        if row.substantive < t.substantive_high:
+            high.append(f"实质公开率 {row.substantive:.1%} 低于 {t.substantive_high:.0%}")
+        elif row.substantive < t.substantive_medium:
+            medium.append(f"实质公开率 {row.substantive:.1%} 低于 {t.substantive_medium:.0%}")
+    if row.correction is not None:
+        if row.correction >= t.correction_high:
+            high.append(f"纠错率 {row.correction:.1%} 不低于 {t.correction_high:.0%}")
+        elif row.correction >= t.correction_medium:
+            medium.append(f"纠错率 {row.correction:.1%} 不低于 {t.correction_medium:.0%}")
+    if row.carry is not None and row.carry >= t.carry_medium:
+        medium.append(f"结转率 {row.carry:.1%} 不低于 {t.carry_medium:.0%}")
+    if row.not_held is not None and row.not_held >= t.not_held_medium:
+        medium.append(f"无法提供中“不掌握”占 {row.not_held:.1%}, 不低于 {t.not_held_medium:.0%}")
+    if u.fails:
+        medium.append(f"报告有 {u.fails} 项核验不通过({' '.join(u.failed_rules)})")
+    row.reasons = high + medium
+    if high:
+        row.grade = "高"
+    elif medium:
+        row.grade = "中"
+    elif all(v is None for v in (row.substantive, row.correction, row.carry, row.not_held)):
+        row.grade = "样本不足"
+        row.reasons = [f"办理量不足 {t.min_processed} 件且已审结复议诉讼不足 {t.min_decided_cases} 件, 不评级"]
+    return row

@@ -1,0 +1,39 @@
+"""S5: section 五 (存在的主要问题及改进情况) must say something: empty, '无' or a few words is a finding.
+
+Its own sub-titles ((一)存在的主要问题, (二)改进情况/措施) and numbering are not content: '（一）存在的问题：无。
+（二）改进措施：无。' is as empty as a blank section.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.checks.model import Finding, Status
+from service.reading.document import SourceDocument
+from service.sections import SectionMap
+
+#: Fewer characters of content than this (after titles, numbering and punctuation) is trivial.
+MIN_CHARS = 10
+
+_TITLES = re.compile(r"(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进)?(?:情况|措施|方向)?|改进(?:情况|措施|方向|举措)|"
+                     r"下一步(?:工作)?(?:打算|计划|措施)?|工作(?:打算|计划)")
+_NUMBERING = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．]")
+_NOISE = re.compile(r"[\s\W_]+")
+
+
+def check_s5(doc: SourceDocument, sections: SectionMap) -> list[Finding]:
+    s = sections.get("problems")
+    if s is None:
+        return []  # a missing section is SECTIONS' finding
+    body = doc.text[s.body_start : s.end]
+    content = _NOISE.sub("", _TITLES.sub("", _NUMBERING.sub("", body)))
+    lines = [s.line]
+    if len(content) >= MIN_CHARS:
+        return [Finding(rule="S5", name="section 五 states problems and measures", status=Status.PASS,
+                        subject="五、存在的主要问题及改进情况", message=f"第五部分有 {len(content)} 字的实际内容",
+                        lines=lines)]
+    said = " ".join(body.split())[:40] or "(空白)"
+    return [Finding(rule="S5", name="section 五 states problems and measures", status=Status.WARN,
+                    subject="五、存在的主要问题及改进情况",
+                    message=f"第五部分没有实际内容(去掉小标题和编号后不足 {MIN_CHARS} 字: “{said}”); "
+                            f"应写明本年度存在的主要问题和改进情况", lines=lines)]
