@@ -6,7 +6,7 @@
 
 For every report file under eval/corpus and tests/data (.txt .md .html .docx .pdf), each checkout's own
 code runs ``analyze_path`` with the rules narrative and without it, and the SHA-256 of ``parse --json``'s
-document (indented and compact) is compared; an unreadable file compares by its error message. Meant for changes that
+document (indented and compact) and of ``check --json``'s is compared; an unreadable file compares by its error message. Meant for changes that
 must not change any output (speed work): exit 1 and the differing files when anything differs.
 """
 
@@ -28,13 +28,14 @@ sys.path.insert(0, sys.argv[1])
 import service
 assert service.__file__.startswith(sys.argv[1]), service.__file__
 from service.errors import GovreportError
+from service.outputs.check_json import check_json
 from service.pipeline import analyze_path
 out = {}
 for path in sys.argv[2:]:
     for narrative in (True, False):
         try:
             report = analyze_path(path, backend="rules", narrative=narrative)
-            text = report.model_dump_json(indent=2) + "\n" + report.model_dump_json()
+            text = report.model_dump_json(indent=2) + "\n" + report.model_dump_json() + "\n" + check_json(report)
         except GovreportError as e:
             text = "error: " + str(e)
         out[f"{path} narrative={narrative}"] = hashlib.sha256(text.encode()).hexdigest()

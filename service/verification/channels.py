@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE
@@ -128,10 +129,8 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
         anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
     start = min(anchor[0], posts_at[0] if posts_at else anchor[0])
     end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
-    verified = ch.model_copy(update={
-        "kind": kind, "followers": followers, "span": view.span(start, end),
-        "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
-    })
+    verified = replace(ch, kind=kind, followers=followers, span=view.span(start, end),
+                       alignment=Alignment.EXACT if exact else Alignment.FUZZY)
     return verified, blanked
 
 
