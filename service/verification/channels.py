@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
 from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
-_NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
-_NAME_KEEP_RE = re.compile(r"[^\s\"'<>“”‘’《》「」]+")
+_NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
+_NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def _number_forms(n: int) -> list[str]:

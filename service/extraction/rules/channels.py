@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 
 # The platform keywords of each kind. Where one keyword begins another the longer comes first: at a
 # position the first keyword (in this order) that matches wins.
@@ -27,17 +28,17 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
-KEYWORD_RE = re.compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
+KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 _CLAUSE_STOP = "，,。；;：:\n"
-_CLAUSE_STOP_RE = re.compile("[" + re.escape(_CLAUSE_STOP) + "]")
+_CLAUSE_STOP_RE = lazy_compile("[" + re.escape(_CLAUSE_STOP) + "]")
 _NAME_STOP = "，,。；;：:、\n（）() "
-_NAME_RUN_RE = re.compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
-_NOT_NUMBER_RE = re.compile(r"[^\d.]")
-_DIGIT_RE = re.compile(r"\d")
-_NAME_PREFIX_STOP_RE = re.compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
-_NUMBER_RE = re.compile(r"(?=\d)(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
-_FOLLOWERS_RE = re.compile(r"关注|粉丝|订阅|用户数")
-_EXCLUDED_RE = re.compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_NAME_RUN_RE = lazy_compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
+_NOT_NUMBER_RE = lazy_compile(r"[^\d.]")
+_DIGIT_RE = lazy_compile(r"\d")
+_NAME_PREFIX_STOP_RE = lazy_compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
+_NUMBER_RE = lazy_compile(r"(?=\d)(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
+_FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
+_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
 KINDS: dict[str, ChannelKind] = {
