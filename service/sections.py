@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.reading.chrome import is_chrome, running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import compact
 
@@ -40,6 +41,10 @@ _ENUM_RE = re.compile(
 )
 
 _MAX_TITLE = 40
+#: A long heading wrapped by a PDF-to-text tool leaves its last characters on the next line
+#: ("…下一步工作打" / "算"): a line of at most this many CJK characters, nothing else.
+_TAIL_RE = re.compile(r"[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]*")
+_NOT_TAIL = frozenset({"无", "暂无", "没有", "无此类情况", "无其他事项", "无其他"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +166,7 @@ def find_sections(doc: SourceDocument) -> SectionMap:
     for idx, (line_no, key, numbered, offset) in enumerate(ordered):
         nxt = ordered[idx + 1][3] if idx + 1 < len(ordered) else len(doc.text)
         _, line_end = doc.line_span(line_no)
+        line_end = _wrapped_tail(doc, line_no, offset, line_end, nxt)
         sections.append(
             Section(
                 key=key,
@@ -173,3 +179,22 @@ def find_sections(doc: SourceDocument) -> SectionMap:
             )
         )
     return SectionMap(tuple(sections))
+
+
+def _wrapped_tail(doc: SourceDocument, line_no: int, start: int, line_end: int, limit: int) -> int:
+    """End of a heading, its wrapped tail on the next line included (a heading of 16 characters or more;
+    page chrome between them is skipped)."""
+    if len(doc.text[start:line_end].strip()) < 16:
+        return line_end
+    running = running_lines(doc)
+    for nxt in range(line_no + 1, min(line_no + 5, doc.line_count + 1)):
+        a, b = doc.line_span(nxt)
+        if b > limit:
+            break
+        line = doc.text[a:b]
+        if not line.strip() or is_chrome(line, running):
+            continue
+        if _TAIL_RE.fullmatch(line) and line.strip() not in _NOT_TAIL:
+            return b
+        break
+    return line_end
