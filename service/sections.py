@@ -45,6 +45,7 @@ _MAX_TITLE = 40
 #: ("…下一步工作打" / "算"): a line of at most this many CJK characters, nothing else.
 _TAIL_RE = re.compile(r"[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]*")
 _NOT_TAIL = frozenset({"无", "暂无", "没有", "无此类情况", "无其他事项", "无其他"})
+_TITLE_END_RE = re.compile(r"(?:情况|事项|打算|措施|计划|问题|不足|方向|举措|思路|安排|整改|报告)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,19 +183,22 @@ def find_sections(doc: SourceDocument) -> SectionMap:
 
 
 def _wrapped_tail(doc: SourceDocument, line_no: int, start: int, line_end: int, limit: int) -> int:
-    """End of a heading, its wrapped tail on the next line included (a heading of 16 characters or more;
-    page chrome between them is skipped)."""
-    if len(doc.text[start:line_end].strip()) < 16:
+    """End of a heading, its wrapped tail on the next line included: a heading of 16 characters or more
+    that does not end as a title does, and a next line (page chrome skipped) that completes it."""
+    head = compact(doc.text[start:line_end])
+    if len(head) < 16 or _TITLE_END_RE.search(head):
         return line_end
-    running = running_lines(doc)
+    running: frozenset[str] | None = None
     for nxt in range(line_no + 1, min(line_no + 5, doc.line_count + 1)):
         a, b = doc.line_span(nxt)
         if b > limit:
             break
         line = doc.text[a:b]
-        if not line.strip() or is_chrome(line, running):
+        if not line.strip():
             continue
-        if _TAIL_RE.fullmatch(line) and line.strip() not in _NOT_TAIL:
-            return b
-        break
+        if _TAIL_RE.fullmatch(line):
+            return b if line.strip() not in _NOT_TAIL and _TITLE_END_RE.search(head + line.strip()) else line_end
+        running = running_lines(doc) if running is None else running
+        if not is_chrome(line, running):
+            break
     return line_end
