@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from service.lazy_re import lazy_compile
+from service.reading.chrome import is_chrome, running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import compact
 
@@ -41,6 +42,11 @@ _ENUM_RE = lazy_compile(
 )
 
 _MAX_TITLE = 40
+#: A long heading wrapped by a PDF-to-text tool leaves its last characters on the next line
+#: ("…下一步工作打" / "算"): a line of at most this many CJK characters, nothing else.
+_TAIL_RE = lazy_compile(r"[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]*")
+_NOT_TAIL = frozenset({"无", "暂无", "没有", "无此类情况", "无其他事项", "无其他"})
+_TITLE_END_RE = lazy_compile(r"(?:情况|事项|打算|措施|计划|问题|不足|方向|举措|思路|安排|整改|报告)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +168,7 @@ def find_sections(doc: SourceDocument) -> SectionMap:
     for idx, (line_no, key, numbered, offset) in enumerate(ordered):
         nxt = ordered[idx + 1][3] if idx + 1 < len(ordered) else len(doc.text)
         _, line_end = doc.line_span(line_no)
+        line_end = _wrapped_tail(doc, line_no, offset, line_end, nxt)
         sections.append(
             Section(
                 key=key,
@@ -174,3 +181,25 @@ def find_sections(doc: SourceDocument) -> SectionMap:
             )
         )
     return SectionMap(tuple(sections))
+
+
+def _wrapped_tail(doc: SourceDocument, line_no: int, start: int, line_end: int, limit: int) -> int:
+    """End of a heading, its wrapped tail on the next line included: a heading of 16 characters or more
+    that does not end as a title does, and a next line (page chrome skipped) that completes it."""
+    head = compact(doc.text[start:line_end])
+    if len(head) < 16 or _TITLE_END_RE.search(head):
+        return line_end
+    running: frozenset[str] | None = None
+    for nxt in range(line_no + 1, min(line_no + 5, doc.line_count + 1)):
+        a, b = doc.line_span(nxt)
+        if b > limit:
+            break
+        line = doc.text[a:b]
+        if not line.strip():
+            continue
+        if _TAIL_RE.fullmatch(line):
+            return b if line.strip() not in _NOT_TAIL and _TITLE_END_RE.search(head + line.strip()) else line_end
+        running = running_lines(doc) if running is None else running
+        if not is_chrome(line, running):
+            break
+    return line_end

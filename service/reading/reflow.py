@@ -22,7 +22,9 @@ _BREAK_RE = lazy_compile(
     # 表二's rows have no enumerator: their names
     r"|规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
     # after a section title (…情况, …事项) the body starts; after a header's last word (总计), values
-    r"|(?<=情况|事项)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
+    r"|(?<=情况|事项|打算|措施|计划)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
+    # a paragraph's indentation (two ideographic spaces), a blank after a sentence's end
+    r"|\u3000(?=\u3000)|(?<=[。！？])[ \u3000]"
 )
 
 

@@ -1,4 +1,4 @@
-"""Enumerated points in running text: 一是…二是…, 1.…2.…, (一)…(二)…, (1)…, ①….
+"""Enumerated points in running text: 一是…二是…, 1.…2.…, (一)…(二)…, (1)…, ①…, 首先…其次…最后….
 
 A style counts only as a consecutive sequence starting at one; the style whose first point comes
 first wins, so a nested list inside a point does not split the outer list.
@@ -27,7 +27,10 @@ STYLES: dict[str, re.Pattern[str]] = {
     "circled": lazy_compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
     "cn_dun": lazy_compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
     "di": lazy_compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    # 首先，…其次，…再次，…最后，… (the comma is required: "最后一公里" is no enumerator)
+    "ordinal": lazy_compile(r"(?=[首其再最])" + _BEFORE + r"(?P<n>首先|其次|再次|最后)\s*[，,：:]\s*"),
 }
+ORDINALS = {"首先": 1, "其次": 2, "再次": 3}
 # A character every match of a style contains: without it the style is not searched at all.
 _NEEDS = {"shi": "是", "paren_cn": "(", "paren_num": "(", "di": "第"}
 _NEEDS_DIGIT = frozenset({"paren_num", "num_dot"})  # styles numbered with digits
@@ -46,7 +49,7 @@ class Marker:
 def _number(raw: str) -> int:
     if raw.isdecimal():  # not isdigit(): circled ① is a digit to Python but not a decimal
         return int(raw)
-    return CN_DIGITS.get(raw) or CIRCLED.get(raw, 0)
+    return CN_DIGITS.get(raw) or CIRCLED.get(raw) or ORDINALS.get(raw, 0)
 
 
 def find_markers(folded: str, start: int, end: int, styles: tuple[str, ...] | None = None) -> tuple[str, list[Marker]]:
@@ -63,7 +66,12 @@ def find_markers(folded: str, start: int, end: int, styles: tuple[str, ...] | No
         # The longest run 1, 2, 3… in document order, starting at the first 1.
         seq: list[re.Match[str]] = []
         for m in pat.finditer(sub):
-            if _number(m.group("n")) == len(seq) + 1:
+            raw = m.group("n")
+            if raw == "最后":  # the last point, after at least one other
+                if seq:
+                    seq.append(m)
+                    break
+            elif _number(raw) == len(seq) + 1:
                 seq.append(m)
         if not seq:
             continue

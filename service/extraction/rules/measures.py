@@ -17,6 +17,8 @@ _LEAD_START_RE = lazy_compile(r"(?:针对|对此|为此|下一步|下步|下一�
 _TRAIL = "；;，,、：: \n"
 _LEAD_TRAIL = "。；;，,、：: \n"
 _SEMICOLON_RE = lazy_compile("[；;]")
+_TERMINAL = "。！？!?；;：:"
+_MAX_HEADING = 30
 _NEWLINE_RE = lazy_compile("\n")
 
 
@@ -27,8 +29,7 @@ def measure_ranges(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     if markers:
         for i, (a, b) in enumerate(points(markers, end)):
             if i == len(markers) - 1:
-                nl = folded.find("\n", a, b)
-                b = nl if nl != -1 else b
+                b = _last_point_end(folded, a, b)
             a, b = _strip(folded, a, b)
             if b > a:
                 out.append((a, b))
@@ -48,6 +49,19 @@ def measure_ranges(folded: str, start: int, end: int) -> list[tuple[int, int]]:
             out.append((x, y))
         i = k + 1
     return out
+
+
+def _last_point_end(folded: str, a: int, b: int) -> int:
+    """The last point ends with its paragraph; a heading on a line of its own ("（三）加强队伍建设") takes
+    the paragraph below it as its body."""
+    nl = folded.find("\n", a, b)
+    if nl == -1:
+        return b
+    line = folded[a:nl].rstrip()
+    if line and line[-1] not in _TERMINAL and nl - a <= _MAX_HEADING:
+        nl2 = folded.find("\n", nl + 1, b)
+        return nl2 if nl2 != -1 else b
+    return nl
 
 
 def _strip(folded: str, a: int, b: int) -> tuple[int, int]:

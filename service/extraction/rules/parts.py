@@ -23,6 +23,7 @@ _CN = "一二三四五六七八九十"
 _PROBLEM_HEAD_RE = lazy_compile(r"问题|不足|差距|短板|薄弱")
 _MEASURE_HEAD_RE = lazy_compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
 _MAX_HEADING = 30
+_BLANK_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]")
 # A short line of its own that names a part without numbering: "问题", "存在的不足：", "下一步工作打算：".
 _BARE_HEAD_RE = lazy_compile(r"(?m)^[ \t]*(?P<t>[^\n，,。；;:：]{1,14}?)[ \t]*[:：]?[ \t]*$")
 _BARE_PROBLEM_RE = lazy_compile(r"(?:工作中)?(?:存在的?)?(?:主要)?(?:问题|不足|差距|短板)(?:[和与及](?:不足|差距|短板))?")
@@ -79,6 +80,10 @@ def _heading_end(folded: str, body: int) -> int | None:
     line_end = len(folded) if nl == -1 else nl
     stop = folded.find("。", body, line_end)
     title_end = stop + 1 if stop != -1 else line_end
+    # A page run together keeps a blank where the heading's line ended ("（一）存在的问题 部分…").
+    blank = _BLANK_RE.search(folded, body + 2, title_end)
+    if blank is not None:
+        title_end = blank.start()
     if title_end - body > _MAX_HEADING + 1:
         return None
     return title_end
