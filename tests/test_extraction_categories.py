@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from service.extraction.rules.categories import category_keys, categorize
+from service.extraction.rules.categories import categorize, category_keys
 from service.reading.normalize import fold
 from tests._corpus import GOLD_DIR
 from tests.category_phrases import PHRASES
