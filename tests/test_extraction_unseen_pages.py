@@ -121,10 +121,8 @@ def pool(variants: list[tuple[str, Variant]], page: Callable[[str], str] = lambd
     return Pool(p, m, c, misses, right, matched)
 
 
-def _assert(result: Pool, items: bool = True) -> None:
-    figures = {"channels": result.channels}
-    if items:
-        figures |= {"problems": result.problems, "measures": result.measures}
+def _assert(result: Pool) -> None:
+    figures = {"channels": result.channels, "problems": result.problems, "measures": result.measures}
     low = {k: (round(v.precision, 3), round(v.recall, 3)) for k, v in figures.items() if v.f1 < TARGET
            or v.precision < TARGET or v.recall < TARGET}
     spans = [x for x in result.misses if "span" in x]
@@ -145,10 +143,9 @@ def _plain_variants(**kw: object) -> list[tuple[str, Variant]]:
 
 @pytest.mark.parametrize("layout", ["l_headed", "l_unheaded", "l_bare_plans", "l_title_dasuan"])
 @pytest.mark.parametrize("style", ["p_shi_inline", "p_num_dot_lines", "p_plain_paragraphs", "p_run_comma_buzu"])
-@pytest.mark.parametrize("page", sorted(set(PAGE_STYLES) - {"crawl_glued"}))
+@pytest.mark.parametrize("page", sorted(PAGE_STYLES))
 def test_pages(page: str, style: str, layout: str) -> None:
-    """PDF-to-text dumps and crawled one-line pages of whole reports (a page glued with no blank at all
-    is not cut into sections: its channels are read, see test_channel_prose)."""
+    """PDF-to-text dumps and crawled one-line pages of whole reports, glued with no blank at all included."""
     variants = _plain_variants(problem_style=style, layout=layout, measure_style="m_paren_cn_colon")
     _assert(pool(variants, PAGE_STYLES[page]))
 
@@ -161,7 +158,7 @@ def test_measures_run_together(style: str, layout: str) -> None:
     _assert(pool(variants))
 
 
-@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent"])
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent", "crawl_glued"])
 @pytest.mark.parametrize("style", sorted(MEASURE_RUN_STYLES))
 def test_measures_run_together_in_pages(style: str, page: str) -> None:
     variants = [(t.stem, v) for t in TRUTHS if (v := restyled(t, measure=style)) is not None]
@@ -192,10 +189,10 @@ def test_numbering_restarts_in_the_measures(restart: str, layout: str) -> None:
 @pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
 def test_channel_prose(style: str, number: str, page: str) -> None:
     variants = [(t.stem, v) for t in TRUTHS if (v := with_channel_prose(t, style, number)) is not None]
-    _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)), items=page != "crawl_glued")
+    _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 
-@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent"])
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent", "crawl_glued"])
 @pytest.mark.parametrize("style", ["cp_quannian", "cp_long_gap"])
 def test_new_media_totals_and_wan(style: str, page: str) -> None:
     """A 政务新媒体 total stated in prose (``政务新媒体矩阵全年发布信息13528条``) and posts stated in 万."""
