@@ -10,23 +10,23 @@ Positions in the view map back to source offsets, so every item keeps a span int
 from __future__ import annotations
 
 import bisect
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
 from service.reading.chrome import is_chrome, running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
 
-_LINE_MARKUP_RE = re.compile(r"^[ \t\u3000]*(?:[-*+>][ \t]+|#{1,6}[ \t]+)?")
+_LINE_MARKUP_RE = lazy_compile(r"^[ \t\u3000]*(?:[-*+>][ \t]+|#{1,6}[ \t]+)?")
 _MARKUP_FIRST = frozenset(" \t\u3000-*+>#")
 _TERMINAL = frozenset("。！？!?：:；;")
 _HEADING_AT = (
     r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
 # A line starting a heading or a point: _HEADING_AT_RE.match(text, a, b) (no ^: it would not match at a > 0).
-_HEADING_AT_RE = re.compile(_HEADING_AT)
+_HEADING_AT_RE = lazy_compile(_HEADING_AT)
 
 
 @dataclass(frozen=True, slots=True)

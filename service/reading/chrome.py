@@ -6,13 +6,13 @@ report's title or the unit's name on every page. Readers that join wrapped lines
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 
-PAGE_NUMBER_RE = re.compile(
+PAGE_NUMBER_RE = lazy_compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
 )
 _PAGE_NUMBER_FIRST = frozenset("-—–－第")

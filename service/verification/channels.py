@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, number_value
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
 from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
-_NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
-_NAME_KEEP_RE = re.compile(r"[^\s\"'<>“”‘’《》「」]+")
+_NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
+_NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -117,10 +118,8 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
         anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
     start = min(anchor[0], posts_at[0] if posts_at else anchor[0])
     end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
-    verified = ch.model_copy(update={
-        "kind": kind, "followers": followers, "span": view.span(start, end),
-        "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
-    })
+    verified = replace(ch, kind=kind, followers=followers, span=view.span(start, end),
+                       alignment=Alignment.EXACT if exact else Alignment.FUZZY)
     return verified, blanked
 
 

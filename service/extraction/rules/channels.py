@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 
 # The platform keywords of each kind. Where one keyword begins another the longer comes first: at a
 # position the first keyword (in this order) that matches wins.
@@ -27,25 +28,25 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
-KEYWORD_RE = re.compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
+KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 # A comma inside a number ("13,528") does not end a clause.
-_CLAUSE_STOP_RE = re.compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
+_CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
 _NAME_STOP = "，,。；;：:、\n（）() "
-_NAME_RUN_RE = re.compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
-_NOT_NUMBER_RE = re.compile(r"[^\d.]")
-_DIGIT_RE = re.compile(r"\d")
-_NAME_PREFIX_STOP_RE = re.compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
+_NAME_RUN_RE = lazy_compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
+_NOT_NUMBER_RE = lazy_compile(r"[^\d.]")
+_DIGIT_RE = lazy_compile(r"\d")
+_NAME_PREFIX_STOP_RE = lazy_compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
 # A count: digits (full-width ones are folded), thousands separated by commas ("13,528"), a decimal with
 # 万 or 亿 ("1.35万"), then 余/多 and a unit.
-NUMBER_RE = re.compile(
+NUMBER_RE = lazy_compile(
     r"(?<![\d.])(?=\d)(?P<n>\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?)\s*(?P<mult>万|亿)?\s*(?:余|多)?"
     r"\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?"
 )
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A clause that opens by saying what was posted: "年内推送232条", "共发布各类信息1.2万条".
-_POST_VERB_RE = re.compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
-_FOLLOWERS_RE = re.compile(r"关注|粉丝|订阅|用户数")
-_EXCLUDED_RE = re.compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_POST_VERB_RE = lazy_compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
+_FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
+_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
 KINDS: dict[str, ChannelKind] = {

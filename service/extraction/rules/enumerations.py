@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
+
 CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 CIRCLED = {c: i for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
 
@@ -18,21 +20,21 @@ _BEFORE = r"(?:^|(?<=[\n。；;，,：:！？!?)\s\"“”]))"
 # Patterns run on folded text (brackets and colons already half-width). Each starts with a lookahead
 # on the enumerator's first character: the same matches, but positions that cannot start one fail at once.
 STYLES: dict[str, re.Pattern[str]] = {
-    "shi": re.compile(r"(?=[一二三四五六七八九十])" + _BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
-    "paren_cn": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
-    "paren_num": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
-    "num_dot": re.compile(r"(?=\d)(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
-    "circled": re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
-    "cn_dun": re.compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
-    "di": re.compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    "shi": lazy_compile(r"(?=[一二三四五六七八九十])" + _BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
+    "paren_cn": lazy_compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
+    "paren_num": lazy_compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
+    "num_dot": lazy_compile(r"(?=\d)(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
+    "circled": lazy_compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
+    "cn_dun": lazy_compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
+    "di": lazy_compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
     # 首先，…其次，…再次，…最后，… (the comma is required: "最后一公里" is no enumerator)
-    "ordinal": re.compile(r"(?=[首其再最])" + _BEFORE + r"(?P<n>首先|其次|再次|最后)\s*[，,：:]\s*"),
+    "ordinal": lazy_compile(r"(?=[首其再最])" + _BEFORE + r"(?P<n>首先|其次|再次|最后)\s*[，,：:]\s*"),
 }
 ORDINALS = {"首先": 1, "其次": 2, "再次": 3}
 # A character every match of a style contains: without it the style is not searched at all.
 _NEEDS = {"shi": "是", "paren_cn": "(", "paren_num": "(", "di": "第"}
 _NEEDS_DIGIT = frozenset({"paren_num", "num_dot"})  # styles numbered with digits
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy_compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
