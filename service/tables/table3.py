@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
+from service.tables.headless import decide, settle
 from service.tables.layout import T3_COLUMNS, T3_KEYS_2019, T3_KEYS_2021, T3_LABELS, T3_ROWS
 from service.tables.matching import RowSpec, assign_scored
 from service.tables.model import Table
@@ -49,7 +50,8 @@ def _equations(keys: tuple[str, ...], merged_printed: bool) -> tuple[Equation, .
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
     """Match units to rows, then build the table. Where some rows print their label on a line of its
     own, whether it stands before or after the numbers is decided for the whole table: the reading
-    whose numbers break fewer relations wins, then the one whose labels match better."""
+    whose numbers break fewer relations wins, then the one that leaves fewer bare rows with no row
+    to take, then the one whose labels match better."""
     specs = _SPECS_2019 if fmt == "2019" else T3_ROWS
 
     def fits(u: Unit, sp: RowSpec) -> bool:
@@ -57,18 +59,22 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
 
     if not any(not u.label for u in units):
         return _build_counted(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])[0]
-    candidates: list[tuple[int, float, Table]] = []
+    candidates: list[tuple[int, int, float, Table]] = []
     seen: list[dict[str, int]] = []
     for side, prior in (("before", 1.0), ("after", 0.95)):  # labels are usually printed before numbers
         match, score = assign_scored(units, specs, fits=fits, side=side)
         score *= prior
+        # Rows without a label of their own take only the rows their label text or position allows.
+        match, stretches, excess = settle(units, specs, match, side)
+        match, decided = decide(match, stretches, lambda m: _build_counted(doc, units, fmt, source, lines, m)[1])
         if match in seen:
             continue
         seen.append(match)
         table, violations = _build_counted(doc, units, fmt, source, lines, match)
-        candidates.append((violations, -score, table))
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    return candidates[0][2]
+        table.notes += [st.note([units[i].line for i in st.units], T3_LABELS, ok) for st, ok in decided]
+        candidates.append((violations, excess, -score, table))
+    candidates.sort(key=lambda c: c[:3])
+    return candidates[0][3]
 
 
 def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,
