@@ -14,8 +14,9 @@ be one of the rows between the placed rows around it (its candidates):
   them, so that of the two readings of where labels stand (before or after their rows) the one that
   leaves no printed row without a place wins over one that does.
 
-Bound: at most ``MAX_PLACEMENTS`` placements of a stretch, and ``MAX_TRIALS`` in all per reading of a
-table, are tried (one table build each); a stretch with more stays unread.
+Bound: at most ``MAX_PLACEMENTS`` placements of a stretch are considered, and ``MAX_TRIALS`` table
+builds are spent per reading of a table (placements alike to the relations are built once); a stretch
+beyond either stays unread.
 """
 
 from __future__ import annotations
@@ -120,10 +121,15 @@ def settle(
 
 def decide(
     match: dict[str, int], stretches: Sequence[Stretch], violations: Callable[[dict[str, int]], int],
+    role: Callable[[str], str] = str,
 ) -> tuple[dict[str, int], list[tuple[Stretch, bool]]]:
     """Each stretch placed where exactly one placement adds no violation to the table read without it
     (the other undecided stretches left out); the others stay out. Returns the match and, per stretch,
-    whether it was placed."""
+    whether it was placed.
+
+    ``role`` names what a row is to the relations (rows of one role, such as two outcome rows that
+    enter C3 alike, swap without changing any relation): placements that give each unit rows of the
+    same roles are tried once, and a stretch stops at the second placement that fits."""
     if not stretches:
         return match, []
     base = violations(match)
@@ -131,9 +137,17 @@ def decide(
     decided: list[tuple[Stretch, bool]] = []
     budget = MAX_TRIALS
     for st in stretches:
-        tried = st.placements if len(st.placements) <= budget else ()
-        budget -= len(tried)
-        fitting = [way for way in tried if violations({**match, **dict(zip(way, st.units, strict=True))}) <= base]
+        alike: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for way in st.placements:
+            alike.setdefault(tuple(role(k) for k in way), []).append(way)
+        fitting: list[tuple[str, ...]] = []
+        if len(alike) <= budget:
+            for ways in alike.values():
+                budget -= 1
+                if violations({**match, **dict(zip(ways[0], st.units, strict=True))}) <= base:
+                    fitting += ways
+                    if len(fitting) > 1:
+                        break
         if len(fitting) == 1:
             out.update(zip(fitting[0], st.units, strict=True))
         decided.append((st, len(fitting) == 1))

@@ -21,6 +21,12 @@ _SUBS = ("other_no_correction", "other_no_fee", "other_other")
 _SPECS_2019 = [replace(sp, weight=1.0) if sp.key == "other_processing" else sp for sp in T3_ROWS if sp.key not in _SUBS]
 
 
+def _role(key: str) -> str:
+    """What a row is to C1/C3 (rows of one role swap without changing a relation; each has its own C4)."""
+    return key if key in ("total_processed", "carried_forward") else \
+        "received" if key in ("new_received", "carried_over") else "outcome"
+
+
 def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
     """C4 per row, C1 and C3 per column; the merged (六) row ties its three sub-rows when printed alone."""
     return list(_equations(tuple(keys), merged_printed))
@@ -61,16 +67,24 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
         return _build_counted(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])[0]
     candidates: list[tuple[int, int, float, Table]] = []
     seen: list[dict[str, int]] = []
+    built: dict[tuple[tuple[str, int], ...], tuple[Table, int]] = {}
+
+    def build(m: dict[str, int]) -> tuple[Table, int]:
+        key = tuple(sorted(m.items()))
+        if key not in built:
+            built[key] = _build_counted(doc, units, fmt, source, lines, m)
+        return built[key]
+
     for side, prior in (("before", 1.0), ("after", 0.95)):  # labels are usually printed before numbers
         match, score = assign_scored(units, specs, fits=fits, side=side)
         score *= prior
         # Rows without a label of their own take only the rows their label text or position allows.
         match, stretches, excess = settle(units, specs, match, side)
-        match, decided = decide(match, stretches, lambda m: _build_counted(doc, units, fmt, source, lines, m)[1])
+        match, decided = decide(match, stretches, lambda m: build(m)[1], _role)
         if match in seen:
             continue
         seen.append(match)
-        table, violations = _build_counted(doc, units, fmt, source, lines, match)
+        table, violations = build(match)
         table.notes += [st.note([units[i].line for i in st.units], T3_LABELS, ok) for st, ok in decided]
         candidates.append((violations, excess, -score, table))
     candidates.sort(key=lambda c: c[:3])
