@@ -141,7 +141,7 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
 
 
 def number_value(text: str) -> int:
-    """The count a number as printed stands for: "13,528" 13528, "1.35万" 13500, "１２" 12."""
+    """The count a (folded) number stands for: "13,528" 13528, "1.35万" 13500, "12" 12."""
     mult = _MULTIPLIER.get(text[-1:], 1)
     num = float(_NOT_NUMBER_RE.sub("", text))
     return round(num * mult)
@@ -149,9 +149,10 @@ def number_value(text: str) -> int:
 
 def _merge(view: TextView, text: str, stats: list[_Stat]) -> list[Channel]:
     out: list[Channel] = []
+    folded = view.folded  # "１．３５万" read as 1.35万
     for s in stats:
-        posts = number_value(text[s.posts[0] : s.posts[1]]) if s.posts else None
-        followers = number_value(text[s.followers[0] : s.followers[1]]) if s.followers else None
+        posts = number_value(folded[s.posts[0] : s.posts[1]]) if s.posts else None
+        followers = number_value(folded[s.followers[0] : s.followers[1]]) if s.followers else None
         same = next((c for c in out if c.kind == s.kind and posts is not None and c.posts == posts), None)
         if same is None and posts is None:
             same = next((c for c in out if c.kind == s.kind and c.followers is None), None)
