@@ -49,6 +49,7 @@ _FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
 _EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
+_GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0,%d}" % _MAX_GAP)
 KINDS: dict[str, ChannelKind] = {
     "website": "website", "wechat": "wechat", "weibo": "weibo", "video": "video", "app": "app", "other": "other",
 }
@@ -111,7 +112,11 @@ def _name_start(folded: str, kw_start: int) -> int:
 
 
 def _clause_end(folded: str, a: int, limit: int) -> int:
-    end = min(limit, a + _MAX_GAP, len(folded))
+    """Where the clause from ``a`` ends: a stop, ``limit``, or _MAX_GAP characters on (blanks, which a
+    layout dump pads lines with, not counted)."""
+    end = min(limit, len(folded))
+    span = _GAP_RE.match(folded, a, end)
+    end = span.end() if span else end
     m = _CLAUSE_STOP_RE.search(folded, a, end)
     return m.start() if m else end
 
