@@ -14,7 +14,7 @@ from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
-_AFTER_RE = lazy_compile(r"(?:[ \t]*[^ \t]){0,%d}" % NEAR_AFTER)
+_AFTER_RE = lazy_compile(r"(?:[ \t]*[^ \t]){0," + str(NEAR_AFTER) + "}")
 _NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
 _NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 

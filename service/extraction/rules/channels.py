@@ -49,7 +49,7 @@ _FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
 _EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
-_GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0,%d}" % _MAX_GAP)
+_GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0," + str(_MAX_GAP) + "}")
 KINDS: dict[str, ChannelKind] = {
     "website": "website", "wechat": "wechat", "weibo": "weibo", "video": "video", "app": "app", "other": "other",
 }
