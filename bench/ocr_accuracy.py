@@ -46,12 +46,14 @@ _T2_COLUMNS = ["issued", "repealed", "in_force"]
 def _cached(fn: Any, folder: Path) -> Any:
     folder.mkdir(parents=True, exist_ok=True)
 
-    def run(image: Any, *args: Any) -> Any:
-        key = hashlib.sha1(image.tobytes() + repr((image.shape, args)).encode()).hexdigest()
-        path = folder / f"{fn.__name__}-{key}.pkl"
+    def run(images: Any) -> Any:
+        digest = hashlib.sha1()
+        for image in images if isinstance(images, list) else [images]:
+            digest.update(image.tobytes() + repr(image.shape).encode())
+        path = folder / f"{fn.__name__}-{digest.hexdigest()}.pkl"
         if path.exists():
             return pickle.loads(path.read_bytes())
-        out = fn(image, *args)
+        out = fn(images)
         path.write_bytes(pickle.dumps(out))
         return out
 
