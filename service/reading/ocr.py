@@ -94,7 +94,6 @@ def _get_engine() -> Any:
 def ocr_array(rgb: Any) -> PageImage:
     """OCR an RGB image (a numpy array, height × width × 3)."""
     import cv2
-    import numpy as np
 
     grey, seal = _without_seal(rgb)
     grey, angle = _deskew(_unfilled(_scaled(grey)))
@@ -210,7 +209,7 @@ def _deskew(grey: Any) -> tuple[Any, float]:
     import cv2
     import numpy as np
 
-    h, w = grey.shape
+    w = grey.shape[1]
     mask = _dark(grey)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1))
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)

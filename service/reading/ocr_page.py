@@ -106,7 +106,6 @@ def _read_cells(page: OcrPage, image: PageImage, sx: float, sy: float, keep: Any
     between its rules and recognised alone (no detection). A cell with no ink is blank, never 0. A
     reading is taken only when it is one value; where the two readings of a cell differ, the more
     confident value stands with the lower confidence of the two (a doubt for the relations to settle)."""
-    import numpy as np
 
     grey = image.grey
     threshold = _ink_threshold(grey)
