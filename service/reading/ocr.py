@@ -285,8 +285,9 @@ def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]
         run: list[tuple[float, float, float]] | None = None
         for piece in sorted(column, key=lambda p: p[1]):
             end = max(p[2] for p in run) if run is not None else 0.0
-            if run is not None and (piece[1] - end <= 3 * tol
-                                    or _under_seal(seal, piece[0] - tol, piece[0] + tol, end, piece[1])):
+            if run is not None and (piece[1] - end <= 3 * tol or (  # across the seal: only long pieces of rule
+                    min(piece[2] - piece[1], max(p[2] - p[1] for p in run)) >= h // 80
+                    and _under_seal(seal, piece[0] - tol, piece[0] + tol, end, piece[1]))):
                 run.append(piece)
             else:
                 run = [piece]
@@ -305,8 +306,10 @@ def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]
         bottoms = [p[2] for p in run if on_rule(cx, p[2])]
         if not (tops or bottoms):
             continue
-        top = min(tops) if tops else y0 if shared(y0) else None
-        bottom = max(bottoms) if bottoms else y1 if shared(y1) else None
+        # a run that crosses two rules is a rule even where its end lost the rule it met (a faint corner)
+        crossed = sum(1 for x0, x1, ry in hs if y0 + tol < ry < y1 - tol and x0 - tol <= cx <= x1 + tol) >= 2
+        top = min(tops) if tops else y0 if shared(y0) or crossed else None
+        bottom = max(bottoms) if bottoms else y1 if shared(y1) or crossed else None
         if top is not None and bottom is not None and bottom - top >= h // 80:
             vs.append((top, bottom, cx))
     return hs, vs
