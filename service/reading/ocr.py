@@ -255,7 +255,8 @@ def _under_seal(seal: Any, x0: float, x1: float, y0: float, y1: float) -> bool:
 
 def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Table rules: long horizontal runs; vertical runs from one horizontal rule to another. Pieces of
-    one rule with a gap where the seal lay (``seal``: its mask) are one rule."""
+    one rule with a short gap (under 3 % of the width: less than a cell), or with a gap where the seal
+    lay (``seal``: its mask), are one rule."""
     h, w = grey.shape
     mask = _dark(grey)
     tol = max(4.0, w / 250)
@@ -263,7 +264,7 @@ def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]
     for x, y, rw, rh in sorted(_long_runs(mask, True, max(20, w // 25)), key=lambda r: (r[1] + r[3] / 2, r[0])):
         cy = y + rh / 2
         prev = next((i for i in range(len(hs) - 1, -1, -1) if abs(hs[i][2] - cy) <= tol and hs[i][1] <= x), None)
-        if prev is not None and _under_seal(seal, hs[prev][1], float(x), cy - tol, cy + tol):
+        if prev is not None and (x - hs[prev][1] <= 0.03 * w or _under_seal(seal, hs[prev][1], float(x), cy - tol, cy + tol)):
             hs[prev] = (hs[prev][0], float(x + rw), (hs[prev][2] + cy) / 2)
         else:
             hs.append((float(x), float(x + rw), cy))

@@ -168,7 +168,7 @@ def _ink_threshold(grey: Any) -> float:
     import cv2
 
     value, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return float(value)
+    return max(float(value), 200.0)  # a thin digit scanned light is ink; dust is told by its size
 
 
 def _ink(cell: Any, threshold: float, line_h: float) -> tuple[Any, tuple[int, int, int, int]] | None:
