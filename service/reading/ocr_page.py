@@ -106,13 +106,12 @@ def _read_cells(page: OcrPage, image: PageImage, sx: float, sy: float, keep: Any
     between its rules and recognised alone (no detection). A cell with no ink is blank, never 0. A
     reading is taken only when it is one value; where the two readings of a cell differ, the more
     confident value stands with the lower confidence of the two (a doubt for the relations to settle)."""
-
     grey = image.grey
     threshold = _ink_threshold(grey)
     heights = sorted(b.bottom - b.top for b in image.boxes if len(b.text) >= 2)
     line_h = heights[len(heights) // 2] if heights else 0.015 * image.height
     margin = max(3, round(image.width / 400))
-    todo: list[tuple[tuple[float, float, float, float], list[dict[str, Any]], tuple[int, int, int, int]]] = []
+    todo: list[tuple[list[Obj], tuple[int, int, int, int]]] = []  # (the characters read in it, its ink's box)
     crops: list[Any] = []
     for grid in find_grids(page):
         for cell in grid.cells:
@@ -130,12 +129,12 @@ def _read_cells(page: OcrPage, image: PageImage, sx: float, sy: float, keep: Any
             if found is None:
                 continue  # no ink: a blank cell
             crop, (ix0, itop, ix1, ibottom) = found
-            todo.append(((b.x0, b.top, b.x1, b.bottom), inside, (x0 + ix0, top + itop, x0 + ix1, top + ibottom)))
+            todo.append((inside, (x0 + ix0, top + itop, x0 + ix1, top + ibottom)))
             crops.append(crop)
     if not crops:
         return
     readings = sys.modules[ocr.__name__].recognise_cells(crops)  # (through the module: tests may cache it)
-    for (_, inside, (ix0, itop, ix1, ibottom)), (text, conf) in zip(todo, readings, strict=True):
+    for (inside, (ix0, itop, ix1, ibottom)), (text, conf) in zip(todo, readings, strict=True):
         text = text.replace(" ", "")
         if not _VALUE.fullmatch(text):
             continue
@@ -151,12 +150,12 @@ def _read_cells(page: OcrPage, image: PageImage, sx: float, sy: float, keep: Any
                     c["conf"] = min(first, conf)
                 continue
             conf = min(first, conf)
-            page.chars = [c for c in page.chars if not any(c is d for d in inside)]
+            drop = {id(c) for c in inside}
+            page.chars = [c for c in page.chars if id(c) not in drop]
         box = TextBox(ix0, itop, ix1, ibottom, text, conf)
         for c in _box_chars(box, (ix0 * sx, itop * sy, ix1 * sx, ibottom * sy)):
             if keep is None or keep((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2):
                 page.chars.append(c)
-    page.chars.sort(key=lambda c: (c["top"], c["x0"]))
 
 
 def _short(text: str) -> bool:
