@@ -2,8 +2,8 @@
 back to the gold numbers or honestly unknown; a digit planted in the image FAILs or is a reading doubt;
 image files; bad images; the message without the OCR extra.
 
-OCR is slow (seconds per page): one module-scoped cache in front of the engine, keyed by the prepared
-image, so each distinct page image is recognised once per run. The OCR extra is part of ``.[dev]``, so
+OCR is slow (seconds per page): one module-scoped cache in front of the engine (detection and the
+second reading of single cells), keyed by the prepared images, so each is recognised once per run. The OCR extra is part of ``.[dev]``, so
 these tests run in CI; they fail (not skip) when it is missing.
 """
 
@@ -34,16 +34,20 @@ _CACHE: dict[str, Any] = {}
 @pytest.fixture(autouse=True, scope="module")
 def _ocr_cache() -> Iterator[None]:
     """Each distinct prepared page image is recognised once in this module."""
-    real = ocr.recognise
-
-    def cached(image: Any) -> Any:
-        key = hashlib.sha1(image.tobytes() + str(image.shape).encode()).hexdigest()
-        if key not in _CACHE:
-            _CACHE[key] = real(image)
-        return _CACHE[key]
+    def cache(real: Any) -> Any:
+        def cached(images: Any) -> Any:
+            digest = hashlib.sha1(real.__name__.encode())
+            for image in images if isinstance(images, list) else [images]:
+                digest.update(image.tobytes() + str(image.shape).encode())
+            key = digest.hexdigest()
+            if key not in _CACHE:
+                _CACHE[key] = real(images)
+            return _CACHE[key]
+        return cached
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ocr, "recognise", cached)
+        mp.setattr(ocr, "recognise", cache(ocr.recognise))
+        mp.setattr(ocr, "recognise_cells", cache(ocr.recognise_cells))
         yield
 
 
