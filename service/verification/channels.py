@@ -2,49 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
-from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE
+from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, number_value
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
 from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
-_NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
-_NAME_KEEP_RE = re.compile(r"[^\s\"'<>“”‘’《》「」]+")
-
-
-def _number_forms(n: int) -> list[str]:
-    forms = [str(n)]
-    if n >= 10000 and n % 1000 == 0:
-        forms.append(f"{n / 10000:g}万")
-    return forms
+_NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
+_NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Where ``value`` stands as a whole number in ``folded[a-NEAR_BEFORE : b+NEAR_AFTER]``, if it does."""
+    """Where a number standing for ``value`` ("13528", "13,528", "1.35万") is in ``folded[a-NEAR_BEFORE :
+    b+NEAR_AFTER]``, whole (not part of a longer number), if it is."""
     folded = view.folded
     lo, hi = max(0, a - NEAR_BEFORE), min(len(folded), b + NEAR_AFTER)
-    for form in _number_forms(value):
-        # Occurrences inside the window not touching another digit or "." (the window's edges count as
-        # boundaries), left to right, as a regex (?<![\d.])form(?![\d.]) over folded[lo:hi] finds them.
-        s = folded.find(form, lo, hi)
-        while s != -1:
-            e = s + len(form)
-            if (s == lo or not _digit_or_dot(folded[s - 1])) and (e == hi or not _digit_or_dot(folded[e])):
-                if not overlaps(forbidden, s, e):
-                    return s, e
-                s = folded.find(form, e, hi)
-            else:
-                s = folded.find(form, s + 1, hi)
+    for m in NUMBER_RE.finditer(folded, lo, hi):
+        e = m.end("mult") if m.group("mult") else m.end("n")
+        if number_value(folded[m.start() : e]) == value and not overlaps(forbidden, m.start(), e):
+            return m.start(), e
     return None
-
-
-def _digit_or_dot(ch: str) -> bool:
-    return ch == "." or ch.isdecimal()  # regex \d is a Unicode decimal digit
 
 
 def _normalized(folded: str) -> tuple[str, list[int]]:
@@ -64,23 +47,26 @@ def _name_hits(
         if not overlaps(forbidden, k, k + len(folded_name)):
             hits.append((k, k + len(folded_name)))
         k = view.folded.find(folded_name, k + 1)
-    if hits:
-        return hits, True
     key = _NAME_STRIP_RE.sub("", folded_name)
     if key:
+        # Also where the name is broken by a line break or quotes ("政\n府网站平台"): a wrapped mention may
+        # be the one with the numbers, another mention standing whole.
         norm, keep = src.index
         k = norm.find(key)
         while k != -1:
             a, b = keep[k], keep[k + len(key) - 1] + 1
-            if not overlaps(forbidden, a, b):
+            if not overlaps(forbidden, a, b) and (a, b) not in hits:
                 hits.append((a, b))
             k = norm.find(key, k + 1)
-        if hits:
-            return hits, True
-    for m in KEYWORD_RE.finditer(view.folded):
-        if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end()):
-            hits.append((m.start(), m.end()))
-    return hits, False
+    if hits:
+        return sorted(hits), True
+    return _keyword_hits(view, kind, forbidden), False
+
+
+def _keyword_hits(view: TextView, kind: str, forbidden: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Occurrences of the platform keywords of ``kind``."""
+    return [(m.start(), m.end()) for m in KEYWORD_RE.finditer(view.folded)
+            if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end())]
 
 
 def keyword_kind(name: str) -> ChannelKind | None:
@@ -119,6 +105,10 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
             return None, False
     followers = ch.followers
     blanked = followers is not None and not any(number_near(view, *h, followers, forbidden) for h in hits)
+    if blanked and exact and followers is not None:
+        # The follower count may be stated where the platform is named short ("…局微信公众号公开信息232条" …
+        # "微信公众号累计关注量5833"): near a keyword of the same kind.
+        blanked = not any(number_near(view, *h, followers, forbidden) for h in _keyword_hits(view, kind, forbidden))
     if blanked:
         followers = None
     if ch.posts is None and followers is None:
@@ -128,10 +118,8 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
         anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
     start = min(anchor[0], posts_at[0] if posts_at else anchor[0])
     end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
-    verified = ch.model_copy(update={
-        "kind": kind, "followers": followers, "span": view.span(start, end),
-        "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
-    })
+    verified = replace(ch, kind=kind, followers=followers, span=view.span(start, end),
+                       alignment=Alignment.EXACT if exact else Alignment.FUZZY)
     return verified, blanked
 
 
