@@ -53,6 +53,23 @@ def test_t3_rows_run_together(name: str, glue_label: bool, space_at: int, sep: s
     assert sum("无分隔" in (c.inferred_from or "") for c in cells) >= 7 * 20
 
 
+@pytest.mark.parametrize(("runs", "seed", "glue_label"),
+                         [(r, s, g) for r in (5, 6, 7, 8, 9) for s in range(4) for g in (False, True)])
+@pytest.mark.parametrize("name", NAMES)
+def test_t3_stray_blanks_make_as_many_runs_as_cells(name: str, runs: int, seed: int, glue_label: bool) -> None:
+    """Cells run together with stray blanks that cut each long row into 5–9 runs — 7 of them look
+    like seven printed cells: in a table whose rows run together a blank is no proof of a border, so a
+    row whose runs break its own C4 is split by the relations, never read as printed (no C4 FAIL on a
+    reading artefact), never another number."""
+    report = _run(name, with_style(t3=t3_run_together(glue_label, stray=(runs, seed))))
+    check(report, truth(name), "all")
+    t3 = report.tables.table3  # type: ignore[attr-defined]
+    for row in t3.rows.values():
+        digits = "".join(c.printed or "" for c in row.cells)
+        if len(digits) > 7:  # a row with blanks inside its digits: split, with the span of each cell
+            assert all(c.inferred_from and c.span for c in row.cells), row.key
+
+
 @cache
 def _t4_unique(name: str) -> bool | None:
     """Whether exactly one cut of the 15 digits satisfies C5 (None: too long to brute-force here)."""
