@@ -412,12 +412,18 @@ def t3_run_together(glue_label: bool = False, space_at: int = 0, stray: tuple[in
     return layout
 
 
-def t3_rows_on_one_line(per_line: int = 25, sep: str = "") -> Callable[[Truth, Style], list[str]]:
+def t3_rows_on_one_line(per_line: int = 25, sep: str = "", groups_once: bool = False) -> Callable[[Truth, Style], list[str]]:
     """表三's rows run together: ``per_line`` rows on each line, each row's label and digits glued, a row's
     digits glued to the next row's label (``…政府信息2200003252.没有现成…``: the next enumerator's
-    digit right after the digits), ``sep`` between rows."""
+    digit right after the digits when ``groups_once`` prints a group name only before its first row),
+    ``sep`` between rows."""
     def layout(t: Truth, st: Style) -> list[str]:
-        rows = [group + label + "".join(vals) for _k, _o, group, label, vals in t3_rows(t, st)]
+        rows: list[str] = []
+        seen: set[str] = set()
+        for _k, _o, group, label, vals in t3_rows(t, st):
+            shown = "" if groups_once and group in seen else group
+            seen.add(group)
+            rows.append(shown + label + "".join(vals))
         return t3_header_lines(st.sep) + [sep.join(rows[i : i + per_line]) for i in range(0, len(rows), per_line)]
     return layout
 
