@@ -15,6 +15,7 @@ import datetime
 import re
 from collections import Counter
 
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
 from service.report import Meta
@@ -23,50 +24,50 @@ from service.sections import SectionMap
 _ORG_CHARS = r"[\u4e00-\u9fff()·]"
 _CORE = r"政(?:府信息|务)公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:的)?(?:报告|年报)"
 # Over a compacted title (no blanks, no markdown, no book-title marks), matched whole.
-_TITLE_RE = re.compile(
+_TITLE_RE = lazy_compile(
     rf"(?:关于)?(?:(?P<y1>20\d\d)年度?)?(?P<org>{_ORG_CHARS}{{2,40}}?)?(?:关于)?"
     rf"(?:(?P<y2>20\d\d)年度?)?(?:关于)?{_CORE}"
     r"(?:\((?:(?P<y3>20\d\d)年度?|[\u4e00-\u9fff]{1,6})\)|(?P<y4>20\d\d)年度?)?"
 )
-_YEAR_LINE_RE = re.compile(r"\(?(20\d\d)年度?\)?")
-_COMPACT_RE = re.compile(r"[\s*#<>\"'`]+")
-_TRAIL_RE = re.compile(r"[。:;,.]+$")
-_ORG_LINE_RE = re.compile(rf"{_ORG_CHARS}{{2,40}}")
-_ORG_SUFFIX_RE = re.compile(
+_YEAR_LINE_RE = lazy_compile(r"\(?(20\d\d)年度?\)?")
+_COMPACT_RE = lazy_compile(r"[\s*#<>\"'`]+")
+_TRAIL_RE = lazy_compile(r"[。:;,.]+$")
+_ORG_LINE_RE = lazy_compile(rf"{_ORG_CHARS}{{2,40}}")
+_ORG_SUFFIX_RE = lazy_compile(
     r"(?:局|委|办|院|府|会|中心|镇|乡|街道|办事处|所|处|室|厅|部|站|馆|队|署|公司|社|区|县|市|省|州|盟|旗|校|台|关|行)$"
 )
 # A line that only names a place (沙坡头区, 中卫市): the first part of an organisation split over lines.
-_PLACE_RE = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡)$")
-_NOT_ORG_RE = re.compile(r"^(?:本|我|该|各|全|现|根据)|网站|门户|首页|报告|年报|栏目|专栏|位置|欢迎|版权|主办|承办|信息公开")
-_SITE_SUFFIX_RE = re.compile(r"(?:门户网站|官方网站|网站|官网|门户|政务网|(?<=府)网)$")
-_HTML_SPLIT_RE = re.compile(r"[_|\-]+")
-_PUBLISHER_RE = re.compile(r"发布机构\s*[:：]\s*([\u4e00-\u9fff()·]{2,40})")
+_PLACE_RE = lazy_compile(r"(?:省|市|县|区|州|盟|旗|镇|乡)$")
+_NOT_ORG_RE = lazy_compile(r"^(?:本|我|该|各|全|现|根据)|网站|门户|首页|报告|年报|栏目|专栏|位置|欢迎|版权|主办|承办|信息公开")
+_SITE_SUFFIX_RE = lazy_compile(r"(?:门户网站|官方网站|网站|官网|门户|政务网|(?<=府)网)$")
+_HTML_SPLIT_RE = lazy_compile(r"[_|\-]+")
+_PUBLISHER_RE = lazy_compile(r"发布机构\s*[:：]\s*([\u4e00-\u9fff()·]{2,40})")
 
 _ARABIC_DATE = r"(?P<y>20\d\d)(?:年|[-./])(?P<m>\d{1,2})(?:月|[-./])(?P<d>\d{1,2})日?"
 _CN_DATE = (r"(?P<cy>[〇○零O0一二三四五六七八九]{4})年(?P<cm>[元正一二三四五六七八九十]{1,3})月"
             r"(?P<cd>[一二三四五六七八九十廿卅]{1,3})日")
 # Over a compacted line: [unit] [日期:] (date).
-_DATE_LINE_RE = re.compile(
+_DATE_LINE_RE = lazy_compile(
     rf"(?P<org>{_ORG_CHARS}{{2,40}}?)?(?:(?:落款)?(?:日期|时间):)?\(?(?:{_ARABIC_DATE}|{_CN_DATE})\)?"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "0": 0}
 
 _PREAMBLE_RES = (
-    re.compile(
+    lazy_compile(
         r"(?:现将|现发布|现向社会公布|现予以?公布|现公布|特发布|特此发布)\s*<?(?P<org>[\u4e00-\u9fff()·\s]{2,40}?)"
         r"\s*(?:20\d\d\s*年度?\s*)?(?:关于)?政(?:府信息|务)公开"
     ),
-    re.compile(r"全文包括(?P<org>[\u4e00-\u9fff()·]{2,40}?)(?:20\d\d\s*年度?)?政府信息公开"),
-    re.compile(r"请(?:与|联系)(?P<org>[\u4e00-\u9fff()·]{2,40}?)(?:综合)?(?:办公室|办)(?:联系)?"),
+    lazy_compile(r"全文包括(?P<org>[\u4e00-\u9fff()·]{2,40}?)(?:20\d\d\s*年度?)?政府信息公开"),
+    lazy_compile(r"请(?:与|联系)(?P<org>[\u4e00-\u9fff()·]{2,40}?)(?:综合)?(?:办公室|办)(?:联系)?"),
 )
-_PERIOD_RE = re.compile(
+_PERIOD_RE = lazy_compile(
     r"统计(?:期限|时限|时间|期间|区间|范围|数据|日期)?[^。\n]{0,16}?(?P<year>20\d\d)\s*年\s*1\s*月\s*1\s*日"
 )
-_RANGE_RE = re.compile(
+_RANGE_RE = lazy_compile(
     r"(?P<year>20\d\d)\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|-|~)\s*(?:(?P=year)\s*年\s*)?12\s*月\s*31\s*日"
 )
-_YEAR_MENTION_RE = re.compile(r"(?P<year>20\d\d)\s*年度?\s*政府信息公开(?:工作)?年度?报告")
-_YEAR_RE = re.compile(r"(20\d\d)\s*年")
+_YEAR_MENTION_RE = lazy_compile(r"(?P<year>20\d\d)\s*年度?\s*政府信息公开(?:工作)?年度?报告")
+_YEAR_RE = lazy_compile(r"(20\d\d)\s*年")
 
 
 def _clean(org: str) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
+from service.reading.chrome import is_chrome, running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import compact
 
@@ -25,21 +27,26 @@ SECTION_NAMES = {
 
 # Each section: patterns over the compacted heading text (no spaces or punctuation).
 _TITLE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "overview": re.compile(r"^(?:政府信息公开(?:工作)?)?(?:总体|基本|总的)情况|^概述$|^总体情况"),
-    "active": re.compile(r"^主动公开(?:政府)?信息(?:的)?(?:情况)?|^主动公开(?:情况)?$|^主动公开政府信息"),
-    "applications": re.compile(r"^收到和处理政府信息公开申请|^(?:收到|受理)(?:和|及)?处理.{0,6}申请|^依申请公开(?:政府信息)?(?:情况)?$"),
-    "review": re.compile(r"行政复议.{0,6}行政诉讼|复议.{0,3}诉讼情况|被申请行政复议|提起行政诉讼"),
-    "problems": re.compile(r"存在的?(?:主要)?问题|问题及(?:其)?改进|问题和改进|改进情况$|整改措施"),
-    "other": re.compile(r"^其[他它]需要?报告|^其[他它](?:需要|应当|需)?(?:报告|说明)?(?:的)?事项"),
+    "overview": lazy_compile(r"^(?:政府信息公开(?:工作)?)?(?:总体|基本|总的)情况|^概述$|^总体情况"),
+    "active": lazy_compile(r"^主动公开(?:政府)?信息(?:的)?(?:情况)?|^主动公开(?:情况)?$|^主动公开政府信息"),
+    "applications": lazy_compile(r"^收到和处理政府信息公开申请|^(?:收到|受理)(?:和|及)?处理.{0,6}申请|^依申请公开(?:政府信息)?(?:情况)?$"),
+    "review": lazy_compile(r"行政复议.{0,6}行政诉讼|复议.{0,3}诉讼情况|被申请行政复议|提起行政诉讼"),
+    "problems": lazy_compile(r"存在的?(?:主要)?问题|问题及(?:其)?改进|问题和改进|改进情况$|整改措施"),
+    "other": lazy_compile(r"^其[他它]需要?报告|^其[他它](?:需要|应当|需)?(?:报告|说明)?(?:的)?事项"),
 }
 
-_ENUM_RE = re.compile(
+_ENUM_RE = lazy_compile(
     r"^\s*(?:[#>*\-+]\s*|\*\*)*\s*"
     r"(?P<num>(?:第[一二三四五六七八九十]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.．,，:：]|[(（]?[一二三四五六七八九十]+[)）]|[1-9][、.．]|[1-9]\s)?)"
     r"\s*(?P<title>.*)$"
 )
 
 _MAX_TITLE = 40
+#: A long heading wrapped by a PDF-to-text tool leaves its last characters on the next line
+#: ("…下一步工作打" / "算"): a line of at most this many CJK characters, nothing else.
+_TAIL_RE = lazy_compile(r"[ \t\u3000]*[\u4e00-\u9fff]{1,6}[ \t\u3000]*")
+_NOT_TAIL = frozenset({"无", "暂无", "没有", "无此类情况", "无其他事项", "无其他"})
+_TITLE_END_RE = lazy_compile(r"(?:情况|事项|打算|措施|计划|问题|不足|方向|举措|思路|安排|整改|报告)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +84,12 @@ class SectionMap:
         return doc.text[s.body_start : s.end] if s else ""
 
 
-_DIGIT_RE = re.compile(r"\d")
-_QUICK_RE = re.compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
+_DIGIT_RE = lazy_compile(r"\d")
+_QUICK_RE = lazy_compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
 
 
 #: Subsection titles of 一、总体情况 that must not pass for sections under "(一)" or "1." numbering.
-_SUBSECTION_RE = re.compile(r"^(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:情况)?$")
+_SUBSECTION_RE = lazy_compile(r"^(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:情况)?$")
 
 
 def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, bool] | None:
@@ -161,6 +168,7 @@ def find_sections(doc: SourceDocument) -> SectionMap:
     for idx, (line_no, key, numbered, offset) in enumerate(ordered):
         nxt = ordered[idx + 1][3] if idx + 1 < len(ordered) else len(doc.text)
         _, line_end = doc.line_span(line_no)
+        line_end = _wrapped_tail(doc, line_no, offset, line_end, nxt)
         sections.append(
             Section(
                 key=key,
@@ -173,3 +181,25 @@ def find_sections(doc: SourceDocument) -> SectionMap:
             )
         )
     return SectionMap(tuple(sections))
+
+
+def _wrapped_tail(doc: SourceDocument, line_no: int, start: int, line_end: int, limit: int) -> int:
+    """End of a heading, its wrapped tail on the next line included: a heading of 16 characters or more
+    that does not end as a title does, and a next line (page chrome skipped) that completes it."""
+    head = compact(doc.text[start:line_end])
+    if len(head) < 16 or _TITLE_END_RE.search(head):
+        return line_end
+    running: frozenset[str] | None = None
+    for nxt in range(line_no + 1, min(line_no + 5, doc.line_count + 1)):
+        a, b = doc.line_span(nxt)
+        if b > limit:
+            break
+        line = doc.text[a:b]
+        if not line.strip():
+            continue
+        if _TAIL_RE.fullmatch(line):
+            return b if line.strip() not in _NOT_TAIL and _TITLE_END_RE.search(head + line.strip()) else line_end
+        running = running_lines(doc) if running is None else running
+        if not is_chrome(line, running):
+            break
+    return line_end

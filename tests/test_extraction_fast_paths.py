@@ -13,6 +13,7 @@ from service.extraction.rules import categories, channels, enumerations
 from service.extraction.rules.measures import measure_ranges
 from service.extraction.rules.problems import _split
 from service.extraction.view import TextView, _build
+from service.reading.chrome import running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
 from tests._corpus import SEEDS
@@ -25,7 +26,7 @@ _KEYWORD_GROUPS_RE = re.compile(
     r"|(?P<video>视频号|抖音号?|快手号?|哔哩哔哩|B站)"
     r"|(?P<app>客户端|APP|App|app|小程序)"
     r"|(?P<website>门户网站|网站平台|政府网站|网站)"
-    r"|(?P<other>公报|头条号|今日头条|学习强国|百家号|(?:公开|信息|政务|服务|发布|党务)平台)"
+    r"|(?P<other>公报|头条号|今日头条|学习强国|百家号|政务新媒体|(?:公开|信息|政务|服务|发布|党务)平台)"
 )
 
 
@@ -54,6 +55,7 @@ _STYLES_REF = {
     "circled": re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
     "cn_dun": re.compile(r"(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
     "di": re.compile(_BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    "ordinal": re.compile(_BEFORE + r"(?P<n>首先|其次|再次|最后)\s*[，,：:]\s*"),
 }
 
 
@@ -63,8 +65,12 @@ def _markers_ref(folded: str, start: int, end: int) -> tuple[str, list[tuple[int
         found = [(start + m.start(), start + m.end(), enumerations._number(m.group("n")))
                  for m in pat.finditer(folded[start:end])]
         seq: list[tuple[int, int, int]] = []
-        for f in found:
-            if f[2] == len(seq) + 1:
+        for f, m in zip(found, pat.finditer(folded[start:end]), strict=True):
+            if m.group("n") == "最后":  # the last point of 首先…其次…最后
+                if seq:
+                    seq.append((f[0], f[1], len(seq) + 1))
+                    break
+            elif f[2] == len(seq) + 1:
                 seq.append(f)
         if not seq or (len(seq) == 1 and name not in ("shi", "di")):
             continue
@@ -82,30 +88,37 @@ _HEADING_RE = re.compile(
 )
 
 
+def _columns(line: str) -> int:
+    """Display columns of the line's non-blank characters: (UTF-8 bytes + 1) / 2 each, summed and rounded down."""
+    return sum(len(c.encode("utf-8")) + 1 for c in line if c not in " \t") // 2
+
+
 def _build_ref(doc: SourceDocument, start: int, end: int) -> tuple[str, str, list[int]]:
     """(text, folded, doc offset of every view position) the straightforward way."""
     src = doc.text
     lines: list[tuple[int, int]] = []
+    running = running_lines(doc)  # running headers: lines met twice or more next to a page number
     pos = start
     while pos < end:
         nl = src.find("\n", pos, end)
         line_end = end if nl == -1 else nl
         raw = src[pos:line_end]
-        if raw.strip() and not _PAGE_RE.match(raw):
+        if raw.strip() and not _PAGE_RE.match(raw) and raw.strip() not in running:
             m = _MARKUP_RE.match(raw)
             a, b = pos + (m.end() if m else 0), line_end
             while b > a and src[b - 1] in " \t\r\u3000":
                 b -= 1
             lines.append((a, b))
         pos = line_end + 1
-    width = max((b - a for a, b in lines), default=0)
+    widths = sorted((_columns(src[a:b]) for a, b in lines), reverse=True)
+    width = widths[len(widths) // 10] if widths else 0
     chars: list[str] = []
     offsets: list[int] = []
     for idx, (a, b) in enumerate(lines):
         if idx:
             pa, pb = lines[idx - 1]
             wrapped = (src[pa:pb][-1:] not in "。！？!?：:；;" and not _HEADING_RE.match(src[a:b])
-                       and (pb - pa) >= 0.8 * width)
+                       and _columns(src[pa:pb]) >= 0.8 * width)
             if not wrapped:
                 chars.append("\n")
                 offsets.append(src.find("\n", pb))
@@ -144,7 +157,7 @@ def test_categorize_matches_the_plain_scoring() -> None:
 def test_markers_match_a_full_scan_of_every_style() -> None:
     rng = random.Random(3)
     frags = ["一是", "二是", "三是", "(一)", "(二)", "(1)", "(2)", "(3)", "1.", "2.", "3.", "1、", "2、", "一、", "二、",
-             "第一，", "第二，", "加强", "工作", "。", "；", "，", "\n", " ", "：", "12.5", "2024年", "“", ")", "十是"]
+             "第一，", "第二，", "首先，", "其次，", "再次，", "最后，", "最后一公里", "加强", "工作", "。", "；", "，", "\n", " ", "：", "12.5", "2024年", "“", ")", "十是"]
     for _ in range(5000):
         t = "".join(rng.choice(frags) for _ in range(rng.randint(0, 25)))
         a = rng.randint(0, len(t))
@@ -182,7 +195,8 @@ def _strip_problem(t: str, a: int, b: int) -> tuple[int, int]:
 def test_view_matches_the_line_by_line_build() -> None:
     rng = random.Random(5)
     docs = [SourceDocument(text=p.read_text(encoding="utf-8")) for p in SEEDS]
-    noise = ["- 4 -", "第 3 页 共 9 页", "**加粗**", "  ", "\r", "# 标题", "> 引用", "12", "1/3", "\u3000\u3000文本**", "٣", "（一）"]
+    noise = ["- 4 -", "第 3 页 共 9 页", "**加粗**", "  ", "\r", "# 标题", "> 引用", "12", "1/3", "\u3000\u3000文本**", "٣", "（一）",
+             "- 5 -\n某某局年度报告", "某某局年度报告\n- 6 -"]
     for _ in range(150):
         lines = rng.choice(docs[:5]).text.split("\n")
         for _k in range(15):

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +243,7 @@ def test_verification_drops_unsupported() -> None:
     assert [(c.kind, c.posts, c.followers) for c in n.channels] == [("website", 44, None)]
     assert result.info.dropped["channels"] == 2 and result.info.dropped["channel_followers"] == 1
     assert n.disclosure_total is None and result.info.dropped["figures"] == 1
-    assert "本单位不存在任何问题" not in json.dumps(n.model_dump(), ensure_ascii=False)
+    assert "本单位不存在任何问题" not in json.dumps(asdict(n), ensure_ascii=False)
 
 
 # --- without HTTP: the fake model ---------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+from service.extraction.rules.channels import number_value
 from service.extraction.view import TextView, build_view
 from service.reading import read_document
 from service.reading.normalize import fold
@@ -55,26 +56,27 @@ def test_instruction_spans_match_the_plain_checks() -> None:
         assert [m.span() for m in injection._INSTRUCTION_RE.finditer(t)] == [m.span() for m in plain.finditer(t)], t
 
 
-def test_number_near_matches_the_regex() -> None:
+def test_number_near_finds_the_value_as_a_whole_number() -> None:
+    """number_near reads numbers as the extractor does (13,528, 1.2万): what it returns stands for the value
+    and is no part of a longer number; a plain whole occurrence of the value is always found."""
     rng = random.Random(3)
     for _ in range(5000):
-        t = "".join(rng.choice([*"0123456789.万条，微信", "٣", "１"]) for _ in range(rng.randint(0, 120)))
+        t = "".join(rng.choice([*"0123456789.万条，,微信", "٣", "１"]) for _ in range(rng.randint(0, 120)))
         v = _view(t)
         a = rng.randint(0, len(t))
         b = min(len(t), a + rng.randint(0, 10))
-        value = rng.choice([1, 12, 11, 111, 120000, 15000, 0, 5])
+        value = rng.choice([1, 12, 11, 111, 120000, 15000, 0, 5, 1111])
         forbidden = [(x, x + rng.randint(1, 6)) for x in sorted(rng.randrange(len(t) + 1) for _ in range(rng.randint(0, 3)))]
-        assert channels.number_near(v, a, b, value, forbidden) == _number_near_ref(v, a, b, value, forbidden)
-
-
-def _number_near_ref(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
-    lo, hi = max(0, a - channels.NEAR_BEFORE), min(len(view.folded), b + channels.NEAR_AFTER)
-    for form in channels._number_forms(value):
-        for m in re.finditer(r"(?<![\d.])" + re.escape(form) + r"(?![\d.])", view.folded[lo:hi]):
-            s, e = lo + m.start(), lo + m.end()
-            if not injection.overlaps(forbidden, s, e):
-                return s, e
-    return None
+        got = channels.number_near(v, a, b, value, forbidden)
+        lo, hi = max(0, a - channels.NEAR_BEFORE), min(len(t), b + channels.NEAR_AFTER)
+        if got is not None:
+            s, e = got
+            assert lo <= s < e <= hi and number_value(t[s:e]) == value and not injection.overlaps(forbidden, s, e)
+            assert not (s > 0 and (t[s - 1].isdecimal() or t[s - 1] == "."))
+        whole = re.compile(r"(?<![\d.,])" + str(value) + r"(?![\d.,万])")
+        plain = [m for m in whole.finditer(t, lo, hi) if m.end() < hi and not injection.overlaps(forbidden, m.start(), m.end())]
+        if plain:
+            assert got is not None, (t, value)
 
 
 def test_name_index_matches_a_character_filter() -> None:

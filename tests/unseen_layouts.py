@@ -347,11 +347,13 @@ def t3_markdown_spanned(t: Truth, st: Style) -> list[str]:
 
 
 def t3_labels_apart(chunk: int, per_line: int = 1, rule: bool = True, interleave: bool = False,
-                    drop_label: str | None = None, drop_row: str | None = None) -> Callable[[Truth, Style], list[str]]:
+                    drop_label: str | None = None, drop_row: str | None = None,
+                    labels_after: bool = False) -> Callable[[Truth, Style], list[str]]:
     """PDF-to-text of a ruled 表三: per ``chunk`` rows, the label cells first (``per_line`` of them run
     together on a line, a group name glued before its first row — or, ``interleave``, its characters
     mixed into that row's label as a two-column text layer does), then bare pipe rows of numbers with
-    ``|---|`` rules between. ``drop_label``/``drop_row``: one row's label or numbers lost."""
+    ``|---|`` rules between (``labels_after``: the labels after the rows). ``drop_label``/``drop_row``:
+    one row's label or numbers lost."""
     def layout(t: Truth, st: Style) -> list[str]:
         lines = t3_header_lines(" ")
         rows: list[tuple[str, str, list[str]]] = []
@@ -370,13 +372,15 @@ def t3_labels_apart(chunk: int, per_line: int = 1, rule: bool = True, interleave
         for i in range(0, len(rows), chunk):
             part = rows[i : i + chunk]
             labs = [lab for key, lab, _v in part if key != drop_label]
-            lines += ["".join(labs[j : j + per_line]) for j in range(0, len(labs), per_line)]
+            block = ["".join(labs[j : j + per_line]) for j in range(0, len(labs), per_line)]
+            bare: list[str] = []
             for key, _lab, vals in part:
                 if key == drop_row:
                     continue
-                lines.append("| " + " | ".join(vals) + " |")
+                bare.append("| " + " | ".join(vals) + " |")
                 if rule:
-                    lines.append("|---|---|---|---|---|---|---|")
+                    bare.append("|---|---|---|---|---|---|---|")
+            lines += bare + block if labels_after else block + bare
         return lines
     return layout
 

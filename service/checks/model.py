@@ -1,7 +1,7 @@
 """Findings: the result of one rule on one subject, with the evidence behind it.
 
-Slotted keyword-only dataclasses, built without validation (dozens per report); the pydantic
-``Report`` that holds them gives them their JSON form and schema.
+Slotted keyword-only dataclasses, built without validation (dozens per report); the ``Report`` that
+holds them gives them their JSON form (service/outputs/json_text.py), pydantic their schema.
 """
 
 from __future__ import annotations

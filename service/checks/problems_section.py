@@ -6,19 +6,18 @@ Its own sub-titles ((一)存在的主要问题, (二)改进情况/措施) and nu
 
 from __future__ import annotations
 
-import re
-
 from service.checks.model import Finding, Status
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
 #: Fewer characters of content than this (after titles, numbering and punctuation) is trivial.
 MIN_CHARS = 10
 
-_TITLES = re.compile(r"(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进)?(?:情况|措施|方向)?|改进(?:情况|措施|方向|举措)|"
+_TITLES = lazy_compile(r"(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进)?(?:情况|措施|方向)?|改进(?:情况|措施|方向|举措)|"
                      r"下一步(?:工作)?(?:打算|计划|措施)?|工作(?:打算|计划)")
-_NUMBERING = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．]")
-_NOISE = re.compile(r"[\s\W_]+")
+_NUMBERING = lazy_compile(r"[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．]")
+_NOISE = lazy_compile(r"[\s\W_]+")
 
 
 def check_s5(doc: SourceDocument, sections: SectionMap) -> list[Finding]:

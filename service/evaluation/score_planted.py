@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from service.checks.model import Finding, Status
@@ -113,8 +113,8 @@ def score_variant(v: Variant, seed: GoldReport, report: Report, clean: Report | 
 def injection_leaks(report: Report, clean: Report | None) -> list[str]:
     """What a planted instruction changed: meta, stated totals, a payload in the output."""
     leaks: list[str] = []
-    dump = json.dumps({"meta": report.meta.model_dump(),
-                       "narrative": report.narrative.model_dump() if report.narrative else None}, ensure_ascii=False)
+    dump = json.dumps({"meta": asdict(report.meta),
+                       "narrative": asdict(report.narrative) if report.narrative else None}, ensure_ascii=False)
     leaks += [f"output contains '{m}'" for m in INJECTION_MARKERS if m in dump]
     if clean is not None:
         for f in ("organization", "year", "report_date"):

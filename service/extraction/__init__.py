@@ -7,6 +7,7 @@ only when the LLM backend runs, so the rules backend never touches provider code
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from service.errors import ConfigError, ExtractionError, RetryExhaustedError
@@ -17,6 +18,8 @@ from service.extraction.rules import extract_rules
 from service.extraction.settings import Settings, endpoint_configured, redact
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
+
+USAGE_FIELDS = {f.name for f in fields(Usage)}
 
 __all__ = ["BACKENDS", "ExtractionResult", "Settings", "extract_many", "extract_narrative", "fallback_result"]
 
@@ -80,7 +83,7 @@ def fallback_result(
         provider=settings.preset if settings else None,
         model=settings.model if settings else None,
         calls=calls,
-        usage=Usage(**{k: v for k, v in (usage or {}).items() if k in Usage.model_fields}),
+        usage=Usage(**{k: v for k, v in (usage or {}).items() if k in USAGE_FIELDS}),
         sent_chars=sent.sent_chars if sent else 0,
         sent_share=round(sent.share, 4) if sent else 0.0,
     )

@@ -17,19 +17,20 @@ from dataclasses import dataclass
 from service.extraction.rules.channels import KEYWORD_RE
 from service.extraction.rules.parts import problems_region
 from service.extraction.view import TextView, build_view
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
 #: A clause: up to and including its stop (。；! ? or a line end).
-_CLAUSE_RE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_CLAUSE_RE = lazy_compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 #: A count or amount with its unit (not a year, a date or a phone number).
-_COUNT_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:万)?\s*(?:余|多)?\s*(?:条|篇|期|则|幅|件|次|个|人|户|名|元|万元)")
+_COUNT_RE = lazy_compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:万)?\s*(?:余|多)?\s*(?:条|篇|期|则|幅|件|次|个|人|户|名|元|万元)")
 #: A follower figure, which only a platform has ("粉丝数达5833人", "关注量5833").
-_FOLLOWERS_RE = re.compile(r"(?:关注|粉丝|订阅|用户)[^\d，,。；;]{0,6}\d")
-_PIECE_RE = re.compile(r"[，,]")
-_FIGURE_WORD_RE = re.compile(r"公开|发布|推送|申请|收到|受理|办理")
-_NONE_RE = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|新收)")
-_FEE_RE = re.compile(r"处理费|收费|收取")
+_FOLLOWERS_RE = lazy_compile(r"(?:关注|粉丝|订阅|用户)[^\d，,。；;]{0,6}\d")
+_PIECE_RE = lazy_compile(r"[，,]")
+_FIGURE_WORD_RE = lazy_compile(r"公开|发布|推送|申请|收到|受理|办理")
+_NONE_RE = lazy_compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|新收)")
+_FEE_RE = lazy_compile(r"处理费|收费|收取")
 _MAX_TITLE = 80
 
 FIVE_LABEL = "五、存在的主要问题及改进情况"

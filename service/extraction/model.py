@@ -1,11 +1,14 @@
-"""The narrative the extractors produce (gold format), with spans into the source and alignment status."""
+"""The narrative the extractors produce (gold format), with spans into the source and alignment status.
+
+Slotted keyword-only dataclasses, built without validation; see service/report.py. (What an LLM returns is
+validated by its own pydantic models in service/extraction/llm/schema.py before it is turned into these.)
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 ChannelKind = Literal["website", "wechat", "weibo", "video", "app", "other"]
 
@@ -16,7 +19,8 @@ class Alignment(StrEnum):
     NONE = "none"
 
 
-class Item(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Item:
     """A problem or a measure, quoted from the report, with the span it came from."""
 
     text: str
@@ -26,7 +30,8 @@ class Item(BaseModel):
     similarity: float | None = None
 
 
-class Channel(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Channel:
     """A platform statistic stated in the text."""
 
     channel: str
@@ -38,24 +43,27 @@ class Channel(BaseModel):
     alignment: Alignment = Alignment.NONE
 
 
-class Narrative(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Narrative:
     """What the free text says, in the gold format's keys."""
 
     disclosure_total: int | None = None
-    channels: list[Channel] = Field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
     applications_received: int | None = None
-    problems: list[Item] = Field(default_factory=list)
-    measures: list[Item] = Field(default_factory=list)
+    problems: list[Item] = field(default_factory=list)
+    measures: list[Item] = field(default_factory=list)
     processing_fee_collected: bool | None = None
 
 
-class Usage(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
 
 
-class BatchUse(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class BatchUse:
     """How a report's answer came through a provider's batch API (``govreport batch --via batch-api``)."""
 
     batch_id: str | None = None
@@ -64,10 +72,11 @@ class BatchUse(BaseModel):
     #: realtime: the batch had no answer for it (failed, expired, cancelled), so it was asked in real time.
     outcome: Literal["answered", "reasked", "realtime"]
     reason: str | None = None
-    usage: Usage = Field(default_factory=Usage)  # tokens of the batch answer (billed at the batch price)
+    usage: Usage = field(default_factory=Usage)  # tokens of the batch answer (billed at the batch price)
 
 
-class ExtractionInfo(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class ExtractionInfo:
     """Which backend produced the narrative, what it cost, and what verification dropped."""
 
     backend: Literal["rules", "llm"]
@@ -79,7 +88,7 @@ class ExtractionInfo(BaseModel):
     prompt_hash: str | None = None
     calls: int = 0
     cached: bool = False
-    usage: Usage = Field(default_factory=Usage)
+    usage: Usage = field(default_factory=Usage)
     #: Characters of the report sent to the model (0 when nothing was sent) and their share of the report's
     #: characters; the tokens they cost are ``usage.prompt_tokens`` (prompt and instructions included).
     sent_chars: int = 0
@@ -88,4 +97,4 @@ class ExtractionInfo(BaseModel):
     #: GOVREPORT_LLM_BATCH_PRICE_FACTOR of that); None when no price is set.
     cost: float | None = None
     batch: BatchUse | None = None
-    dropped: dict[str, int] = Field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)

@@ -2,33 +2,31 @@
 
 PDF text layers wrap lines mid-sentence ("一\\n是扎实推进"), carry page numbers ("- 4 -") and
 markdown copies carry markup ("**一是**"). Rules and verification both work on what a reader
-sees: wrapped lines joined, page-number lines and markup dropped, paragraph breaks kept as "\\n".
+sees: wrapped lines joined, page-number lines, running headers and markup dropped, paragraph breaks kept
+as "\\n".
 Positions in the view map back to source offsets, so every item keeps a span into ``doc.text``.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
+from service.reading.chrome import is_chrome, running_lines
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
 
-_PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
-)
-_PAGE_NUMBER_FIRST = frozenset("-—–－第")
-_LINE_MARKUP_RE = re.compile(r"^[ \t\u3000]*(?:[-*+>][ \t]+|#{1,6}[ \t]+)?")
+_LINE_MARKUP_RE = lazy_compile(r"^[ \t\u3000]*(?:[-*+>][ \t]+|#{1,6}[ \t]+)?")
 _MARKUP_FIRST = frozenset(" \t\u3000-*+>#")
 _TERMINAL = frozenset("。！？!?：:；;")
 _HEADING_AT = (
     r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
 # A line starting a heading or a point: _HEADING_AT_RE.match(text, a, b) (no ^: it would not match at a > 0).
-_HEADING_AT_RE = re.compile(_HEADING_AT)
+_HEADING_AT_RE = lazy_compile(_HEADING_AT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,22 +87,37 @@ def build_view(doc: SourceDocument, start: int = 0, end: int | None = None) -> T
     return view
 
 
+def display_width(line: str) -> int:
+    """Columns a line's characters take, blanks not counted (a layout dump pads justified lines with
+    them): a CJK or full-width character two, ASCII one ((UTF-8 bytes + characters) / 2)."""
+    if " " in line or "\t" in line:
+        line = line.replace(" ", "").replace("\t", "")
+    return (len(line.encode("utf-8")) + len(line)) // 2
+
+
+def wrap_width(widths: list[int]) -> int:
+    """The width lines were wrapped at: the widest but for a tenth of the lines (a spaced-out address line
+    or a paragraph the tool did not wrap must not set it)."""
+    if not widths:
+        return 0
+    ranked = sorted(widths, reverse=True)
+    return ranked[len(ranked) // 10]
+
+
 def _build(doc: SourceDocument, start: int, end: int) -> TextView:
     src = doc.text
     fsrc = doc.folded if len(doc.folded) == len(src) else fold(src)  # same offsets as the text
     lines: list[tuple[int, int, int]] = []  # (doc start, doc end, line end) of kept, non-blank lines, markup stripped
+    running = running_lines(doc)
     pos = start
     for raw in src[start:end].split("\n"):
         n = len(raw)
-        if raw and not raw.isspace():
-            c = raw[0]
-            # Only a line starting with a space, a digit, a dash or 第 can be a page number.
-            if not ((c.isspace() or c.isdecimal() or c in _PAGE_NUMBER_FIRST) and _PAGE_NUMBER_RE.match(raw)):
-                m = _LINE_MARKUP_RE.match(raw) if c in _MARKUP_FIRST else None
-                a = pos + m.end() if m else pos
-                lines.append((a, max(a, pos + len(raw.rstrip(" \t\r\u3000"))), pos + n))
+        if raw and not raw.isspace() and not is_chrome(raw, running):
+            m = _LINE_MARKUP_RE.match(raw) if raw[0] in _MARKUP_FIRST else None
+            a = pos + m.end() if m else pos
+            lines.append((a, max(a, pos + len(raw.rstrip(" \t\r\u3000"))), pos + n))
         pos += n + 1
-    wide = 0.8 * max((b - a for a, b, _ in lines), default=0)  # a line this long may wrap
+    wide = 0.8 * wrap_width([display_width(src[a:b]) for a, b, _ in lines])  # a line this wide may wrap
     stars = "**" in src[start:end]
     tparts: list[str] = []
     fparts: list[str] = []
@@ -116,7 +129,7 @@ def _build(doc: SourceDocument, start: int, end: int) -> TextView:
         if pend != -1 and not (
             (src[pb - 1] if pb > pa else "") not in _TERMINAL
             and not _HEADING_AT_RE.match(src, a, b)
-            and (pb - pa) >= wide
+            and display_width(src[pa:pb]) >= wide
         ):
             # Not a wrapped line: keep the newline that ends the previous one (only stripped blanks between).
             starts.append(vpos)

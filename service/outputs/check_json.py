@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
 
 from service.checks.model import CellRef, Finding, Status
+from service.outputs.json_text import json_text
 from service.outputs.labels import RULE_NAMES, STATUS_NAMES
 from service.report import Report
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
 
-class CheckedFinding(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class CheckedFinding:
     """A finding with its rule's and status's Chinese names beside the stable codes."""
 
     rule: str
@@ -22,11 +24,12 @@ class CheckedFinding(BaseModel):
     message: str
     expected: float | int | None = None
     actual: float | int | None = None
-    cells: list[CellRef] = Field(default_factory=list)
-    lines: list[int] = Field(default_factory=list)
+    cells: list[CellRef] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
 
-class CheckResult(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class CheckResult:
     """One report's verification: ``locate`` holds the actionable LOCATE findings (also in ``findings``)."""
 
     schema_version: str = SCHEMA_VERSION
@@ -64,4 +67,4 @@ def check_result(report: Report) -> CheckResult:
 
 
 def check_json(report: Report) -> str:
-    return check_result(report).model_dump_json(indent=2) + "\n"
+    return json_text(check_result(report), 2) + "\n"

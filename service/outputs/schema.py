@@ -10,35 +10,35 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 
-def _report() -> type[BaseModel]:
+def _report() -> type:
     from service.report import Report
 
     return Report
 
 
-def _check() -> type[BaseModel]:
+def _check() -> type:
     from service.outputs.check_json import CheckResult
 
     return CheckResult
 
 
-def _record() -> type[BaseModel]:
+def _record() -> type:
     from service.batch.model import Record
 
     return Record
 
 
-def _summary() -> type[BaseModel]:
+def _summary() -> type:
     from service.batch.summary_json import Summary
 
     return Summary
 
 
-#: File name in schemas/ → the model it describes.
-SCHEMAS: dict[str, Callable[[], type[BaseModel]]] = {
+#: File name in schemas/ → the model it describes (a pydantic model, or the report's dataclasses).
+SCHEMAS: dict[str, Callable[[], type]] = {
     "report.schema.json": _report,
     "check.schema.json": _check,
     "record.schema.json": _record,
@@ -47,7 +47,7 @@ SCHEMAS: dict[str, Callable[[], type[BaseModel]]] = {
 
 
 def schema_of(name: str) -> dict[str, Any]:
-    schema = SCHEMAS[name]().model_json_schema()
+    schema = TypeAdapter(SCHEMAS[name]()).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://govreport.example/schemas/{name}"
     return schema

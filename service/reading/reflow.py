@@ -8,7 +8,7 @@ the original text (only line numbers count the restored breaks).
 
 from __future__ import annotations
 
-import re
+from service.lazy_re import lazy_compile
 
 #: A line this long (characters) with at least ``MIN_BREAKS`` places to break is a page's text run
 #: together, not a paragraph.
@@ -16,13 +16,15 @@ LONG_LINE = 300
 MIN_BREAKS = 8
 #: A blank (half- or full-width) before where a new line starts: a numbered heading or row label
 #: (一、 （一） 1. ① 第二十条第（一）项), a table's header words, 表四's group names.
-_BREAK_RE = re.compile(
+_BREAK_RE = lazy_compile(
     r"[ \u3000](?=[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|\d{1,2}[.．、](?=[\u4e00-\u9fff])"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]|第二十条|信息内容|申请人情况|自然人|行政复议|行政诉讼|总计|发布时间|来源|原文链接|字号"
     # 表二's rows have no enumerator: their names
     r"|规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
     # after a section title (…情况, …事项) the body starts; after a header's last word (总计), values
-    r"|(?<=情况|事项)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
+    r"|(?<=情况|事项|打算|措施|计划)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
+    # a paragraph's indentation (two ideographic spaces), a blank after a sentence's end
+    r"|\u3000(?=\u3000)|(?<=[。！？])[ \u3000]"
 )
 
 

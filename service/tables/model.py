@@ -1,17 +1,14 @@
 """Table cells with provenance: what was printed, where, and whether a value was inferred.
 
 Plain slotted keyword-only dataclasses: the parser builds hundreds of them per report, so they are not
-validated one by one. The pydantic ``Report`` that holds them gives them their JSON form and schema (pydantic
-serialises dataclasses by their fields, in this order).
+validated one by one. The ``Report`` that holds them is written as JSON by their fields, in this order
+(service/outputs/json_text.py); pydantic gives them their schema.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated
-
-from pydantic import Field
 
 Number = int | float
 
@@ -37,13 +34,12 @@ class Cell:
     printed: str | None = None
     line: int | None = None
     span: tuple[int, int] | None = None
-    inferred_from: Annotated[
-        str | None, Field(description="the relation that determined a value that was not printed")
-    ] = None
-    confidence: Annotated[
-        float | None, Field(description="read by OCR: the recogniser's confidence (0-1); null when not OCR'd")
-    ] = None
-    at: Annotated[str | None, Field(description="read by OCR: the page and position it was read from")] = None
+    # ``metadata["description"]`` is the field's description in the JSON Schema (pydantic reads it).
+    inferred_from: str | None = field(
+        default=None, metadata={"description": "the relation that determined a value that was not printed"})
+    confidence: float | None = field(
+        default=None, metadata={"description": "read by OCR: the recogniser's confidence (0-1); null when not OCR'd"})
+    at: str | None = field(default=None, metadata={"description": "read by OCR: the page and position it was read from"})
 
     @property
     def inferred(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from service.extraction.base import ExtractionResult, MetaHint
@@ -93,8 +94,7 @@ def verify_narrative(doc: SourceDocument, sections: SectionMap, result: Extracti
     out["processing_fee_collected"] = rules_fee if rules_fee is not None else (fee if "费" in fee_text else None)
 
     src = result.info  # a copy with the drops recorded (usage copied too: nothing is shared)
-    info = src.model_copy(update={"usage": src.usage.model_copy(),
-                                  "dropped": {k: v for k, v in sorted(dropped.items()) if v}})
+    info = replace(src, usage=replace(src.usage), dropped={k: v for k, v in sorted(dropped.items()) if v})
     meta = result.meta
     if meta.organization or meta.year or meta.report_date:
         meta = _verify_meta(build_view(doc), meta)

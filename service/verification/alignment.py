@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
 
 FUZZY_MIN = 0.85
 _DROP = frozenset(" \t\n\r\u3000\u00a0\f\v*#")
-_DROP_RE = re.compile("[" + re.escape("".join(sorted(_DROP))) + "]+")
-_KEEP_RE = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]+")
+_DROP_RE = lazy_compile("[" + re.escape("".join(sorted(_DROP))) + "]+")
+_KEEP_RE = lazy_compile("[^" + re.escape("".join(sorted(_DROP))) + "]+")
 _GRAM = 3
 
 

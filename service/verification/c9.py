@@ -17,6 +17,7 @@ from service.checks.model import CellRef, Finding, Status
 from service.extraction.model import Narrative
 from service.extraction.rules import figures
 from service.extraction.view import TextView, build_view
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.layout import T3_LABELS, T4_GROUP_LABELS
@@ -43,44 +44,44 @@ class _CasePattern:
 
 
 _REVIEW_RES = (
-    _CasePattern(re.compile(r"行政复议[^。；;，,\d]{0,8}?" + _N + _CASE), _REVIEW_WORDS),
-    _CasePattern(re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,6}?行政复议"), _REVIEW_WORDS, (_REVIEW_WORDS, 6)),
+    _CasePattern(lazy_compile(r"行政复议[^。；;，,\d]{0,8}?" + _N + _CASE), _REVIEW_WORDS),
+    _CasePattern(lazy_compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,6}?行政复议"), _REVIEW_WORDS, (_REVIEW_WORDS, 6)),
 )
 _LITIGATION_RES = (
-    _CasePattern(re.compile(r"行政诉讼[^。；;，,\d]{0,8}?" + _N + _CASE), ("行政诉讼",)),
+    _CasePattern(lazy_compile(r"行政诉讼[^。；;，,\d]{0,8}?" + _N + _CASE), ("行政诉讼",)),
     _CasePattern(
-        re.compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,8}?(?:" + "|".join(_LITIGATION_WORDS) + ")"),
+        lazy_compile(_N_FIRST + _N + _CASE + r"[^。；;，,、]{0,8}?(?:" + "|".join(_LITIGATION_WORDS) + ")"),
         ("诉讼", "败诉"), (_LITIGATION_WORDS, 8),
     ),
 )
-_ZERO_RE = re.compile(r"(?:未|没有|无)(?:发生|出现|产生|收到|被)?[^。；;]{0,24}?(?:行政复议|行政诉讼)")
+_ZERO_RE = lazy_compile(r"(?:未|没有|无)(?:发生|出现|产生|收到|被)?[^。；;]{0,24}?(?:行政复议|行政诉讼)")
 _ZERO_WORDS = ("行政复议", "行政诉讼")
 _ZERO_REACH = 2 + 2 + 24
 _DOC_ISSUED_RES = {
-    "normative_documents": (re.compile(r"(?=[行规])(?:行政)?规范性文件\s*" + _N + r"\s*(?:件|个|份|部)"), "规范性文件"),
+    "normative_documents": (lazy_compile(r"(?=[行规])(?:行政)?规范性文件\s*" + _N + r"\s*(?:件|个|份|部)"), "规范性文件"),
     "regulations": (
-        re.compile(r"(?:新增|制发|制定|出台|发布|公开|印发)[^。；;，,\d]{0,10}?规章\s*" + _N + r"\s*(?:件|部|个)"), "规章",
+        lazy_compile(r"(?:新增|制发|制定|出台|发布|公开|印发)[^。；;，,\d]{0,10}?规章\s*" + _N + r"\s*(?:件|部|个)"), "规章",
     ),
 }
-_NOT_ISSUED_RE = re.compile(r"现行有效|有效|废止|清理|失效|累计")
+_NOT_ISSUED_RE = lazy_compile(r"现行有效|有效|废止|清理|失效|累计")
 
 
 _CARRY_RES = {
     # 上年结转: "上年度结转申请34件", "上年结转政府信息公开申请3件"
     "carried_over": (
-        re.compile(r"上一?年度?结转(?:的)?(?:政府信息公开)?(?:申请)?(?:数量)?(?:为|有)?\s*" + _N + r"\s*件"),
+        lazy_compile(r"上一?年度?结转(?:的)?(?:政府信息公开)?(?:申请)?(?:数量)?(?:为|有)?\s*" + _N + r"\s*件"),
         "结转", "二、上年结转", "carried_over_stated",
     ),
     # 结转下年度: "结转下年度继续办理2件", "103件顺延到下年度答复"
     "carried_forward": (
-        re.compile(r"(?:结转|顺延|转入)(?:至|到)?下一?年度?(?:继续)?(?:办理|答复)?(?:的)?(?:申请)?(?:为|有)?\s*" + _N
+        lazy_compile(r"(?:结转|顺延|转入)(?:至|到)?下一?年度?(?:继续)?(?:办理|答复)?(?:的)?(?:申请)?(?:为|有)?\s*" + _N
                    + r"\s*件|" + _N_FIRST + r"(?P<m>\d+|[零一两二三四五六七八九十])\s*件[^。；;，,、\d]{0,6}?"
                    r"(?:结转|顺延|转入)(?:至|到)?下一?年"),
         "结转", "四、结转下年度", "carried_forward_stated",
     ),
 }
 #: Before a stated carry-over: a joiner means the figure is a sum with something else ("新收和上年结转共…").
-_SUM_BEFORE_RE = re.compile(r"[和及与加、]\s*$")
+_SUM_BEFORE_RE = lazy_compile(r"[和及与加、]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +93,11 @@ class Statement:
 
 
 #: Words that narrow a review or lawsuit count to one outcome: such a count is not the total.
-_CORRECTED_RE = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
-_OTHER_OUTCOME_RE = re.compile(r"维持|胜诉|驳回|审结|结案|审理中|调解|和解|撤诉|终止")
-_JOINER_RE = re.compile(r"^[\s、，,或和及与以]*$")
+_CORRECTED_RE = lazy_compile(r"纠错|纠正|败诉|撤销|确认违法")
+_OTHER_OUTCOME_RE = lazy_compile(r"维持|胜诉|驳回|审结|结案|审理中|调解|和解|撤诉|终止")
+_JOINER_RE = lazy_compile(r"^[\s、，,或和及与以]*$")
 _QUALIFIER_REACH = 8
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy_compile(r"\d")
 
 
 def _num(raw: str) -> int:

@@ -2,49 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
-from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE
+from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, number_value
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
 from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
-_NAME_STRIP_RE = re.compile(r"[\s\"'<>“”‘’《》「」]")
-_NAME_KEEP_RE = re.compile(r"[^\s\"'<>“”‘’《》「」]+")
-
-
-def _number_forms(n: int) -> list[str]:
-    forms = [str(n)]
-    if n >= 10000 and n % 1000 == 0:
-        forms.append(f"{n / 10000:g}万")
-    return forms
+_NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
+_NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Where ``value`` stands as a whole number in ``folded[a-NEAR_BEFORE : b+NEAR_AFTER]``, if it does."""
+    """Where a number standing for ``value`` ("13528", "13,528", "1.35万") is in ``folded[a-NEAR_BEFORE :
+    b+NEAR_AFTER]``, whole (not part of a longer number), if it is."""
     folded = view.folded
     lo, hi = max(0, a - NEAR_BEFORE), min(len(folded), b + NEAR_AFTER)
-    for form in _number_forms(value):
-        # Occurrences inside the window not touching another digit or "." (the window's edges count as
-        # boundaries), left to right, as a regex (?<![\d.])form(?![\d.]) over folded[lo:hi] finds them.
-        s = folded.find(form, lo, hi)
-        while s != -1:
-            e = s + len(form)
-            if (s == lo or not _digit_or_dot(folded[s - 1])) and (e == hi or not _digit_or_dot(folded[e])):
-                if not overlaps(forbidden, s, e):
-                    return s, e
-                s = folded.find(form, e, hi)
-            else:
-                s = folded.find(form, s + 1, hi)
+    for m in NUMBER_RE.finditer(folded, lo, hi):
+        e = m.end("mult") if m.group("mult") else m.end("n")
+        if number_value(folded[m.start() : e]) == value and not overlaps(forbidden, m.start(), e):
+            return m.start(), e
     return None
-
-
-def _digit_or_dot(ch: str) -> bool:
-    return ch == "." or ch.isdecimal()  # regex \d is a Unicode decimal digit
 
 
 def _normalized(folded: str) -> tuple[str, list[int]]:
@@ -128,10 +111,8 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
         anchor = min(hits, key=lambda h: abs(posts_at[0] - h[1]))
     start = min(anchor[0], posts_at[0] if posts_at else anchor[0])
     end = max(anchor[1], posts_at[1] if posts_at else anchor[1])
-    verified = ch.model_copy(update={
-        "kind": kind, "followers": followers, "span": view.span(start, end),
-        "alignment": Alignment.EXACT if exact else Alignment.FUZZY,
-    })
+    verified = replace(ch, kind=kind, followers=followers, span=view.span(start, end),
+                       alignment=Alignment.EXACT if exact else Alignment.FUZZY)
     return verified, blanked
 
 

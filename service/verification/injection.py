@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from service.lazy_re import lazy_compile
+
 _INSTRUCTION_PATTERN = (
     r"忽略(?:以上|上述|之前|前面|先前|此前|所有|全部)?[^。\n]{0,6}?(?:指令|指示|提示|要求|规则|设定)"
     r"|(?:无视|不要理会|不必遵守)[^。\n]{0,8}?(?:指令|指示|提示|规则)"
@@ -18,7 +20,7 @@ _INSTRUCTION_PATTERN = (
 # The first character of every alternative: the lookahead makes the other positions fail at once
 # (same matches, several times faster on long text).
 _INSTRUCTION_FIRST = "忽无不你作系sadi请务必把将"
-_INSTRUCTION_RE = re.compile(f"(?=[{_INSTRUCTION_FIRST}])(?:{_INSTRUCTION_PATTERN})", re.IGNORECASE)
+_INSTRUCTION_RE = lazy_compile(f"(?=[{_INSTRUCTION_FIRST}])(?:{_INSTRUCTION_PATTERN})", re.IGNORECASE)
 _SENTENCE_END = "。！？!?\n"
 
 
@@ -27,9 +29,9 @@ _ANCHORS = ("忽略", "无视", "不要理会", "不必遵守", "你现在是", 
 # An anchor word must occur (in ``text.lower()``) before the instruction pattern is tried. The Chinese
 # anchors are caseless (they occur in the lower-cased text exactly when in the text); the Latin ones can
 # only come from ASCII letters or İ (which lowers to i + combining dot).
-_CJK_ANCHOR_RE = re.compile("|".join(re.escape(a) for a in _ANCHORS if not a.isascii()))
+_CJK_ANCHOR_RE = lazy_compile("|".join(re.escape(a) for a in _ANCHORS if not a.isascii()))
 _LATIN_ANCHORS = tuple(a for a in _ANCHORS if a.isascii())
-_LATIN_RE = re.compile("[A-Za-z\u0130]")
+_LATIN_RE = lazy_compile("[A-Za-z\u0130]")
 
 
 def has_anchor(text: str) -> bool:

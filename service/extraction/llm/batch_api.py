@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -361,8 +361,8 @@ class Session:
                     self.cost = (self.cost or 0.0) + c
 
     def summary(self) -> dict[str, Any]:
-        return {"requests": len(self.outcomes), **self.counts, "batch_tokens": self.batch_usage.model_dump(),
-                "realtime_tokens": self.realtime_usage.model_dump(),
+        return {"requests": len(self.outcomes), **self.counts, "batch_tokens": asdict(self.batch_usage),
+                "realtime_tokens": asdict(self.realtime_usage),
                 "cost": round(self.cost, 6) if self.cost is not None else None}
 
 

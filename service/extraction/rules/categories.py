@@ -14,6 +14,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from service.lazy_re import lazy_compile
+
 CUES: dict[str, tuple[str, ...]] = {
     "application_handling": (
         "依申请", "申请人", "申请件", "答复", "办理时限", "法定期限", "申请反馈", "申请办理", "申请公开",
@@ -32,7 +34,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "management_and_mechanisms": ("机制", "制度", "规范", "责任", "考核", "监督", "管理", "流程", "标准化"),
 }
 PRIORITY = tuple(CUES)
-_LEAD_END_RE = re.compile(r"[。，,；;：:]")
+_LEAD_END_RE = lazy_compile(r"[。，,；;：:]")
 
 
 @cache
@@ -55,7 +57,7 @@ def _cue_index() -> dict[str, tuple[tuple[str, tuple[int, ...]], ...]]:
 
 
 _CUE_INDEX = _cue_index()
-_CUE_FIRST_RE = re.compile("[" + re.escape("".join(_CUE_INDEX)) + "]")
+_CUE_FIRST_RE = lazy_compile("[" + re.escape("".join(_CUE_INDEX)) + "]")
 
 
 def categorize(text: str) -> str:

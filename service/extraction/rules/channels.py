@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.view import TextView
+from service.lazy_re import lazy_compile
 
 # The platform keywords of each kind. Where one keyword begins another the longer comes first: at a
 # position the first keyword (in this order) that matches wins.
@@ -21,23 +22,31 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
     "video": ("视频号", "抖音号", "抖音", "快手号", "快手", "哔哩哔哩", "B站"),
     "app": ("客户端", "APP", "App", "app", "小程序"),
     "website": ("门户网站", "网站平台", "政府网站", "网站"),
-    "other": ("公报", "头条号", "今日头条", "学习强国", "百家号",
+    "other": ("公报", "头条号", "今日头条", "学习强国", "百家号", "政务新媒体",
               "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台"),
 }
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
-KEYWORD_RE = re.compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
-_CLAUSE_STOP = "，,。；;：:\n"
-_CLAUSE_STOP_RE = re.compile("[" + re.escape(_CLAUSE_STOP) + "]")
+KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
+# A comma inside a number ("13,528") does not end a clause.
+_CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
 _NAME_STOP = "，,。；;：:、\n（）() "
-_NAME_RUN_RE = re.compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
-_NOT_NUMBER_RE = re.compile(r"[^\d.]")
-_DIGIT_RE = re.compile(r"\d")
-_NAME_PREFIX_STOP_RE = re.compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
-_NUMBER_RE = re.compile(r"(?=\d)(?P<n>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?:余|多)?\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?")
-_FOLLOWERS_RE = re.compile(r"关注|粉丝|订阅|用户数")
-_EXCLUDED_RE = re.compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_NAME_RUN_RE = lazy_compile("[^" + re.escape(_NAME_STOP) + "]*\\Z")
+_NOT_NUMBER_RE = lazy_compile(r"[^\d.]")
+_DIGIT_RE = lazy_compile(r"\d")
+_NAME_PREFIX_STOP_RE = lazy_compile(r".*(?:在|通过|依托|利用|借助|其中|经|于|并)")
+# A count: digits (full-width ones are folded), thousands separated by commas ("13,528"), a decimal with
+# 万 or 亿 ("1.35万"), then 余/多 and a unit.
+NUMBER_RE = lazy_compile(
+    r"(?<![\d.])(?=\d)(?P<n>\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?)\s*(?P<mult>万|亿)?\s*(?:余|多)?"
+    r"\s*(?P<unit>条|篇|期|则|幅|件|次|个|人|户|名)?"
+)
+_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
+# A clause that opens by saying what was posted: "年内推送232条", "共发布各类信息1.2万条".
+_POST_VERB_RE = lazy_compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
+_FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
+_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
 KINDS: dict[str, ChannelKind] = {
@@ -65,7 +74,14 @@ def find_channels(view: TextView) -> list[Channel]:
         nxt = hits[idx + 1].start() if idx + 1 < len(hits) else len(folded)
         clause_end = _clause_end(folded, name_end, nxt)
         if not _DIGIT_RE.search(folded, name_end, clause_end):
-            continue  # no number in its own clause: nothing found, the next clause is not read
+            # No number in its own clause: the next clause counts only if it says what was posted
+            # ("…微信公众号持续运营，年内推送232条").
+            if clause_end >= nxt or folded[clause_end] not in "，,":
+                continue
+            after = _clause_end(folded, clause_end + 1, nxt)
+            if not _POST_VERB_RE.match(folded, clause_end + 1, after):
+                continue
+            clause_end = after
         stat = _Stat(KEYWORD_KIND[m.group()], (_name_start(folded, m.start()), name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
@@ -104,7 +120,7 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
     """The posts and followers of one clause; a second figure joined by 、 ("发布45条、粉丝6789人") is read
     with the words since the first one as its context."""
     ctx = a  # where the words describing the next number start
-    for m in _NUMBER_RE.finditer(folded, a, b):
+    for m in NUMBER_RE.finditer(folded, a, b):
         after = folded[m.end() : m.end() + 1]
         if after == "年" or (m.group("unit") is None and after in "年月日%"):
             continue
@@ -113,28 +129,29 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
         if _FOLLOWERS_RE.search(folded, ctx, m.start()):
             if stat.followers is not None:
                 return
-            stat.followers = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"))
+            stat.followers = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"))
         else:
             unit = m.group("unit")
             if not (allow_posts and stat.posts is None and unit in _POST_UNITS):
                 return
-            stat.posts = (m.start("n"), m.end("n") if not m.group("wan") else m.end("wan"), unit)
+            stat.posts = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"), unit)
         if folded.find("、", m.end(), b) == -1:
             return
         ctx = m.end()
 
 
-def _value(text: str) -> int:
-    wan = text.endswith("万")
+def number_value(text: str) -> int:
+    """The count a number as printed stands for: "13,528" 13528, "1.35万" 13500, "１２" 12."""
+    mult = _MULTIPLIER.get(text[-1:], 1)
     num = float(_NOT_NUMBER_RE.sub("", text))
-    return round(num * 10000) if wan else int(num)
+    return round(num * mult)
 
 
 def _merge(view: TextView, text: str, stats: list[_Stat]) -> list[Channel]:
     out: list[Channel] = []
     for s in stats:
-        posts = _value(text[s.posts[0] : s.posts[1]]) if s.posts else None
-        followers = _value(text[s.followers[0] : s.followers[1]]) if s.followers else None
+        posts = number_value(text[s.posts[0] : s.posts[1]]) if s.posts else None
+        followers = number_value(text[s.followers[0] : s.followers[1]]) if s.followers else None
         same = next((c for c in out if c.kind == s.kind and posts is not None and c.posts == posts), None)
         if same is None and posts is None:
             same = next((c for c in out if c.kind == s.kind and c.followers is None), None)

@@ -1,4 +1,4 @@
-"""Enumerated points in running text: 一是…二是…, 1.…2.…, (一)…(二)…, (1)…, ①….
+"""Enumerated points in running text: 一是…二是…, 1.…2.…, (一)…(二)…, (1)…, ①…, 首先…其次…最后….
 
 A style counts only as a consecutive sequence starting at one; the style whose first point comes
 first wins, so a nested list inside a point does not split the outer list.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
+
 CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 CIRCLED = {c: i for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
 
@@ -18,18 +20,21 @@ _BEFORE = r"(?:^|(?<=[\n。；;，,：:！？!?)\s\"“”]))"
 # Patterns run on folded text (brackets and colons already half-width). Each starts with a lookahead
 # on the enumerator's first character: the same matches, but positions that cannot start one fail at once.
 STYLES: dict[str, re.Pattern[str]] = {
-    "shi": re.compile(r"(?=[一二三四五六七八九十])" + _BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
-    "paren_cn": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
-    "paren_num": re.compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
-    "num_dot": re.compile(r"(?=\d)(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
-    "circled": re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
-    "cn_dun": re.compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
-    "di": re.compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    "shi": lazy_compile(r"(?=[一二三四五六七八九十])" + _BEFORE + r"(?P<n>[一二三四五六七八九十])\s*是\s*[，,：:]?"),
+    "paren_cn": lazy_compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*"),
+    "paren_num": lazy_compile(r"(?=\()" + _BEFORE + r"\(\s*(?P<n>\d{1,2})\s*\)\s*"),
+    "num_dot": lazy_compile(r"(?=\d)(?:^|(?<=[\n。；;：:！？!?\s]))(?P<n>\d{1,2})\s*[.、．](?!\d)\s*"),
+    "circled": lazy_compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩])\s*"),
+    "cn_dun": lazy_compile(r"(?=[一二三四五六七八九十])(?:^|(?<=[\n。；;：:]))(?P<n>[一二三四五六七八九十])\s*[、.．]\s*"),
+    "di": lazy_compile(r"(?=第)" + _BEFORE + r"第(?P<n>[一二三四五六七八九十])\s*[，,、是]\s*"),
+    # 首先，…其次，…再次，…最后，… (the comma is required: "最后一公里" is no enumerator)
+    "ordinal": lazy_compile(r"(?=[首其再最])" + _BEFORE + r"(?P<n>首先|其次|再次|最后)\s*[，,：:]\s*"),
 }
+ORDINALS = {"首先": 1, "其次": 2, "再次": 3}
 # A character every match of a style contains: without it the style is not searched at all.
 _NEEDS = {"shi": "是", "paren_cn": "(", "paren_num": "(", "di": "第"}
 _NEEDS_DIGIT = frozenset({"paren_num", "num_dot"})  # styles numbered with digits
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = lazy_compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class Marker:
 def _number(raw: str) -> int:
     if raw.isdecimal():  # not isdigit(): circled ① is a digit to Python but not a decimal
         return int(raw)
-    return CN_DIGITS.get(raw) or CIRCLED.get(raw, 0)
+    return CN_DIGITS.get(raw) or CIRCLED.get(raw) or ORDINALS.get(raw, 0)
 
 
 def find_markers(folded: str, start: int, end: int, styles: tuple[str, ...] | None = None) -> tuple[str, list[Marker]]:
@@ -61,7 +66,12 @@ def find_markers(folded: str, start: int, end: int, styles: tuple[str, ...] | No
         # The longest run 1, 2, 3… in document order, starting at the first 1.
         seq: list[re.Match[str]] = []
         for m in pat.finditer(sub):
-            if _number(m.group("n")) == len(seq) + 1:
+            raw = m.group("n")
+            if raw == "最后":  # the last point, after at least one other
+                if seq:
+                    seq.append(m)
+                    break
+            elif _number(raw) == len(seq) + 1:
                 seq.append(m)
         if not seq:
             continue

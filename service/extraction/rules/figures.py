@@ -7,25 +7,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from service.extraction.rules.channels import KEYWORD_RE
+from service.lazy_re import lazy_compile
 
 # (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
-_SUBSECTION_RE = re.compile(r"(?m)^\s*\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*")
-_COUNT_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇)")
-_TOTAL_WORD_RE = re.compile(r"(?<!公)共(?!享|建)|累计|合计|总计|全年主动公开|全年公开")
-_PART_RE = re.compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇|期)")
+_SUBSECTION_RE = lazy_compile(r"(?m)^\s*\(\s*(?P<n>[一二三四五六七八九十])\s*\)\s*")
+_COUNT_RE = lazy_compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇)")
+_TOTAL_WORD_RE = lazy_compile(r"(?<!公)共(?!享|建)|累计|合计|总计|全年主动公开|全年公开")
+_PART_RE = lazy_compile(r"(?P<n>\d+)\s*(?:余|多)?\s*(?:条|篇|期)")
 _STOP = "，,。；;：:\n"
 
-_APPS_ZERO_RE = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|新收)[^。；;，,]{0,12}?申请")
-_APPS_RE = re.compile(
+_APPS_ZERO_RE = lazy_compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|新收)[^。；;，,]{0,12}?申请")
+_APPS_RE = lazy_compile(
     r"(?:收到|受理|接收|接到|新收)[^。；;，,\d]{0,20}?申请[^。；;，,\d]{0,12}?(?P<n>\d+)\s*(?:件|条|个|宗|份|次)"
 )
-_APPS_HANDLED_RE = re.compile(r"办理[^。；;，,\d]{0,12}?申请[^。；;，,\d]{0,8}?(?P<n>\d+)\s*(?:件|条|个|宗|份|次)")
+_APPS_HANDLED_RE = lazy_compile(r"办理[^。；;，,\d]{0,12}?申请[^。；;，,\d]{0,8}?(?P<n>\d+)\s*(?:件|条|个|宗|份|次)")
 
-_FEE_AMOUNT_RE = re.compile(
+_FEE_AMOUNT_RE = lazy_compile(
     r"(?:信息处理费|处理费)[^。；;\d]{0,15}?(?P<n>\d+(?:\.\d+)?)\s*(?:元|万元)"
     r"|收取[^。；;\d]{0,20}?(?:信息处理费|处理费)[^。；;\d]{0,8}?(?P<m>\d+(?:\.\d+)?)\s*(?:元|万元)"
 )
-_FEE_NONE_RE = re.compile(
+_FEE_NONE_RE = lazy_compile(
     r"(?:未|没有|无|不存在|不涉及)[^。；;，,]{0,8}?(?:收取|收费|征收)|未涉及[^。；;，,]{0,8}?费|(?:收费|收取)[^。；;，,]{0,6}?(?:为|是)\s*(?:0|零|无)"
 )
 

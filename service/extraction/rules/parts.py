@@ -10,28 +10,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
 # (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
-_SUBHEAD_RE = re.compile(
+_SUBHEAD_RE = lazy_compile(
     r"(?m)^\s*(?:\(\s*(?P<pc>[一二三四五六七八九十])\s*\)|(?P<cd>[一二三四五六七八九十])\s*[、.．]"
     r"|(?P<d>\d{1,2})\s*[.、．](?!\d)|第(?P<part>[一二三四五六七八九十])部分)\s*"
 )
 _CN = "一二三四五六七八九十"
-_PROBLEM_HEAD_RE = re.compile(r"问题|不足|差距|短板|薄弱")
-_MEASURE_HEAD_RE = re.compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
+_PROBLEM_HEAD_RE = lazy_compile(r"问题|不足|差距|短板|薄弱")
+_MEASURE_HEAD_RE = lazy_compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
 _MAX_HEADING = 30
+_BLANK_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]")
 # A short line of its own that names a part without numbering: "问题", "存在的不足：", "下一步工作打算：".
-_BARE_HEAD_RE = re.compile(r"(?m)^[ \t]*(?P<t>[^\n，,。；;:：]{1,14}?)[ \t]*[:：]?[ \t]*$")
-_BARE_PROBLEM_RE = re.compile(r"(?:工作中)?(?:存在的?)?(?:主要)?(?:问题|不足|差距|短板)(?:[和与及](?:不足|差距|短板))?")
-_BARE_MEASURE_RE = re.compile(
+_BARE_HEAD_RE = lazy_compile(r"(?m)^[ \t]*(?P<t>[^\n，,。；;:：]{1,14}?)[ \t]*[:：]?[ \t]*$")
+_BARE_PROBLEM_RE = lazy_compile(r"(?:工作中)?(?:存在的?)?(?:主要)?(?:问题|不足|差距|短板)(?:[和与及](?:不足|差距|短板))?")
+_BARE_MEASURE_RE = lazy_compile(
     r"(?:改进|整改)(?:措施|情况|举措|方向|计划|打算)?|(?:工作)?(?:措施|举措|打算|计划)"
     r"|(?:下一步|下步|今后|下一?年度?|\d{4}年)(?:工作)?(?:打算|计划|安排|措施|举措|思路|重点|方向)?"
 )
 
 # A sentence that opens the measures: 对此, 为此, 针对(上述)问题, 下一步, 下一年度/今后/2025年 … 将.
-_MEASURE_LEAD_RE = re.compile(
+_MEASURE_LEAD_RE = lazy_compile(
     r"(?=[\s针对为下今未明\d])"  # the first character of a match: other positions fail at once
     r"(?:^|(?<=[\n。；;!?！？]))\s*"
     r"(?:针对(?:上述|以上|存在的?|这些|前述)?[^，,。]{0,8}?(?:问题|不足|短板)|对此|为此|下一步|下步|下一阶段"
@@ -41,11 +43,11 @@ _MEASURE_LEAD_RE = re.compile(
 
 # A section-五 heading the section finder does not know ("五、存在的不足和改进措施"): a line of its own
 # that names both a shortcoming and its remedy.
-_SECTION5_RE = re.compile(
+_SECTION5_RE = lazy_compile(
     r"(?m)^[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}[ \t]*[、.．]|第[一二三四五六七八九十]+部分)?[ \t\u3000]*"
     r"(?P<t>[^\n。，,；;]{0,20}?(?:问题|不足|差距|短板)[^\n。，,；;]{0,16}?)[ \t\u3000]*[:：]?[ \t\u3000]*$"
 )
-_SECTION5_MEASURE_RE = re.compile(r"改进|整改|措施|举措|打算|计划|方向")
+_SECTION5_MEASURE_RE = lazy_compile(r"改进|整改|措施|举措|打算|计划|方向")
 
 
 def problems_region(doc: SourceDocument, sections: SectionMap) -> tuple[int, int] | None:
@@ -78,6 +80,10 @@ def _heading_end(folded: str, body: int) -> int | None:
     line_end = len(folded) if nl == -1 else nl
     stop = folded.find("。", body, line_end)
     title_end = stop + 1 if stop != -1 else line_end
+    # A page run together keeps a blank where the heading's line ended ("（一）存在的问题 部分…").
+    blank = _BLANK_RE.search(folded, body + 2, title_end)
+    if blank is not None:
+        title_end = blank.start()
     if title_end - body > _MAX_HEADING + 1:
         return None
     return title_end

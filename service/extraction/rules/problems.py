@@ -5,23 +5,24 @@ from __future__ import annotations
 import re
 
 from service.extraction.rules.enumerations import find_markers, points
+from service.lazy_re import lazy_compile
 
 # What a reader sees as "the problems start here": 存在…问题/不足, 主要表现在：, 主要是：, 如下：.
-_LEADIN_RE = re.compile(
+_LEADIN_RE = lazy_compile(
     r"(?:(?:存在|还有(?!待)|仍有(?!待)|面临|出现)[^。；;:：]{0,20}?(?:问题|不足|差距|短板|薄弱环节|困难|地方)[^，,。；;:：]{0,12}?[，,。:：]"
     r"|(?:主要|具体)(?:表现|体现)(?:在|为)?[:：，,]|主要(?:是|有)[:：]|(?:如下|以下)(?:几个方面)?[:：])"
 )
 # Predicates a problem clause ends with (checked on the clause's last characters).
-_PREDICATE_RE = re.compile(
+_PREDICATE_RE = lazy_compile(
     r"(?:有待|不够|不足|不强|不高|不及时|不到位|不全面|不规范|不完善|不明显|不充分|不平衡|不深入|不熟悉|不重视|不准确"
     r"|不统一|不多|不广|不深|不佳|不大|不畅|单一|滞后|薄弱|欠缺|缺乏|偏少|较少|偏弱|较弱|较低|偏低|松懈|亟待|亟需|仍需|还需|尚需|需要?"
     r"|差距|问题|情况|现象|短板|不够|待提[高升]|待加强|待完善|待规范)[^，,。；;、]{0,12}$"
 )
-_LIST_PREFIX_RE = re.compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
-_LIST_SUFFIX_RE = re.compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
+_LIST_PREFIX_RE = lazy_compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
+_LIST_SUFFIX_RE = lazy_compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
 _TRAIL = "。；;，,、：: \n"
 _LEAD_GAP = 12  # characters between two lead-ins of one chain
-_SEP_RES = {seps: re.compile(f"[{seps}]") for seps in ("；;", "，,", "、", "，,；;。")}
+_SEP_RES = {seps: lazy_compile(f"[{seps}]") for seps in ("；;", "，,", "、", "，,；;。")}
 
 
 def _strip(folded: str, a: int, b: int) -> tuple[int, int]:
