@@ -388,3 +388,40 @@ def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path
     shutil.copy(SEEDS[2], src / SEEDS[2].name)
     grown = run_batch([src], BatchOptions(**opts, expected=["某某局"]))
     assert grown.processed == 1 and grown.aggregate is not None and grown.aggregate.records == 3
+
+
+def test_images_in_folders_are_read_by_ocr_and_a_bad_one_loses_no_report(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of scans: each image is read by OCR in the batch (a page that is not a report says so, a
+    blank page and a corrupt JPEG get their one-line reasons) and the text report beside them completes;
+    without the OCR extra each image's record says how to install it."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from service.reading import ocr
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS[0], src / SEEDS[0].name)
+    page = Image.new("RGB", (900, 300), (255, 255, 255))
+    ImageDraw.Draw(page).text((40, 110), "Minutes of the meeting 2024", fill=(0, 0, 0),
+                              font=ImageFont.load_default(size=48))
+    page.save(src / "letter.png")
+    Image.new("RGB", (600, 800), (255, 255, 255)).save(src / "blank.tif")
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (120, 30, 30)).save(buf, "JPEG")
+    (src / "broken.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, jobs=1))
+    assert result.found == 4
+    recs = {r["name"]: r for r in records(tmp_path / "out")}
+    assert recs[SEEDS[0].stem]["status"] == "ok"
+    assert recs["letter"]["error_kind"] == "not_a_report"  # read by OCR, then judged
+    assert "没有找到文字" in recs["blank"]["error"]
+    assert recs["broken"]["error_kind"] == "input" and "无法读取图片" in recs["broken"]["error"]
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    run_batch([src], BatchOptions(out=tmp_path / "out2", progress=False, jobs=1))
+    recs = {r["name"]: r for r in records(tmp_path / "out2")}
+    assert recs[SEEDS[0].stem]["status"] == "ok"
+    for name in ("letter", "blank"):
+        assert recs[name]["error_kind"] == "unsupported" and "govreport[ocr]" in recs[name]["error"]

@@ -121,6 +121,19 @@ def test_discovery_names_are_unique_and_skip_the_output_folder(tmp_path: Path) -
         discover([tmp_path / "missing"])
 
 
+def test_discovery_takes_images_but_not_another_batchs_charts(tmp_path: Path) -> None:
+    """Scans (PNG, JPEG, TIFF) are reports to read by OCR; the charts of an earlier batch's output are not."""
+    (tmp_path / "scans").mkdir()
+    for name in ("a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff", "notes.gif"):
+        (tmp_path / "scans" / name).write_bytes(b"x")
+    (tmp_path / "old-out" / "charts").mkdir(parents=True)
+    (tmp_path / "old-out" / "results.jsonl").write_text("")
+    (tmp_path / "old-out" / "charts" / "outcomes.png").write_bytes(b"x")
+    (tmp_path / "old-out" / "charts" / "r.txt").write_text("x")
+    found = discover([tmp_path])
+    assert sorted(f.path.name for f in found) == ["a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff"]
+
+
 def _square_slow(x: int) -> int:
     time.sleep(0.01)
     return x * x

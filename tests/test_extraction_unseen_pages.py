@@ -45,6 +45,7 @@ TRUTHS = load_truths()
 CHROME = {TITLE}
 PAGE_MARK_RE = re.compile(r"- \d+ -|— \d+ —|第 \d+ 页 共 \d+ 页|\d+|\d+/\d+")
 TARGET = 0.85
+CATEGORY_TARGET = 0.85
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Pool:
     measures: PRF
     channels: PRF
     misses: list[str]
+    category_right: int = 0  # matched problems and measures whose category is the gold item's
+    matched: int = 0
 
 
 def _narrative(text: str) -> tuple[SourceDocument, Narrative]:
@@ -91,12 +94,18 @@ def pool(variants: list[tuple[str, Variant]], page: Callable[[str], str] = lambd
     """Pooled scores of the variants, each report's text passed through ``page`` first."""
     p = m = c = PRF(0, 0, 0)
     misses: list[str] = []
+    matched = right = 0
     for stem, v in variants:
         doc, n = _narrative(page(v.text))
         problems = [i.text for i in n.problems]
         measures = [i.text for i in n.measures]
-        pp = PRF(len(match_items(list(v.problems), problems)), len(problems), len(v.problems))
-        mm = PRF(len(match_items(list(v.measures), measures)), len(measures), len(v.measures))
+        pm = match_items(list(v.problems), problems)
+        mm_ = match_items(list(v.measures), measures)
+        pp = PRF(len(pm), len(problems), len(v.problems))
+        mm = PRF(len(mm_), len(measures), len(v.measures))
+        for matches, items, cats in ((pm, n.problems, v.problem_categories), (mm_, n.measures, v.measure_categories)):
+            matched += len(matches)
+            right += sum(1 for x in matches if items[x.pred].category == cats[x.gold])
         want = sorted((ch["kind"], ch["posts"], ch["followers"]) for ch in v.channels)
         got = sorted((ch.kind, ch.posts, ch.followers) for ch in n.channels)
         tp = sum(min(want.count(k), got.count(k)) for k in set(want))
@@ -109,17 +118,18 @@ def pool(variants: list[tuple[str, Variant]], page: Callable[[str], str] = lambd
         if cc.f1 < 1 and v.channels:
             misses.append(f"{stem} channels {got} != {want}")
         misses += [f"{stem} {b}" for b in _spans_read_back(doc, n)]
-    return Pool(p, m, c, misses)
+    return Pool(p, m, c, misses, right, matched)
 
 
-def _assert(result: Pool, channels: bool = True) -> None:
-    figures = {"problems": result.problems, "measures": result.measures}
-    if channels:
-        figures["channels"] = result.channels
+def _assert(result: Pool) -> None:
+    figures = {"channels": result.channels, "problems": result.problems, "measures": result.measures}
     low = {k: (round(v.precision, 3), round(v.recall, 3)) for k, v in figures.items() if v.f1 < TARGET
            or v.precision < TARGET or v.recall < TARGET}
     spans = [x for x in result.misses if "span" in x]
     assert not low and not spans, f"{low}\n" + "\n".join(result.misses[:30])
+    # An item's category comes from its words: a restyled page must not change it (the gold texts' own
+    # figure is in the eval scorecard).
+    assert result.category_right >= CATEGORY_TARGET * result.matched, (result.category_right, result.matched)
 
 
 def _plain_variants(**kw: object) -> list[tuple[str, Variant]]:
@@ -135,7 +145,7 @@ def _plain_variants(**kw: object) -> list[tuple[str, Variant]]:
 @pytest.mark.parametrize("style", ["p_shi_inline", "p_num_dot_lines", "p_plain_paragraphs", "p_run_comma_buzu"])
 @pytest.mark.parametrize("page", sorted(PAGE_STYLES))
 def test_pages(page: str, style: str, layout: str) -> None:
-    """PDF-to-text dumps and crawled one-line pages of whole reports."""
+    """PDF-to-text dumps and crawled one-line pages of whole reports, glued with no blank at all included."""
     variants = _plain_variants(problem_style=style, layout=layout, measure_style="m_paren_cn_colon")
     _assert(pool(variants, PAGE_STYLES[page]))
 
@@ -148,7 +158,7 @@ def test_measures_run_together(style: str, layout: str) -> None:
     _assert(pool(variants))
 
 
-@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent"])
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent", "crawl_glued"])
 @pytest.mark.parametrize("style", sorted(MEASURE_RUN_STYLES))
 def test_measures_run_together_in_pages(style: str, page: str) -> None:
     variants = [(t.stem, v) for t in TRUTHS if (v := restyled(t, measure=style)) is not None]
@@ -173,7 +183,8 @@ def test_numbering_restarts_in_the_measures(restart: str, layout: str) -> None:
     _assert(pool(variants))
 
 
-@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent", "crawl_space"])
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "pdf_w40_dash_short_pages", "crawl_indent", "crawl_space",
+                                  "crawl_glued"])
 @pytest.mark.parametrize("number", sorted(NUMBER_FORMS))
 @pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
 def test_channel_prose(style: str, number: str, page: str) -> None:
@@ -181,7 +192,7 @@ def test_channel_prose(style: str, number: str, page: str) -> None:
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 
-@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent"])
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent", "crawl_glued"])
 @pytest.mark.parametrize("style", ["cp_quannian", "cp_long_gap"])
 def test_new_media_totals_and_wan(style: str, page: str) -> None:
     """A 政务新媒体 total stated in prose (``政务新媒体矩阵全年发布信息13528条``) and posts stated in 万."""
@@ -216,15 +227,41 @@ def _dump_scores(path: Path) -> tuple[PRF, PRF, PRF]:
 
 
 def test_pdf_text_dumps_of_the_dev_reports() -> None:
-    """Pooled over the 27 dumps: problems, measures and channels F1 ≥ 0.85; every dump but the
-    ``-layout -fixed 3`` ones (characters spaced out over columns) right on all three."""
+    """Every one of the 27 dumps right on problems, measures and channels (the ``-layout -fixed 3`` ones
+    included: their lines are padded with runs of blanks between a platform and its count)."""
     p = m = c = PRF(0, 0, 0)
     wrong = []
     for path in PDF_TEXT:
         pp, mm, cc = _dump_scores(path)
         p, m, c = p + pp, m + mm, c + cc
-        if "fixed3" not in path.name and min(pp.f1, mm.f1, cc.f1) < 1:
+        if min(pp.f1, mm.f1, cc.f1) < 1:
             wrong.append(f"{path.name}: problems {pp.f1:.2f} measures {mm.f1:.2f} channels {cc.f1:.2f}")
     assert len(PDF_TEXT) == 27
     assert min(p.f1, m.f1, c.f1) >= TARGET, (p, m, c)
     assert not wrong, wrong
+
+
+def test_counts_in_wan_yi_thousands_and_full_width() -> None:
+    """Every form a count is printed in, read by extraction and by verification alike."""
+    overview = (
+        "（一）主动公开\n全年主动公开政府信息 1234 条。\n"
+        "（四）平台建设\n区政府门户网站全年发布政务信息１．３５万余条；“某某发布”微信公众号推送12,345条，"
+        "关注用户1.2亿人；政务微博持续运营，年内发布２３６条；政务新媒体矩阵全年发布信息13528条。\n"
+    )
+    text = (f"某某县某某局2024年政府信息公开工作年度报告\n一、总体情况\n{overview}"
+            "五、存在的主要问题及改进情况\n一是政策解读不够深入。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n")
+    _, n = _narrative(text)
+    assert sorted((c.kind, c.posts, c.followers) for c in n.channels) == [
+        ("other", 13528, None), ("website", 13500, None), ("wechat", 12345, 120_000_000), ("weibo", 236, None),
+    ]
+
+
+def test_inline_points_are_no_sub_headings_where_lines_exist() -> None:
+    """A sub-heading after a sentence is read only on a page glued together: in a one-paragraph section
+    五 of an ordinary report, "（二）整改措施落实不到位。" is a problem, not the measures' heading."""
+    text = ("某某县某某局2024年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息12条。\n"
+            "五、存在的主要问题及改进情况\n存在的问题：（一）信息发布不够及时。（二）整改措施落实不到位。"
+            "下一步，我们将加强业务培训，提升工作人员能力。\n六、其他需要报告的事项\n无。\n")
+    _, n = _narrative(text)
+    assert [i.text for i in n.problems] == ["信息发布不够及时", "整改措施落实不到位"]
+    assert [i.text.rstrip("。") for i in n.measures] == ["加强业务培训，提升工作人员能力"]

@@ -2,8 +2,8 @@
 back to the gold numbers or honestly unknown; a digit planted in the image FAILs or is a reading doubt;
 image files; bad images; the message without the OCR extra.
 
-OCR is slow (seconds per page): one module-scoped cache in front of the engine, keyed by the prepared
-image, so each distinct page image is recognised once per run. The OCR extra is part of ``.[dev]``, so
+OCR is slow (seconds per page): one module-scoped cache in front of the engine (detection and the
+second reading of single cells), keyed by the prepared images, so each is recognised once per run. The OCR extra is part of ``.[dev]``, so
 these tests run in CI; they fail (not skip) when it is missing.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -33,16 +34,20 @@ _CACHE: dict[str, Any] = {}
 @pytest.fixture(autouse=True, scope="module")
 def _ocr_cache() -> Iterator[None]:
     """Each distinct prepared page image is recognised once in this module."""
-    real = ocr.recognise
-
-    def cached(image: Any) -> Any:
-        key = hashlib.sha1(image.tobytes() + str(image.shape).encode()).hexdigest()
-        if key not in _CACHE:
-            _CACHE[key] = real(image)
-        return _CACHE[key]
+    def cache(real: Any) -> Any:
+        def cached(images: Any) -> Any:
+            digest = hashlib.sha1(real.__name__.encode())
+            for image in images if isinstance(images, list) else [images]:
+                digest.update(image.tobytes() + str(image.shape).encode())
+            key = digest.hexdigest()
+            if key not in _CACHE:
+                _CACHE[key] = real(images)
+            return _CACHE[key]
+        return cached
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ocr, "recognise", cached)
+        mp.setattr(ocr, "recognise", cache(ocr.recognise))
+        mp.setattr(ocr, "recognise_cells", cache(ocr.recognise_cells))
         yield
 
 
@@ -82,7 +87,7 @@ def test_scanned_pdf_cells_equal_gold_or_unknown(scanned: bytes) -> None:
     report = analyze_document(doc, narrative=False)
     right, total, wrong = _score(report, NAME)
     assert wrong == {}, "a number read wrong without a doubt"
-    assert right >= 0.85 * total
+    assert right >= 0.97 * total
     # every printed cell carries its OCR confidence and where it was read
     cells = [c for t in (report.tables.table3, report.tables.table4) for r in t.rows.values() for c in r.cells
              if c.span is not None]
@@ -209,6 +214,11 @@ def test_low_confidence_cell_against_the_relations_is_a_reading_doubt() -> None:
     assert report.tables.table3.rows["unable_not_held"].cells[0].value == 16  # never silently corrected
     assert not any(f.status is Status.FAIL and f.category == "report" for f in report.findings)
     assert report.summary.status is not Status.FAIL
+    # 表二 stands in no relation: each of its cells read below 0.95 is a doubt of its own
+    t2 = [f for f in doubts if "表二没有勾稽关系" in f.message]
+    printed = [c for r in report.tables.table2.rows.values() for c in r.cells if c.value is not None]
+    assert printed and len(t2) == len(printed)
+    assert all(f.status is Status.UNCERTAIN and f.category == "parse" and "0.62" in f.message for f in t2)
 
 
 def test_confident_ocr_cell_is_still_a_doubt_and_text_layer_a_fail() -> None:
@@ -218,9 +228,89 @@ def test_confident_ocr_cell_is_still_a_doubt_and_text_layer_a_fail() -> None:
     report = analyze_document(doc, narrative=False)
     doubt = next(f for f in report.findings if f.rule == "OCR" and "本机关不掌握" in f.subject)
     assert doubt.expected == 10 and "0.99" in doubt.message
+    assert not any("表二没有勾稽关系" in f.message for f in report.findings)  # confident 表二 cells stand
     assert report.summary.status is not Status.FAIL
     doc.ocr = []
     report = analyze_document(doc, narrative=False)
     assert not any(f.rule == "OCR" for f in report.findings)
     assert report.summary.status is Status.FAIL
     assert any(f.rule == "LOCATE" and f.expected == 10 for f in report.findings)
+
+
+# ---------------------------------------------------------------- preparing the image, reading single cells
+
+
+def test_seal_is_removed_by_its_colour_and_the_strokes_under_it_kept() -> None:
+    """Translucent red over paper turns white; red over a black stroke stays dark."""
+    import numpy as np
+    from PIL import ImageDraw
+
+    im = Image.new("RGB", (300, 200), (255, 255, 255))
+    ImageDraw.Draw(im).rectangle((100, 20, 110, 180), fill=(0, 0, 0))  # a black stroke
+    layer = Image.new("RGBA", im.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).ellipse((40, 40, 260, 160), fill=(215, 35, 40, 170))
+    im.paste(layer, (0, 0), layer)
+    grey, seal = ocr._without_seal(np.asarray(im))
+    assert seal is not None and seal[100, 200]
+    assert grey[100, 200] == 255 and grey[100, 60] == 255  # the seal over paper
+    assert grey[100, 105] < 60 and grey[25, 105] < 60  # the stroke, under the seal and outside it
+    assert ocr._without_seal(np.asarray(Image.new("RGB", (50, 50), (255, 255, 255))))[1] is None
+
+
+def test_grey_fill_turns_white_and_its_text_stays() -> None:
+    import numpy as np
+
+    grey = np.full((200, 400), 250, dtype=np.uint8)
+    grey[50:120, :] = 200  # a shaded row
+    grey[70:100, 50:60] = 20  # a stroke on it
+    out = ocr._unfilled(grey)
+    assert out[60, 200] == 255 and out[80, 55] == 20 and out[150, 200] == 250
+
+
+def _grid_page(texts: list[str]) -> tuple[ocr.PageImage, list[tuple[int, int]]]:
+    """A ruled row of cells on an A4 page at 200 dpi (one number or nothing per cell), as OCR found it
+    when the text detector saw nothing: its rules, no text boxes."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFont
+
+    w, h, top, bottom = 1654, 2339, 100, 180
+    xs = [100 + 200 * i for i in range(len(texts) + 1)]
+    im = Image.new("L", (w, h), 255)
+    d = ImageDraw.Draw(im)
+    for x in xs:
+        d.line((x, top, x, bottom), fill=0, width=3)
+    for y in (top, bottom):
+        d.line((xs[0], y, xs[-1], y), fill=0, width=3)
+    font = ImageFont.load_default(size=40)
+    for x, text in zip(xs, texts, strict=False):
+        d.text((x + 80, top + 18), text, fill=0, font=font)
+    d.point([(xs[-2] + 40, top + 30), (xs[-2] + 150, top + 60)], fill=0)  # dust in the last cell
+    grey = np.asarray(im).copy()
+    h_rules = [(float(xs[0]), float(xs[-1]), float(y)) for y in (top, bottom)]
+    v_rules = [(float(top), float(bottom), float(x)) for x in xs]
+    return ocr.PageImage(w, h, [], h_rules, v_rules, 0.0, grey), list(pairwise(xs))
+
+
+def test_cells_the_detector_left_empty_are_read_alone_and_no_ink_is_blank() -> None:
+    from service.reading.ocr_page import OcrPage
+
+    image, cells = _grid_page(["0", "1", "37", ""])
+    page = OcrPage(image, 827.0, 1169.5)  # 2 px per point
+    by_cell = {i: "".join(c["text"] for c in page.chars if a / 2 <= c["x0"] < b / 2)
+               for i, (a, b) in enumerate(cells)}
+    assert by_cell == {0: "0", 1: "1", 2: "37", 3: ""}
+    assert all(0 < c["conf"] <= 1 and c["box"] for c in page.chars)
+
+
+def test_a_short_misreading_is_read_again_and_disagreement_lowers_the_confidence() -> None:
+    from service.reading.ocr_page import OcrPage
+
+    image, cells = _grid_page(["0", "5"])
+    (a0, _), (a1, _) = cells
+    image.boxes = [ocr.TextBox(a0 + 75, 115, a0 + 110, 165, "D", 0.9),   # a 0 read as a letter
+                   ocr.TextBox(a1 + 75, 115, a1 + 110, 165, "6", 0.7)]   # a 5 read as 6, unsure
+    page = OcrPage(image, 827.0, 1169.5)
+    got = {"".join(c["text"] for c in page.chars if a / 2 <= c["x0"] < b / 2): min(
+        c["conf"] for c in page.chars if a / 2 <= c["x0"] < b / 2) for a, b in cells}
+    assert set(got) == {"0", "5"}
+    assert got["5"] <= 0.7  # two readings that differ: the lower confidence stands

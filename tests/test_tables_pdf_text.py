@@ -33,11 +33,12 @@ T3_GROUPS = ("new_received", "carried_over", "granted", "partially_granted")
 
 #: Plain pdftotext: the 表三 rows printed row by row (label, then its 7 numbers one per line). In the
 #: two hongze reports rows (三)1–(五)5 come out column by column and (六)/(七) interleaved in pairs
-#: (lost for a row reader); 一's label is emitted far from its numbers. huaian-city-2024 prints
+#: (lost for a row reader); 一's label is emitted far from its numbers (its row is read by position:
+#: the only row before 二's). huaian-city-2024 prints
 #: every row row by row; only (一), (二), (五)5 and (六)1–3 have their labels elsewhere.
 PLAIN_ROWS: dict[str, tuple[str, ...]] = {
-    "hongze-district-2023": ("carried_over", "granted", "partially_granted"),
-    "hongze-district-2024": ("carried_over", "granted", "partially_granted"),
+    "hongze-district-2023": ("new_received", "carried_over", "granted", "partially_granted"),
+    "hongze-district-2024": ("new_received", "carried_over", "granted", "partially_granted"),
     "huaian-city-2024": ("new_received", "carried_over", "denied_state_secret", "denied_law_prohibited",
                          "denied_three_safety_one_stability", "denied_third_party_rights", "denied_internal_affairs",
                          "denied_process_info", "denied_enforcement_case_file", "denied_administrative_inquiry",

@@ -107,6 +107,7 @@ PAGE_STYLES: dict[str, Callable[[str], str]] = {
     "pdf_w40_dash_short_pages": lambda t: pdf_dump(t, 40, 9, "dash"),
     "crawl_indent": lambda t: one_line(t, "\u3000\u3000"),
     "crawl_space": lambda t: one_line(t, " "),
+    "crawl_glued": lambda t: one_line(t, ""),  # no blank at all where the paragraphs were
 }
 
 

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from service.batch.state import RESULTS
 from service.errors import InputError
 from service.reading.files import os_reason
 
-#: Extensions a batch picks up in folders (.doc is picked up to be reported as unsupported).
+#: Extensions of report documents (.doc is picked up to be reported as unsupported).
 REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc")
+#: Scanned pages, read by OCR (without the OCR extra each gets its error record saying how to install it).
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
 
@@ -29,8 +32,9 @@ class Found:
 
 def discover(paths: Sequence[str | os.PathLike[str]], exclude: Sequence[Path] = (),
              patterns: Sequence[str] = ()) -> list[Found]:
-    """Files given directly, plus report files found recursively in folders (hidden entries, ``exclude``
-    folders and files whose name matches one of ``patterns`` skipped), sorted and de-duplicated.
+    """Files given directly, plus report files and images found recursively in folders (hidden entries, ``exclude``
+    folders, other batches' output folders and files whose name matches one of ``patterns`` skipped), sorted
+    and de-duplicated.
     Raises InputError for a missing path."""
     excluded = [real_path(p) for p in exclude]
     seen: dict[Path, tuple[Path, Path]] = {}  # resolved -> (path, root)
@@ -60,11 +64,14 @@ def _walk(root: Path, excluded: list[Path]) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
+        if here != root and RESULTS in filenames:
+            dirnames[:] = []  # another batch's output folder: its charts are no scans
+            continue
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and real_path(here / d) not in excluded
         )
         for f in sorted(filenames):
-            if not f.startswith(".") and f.lower().endswith(REPORT_EXTENSIONS):
+            if not f.startswith(".") and f.lower().endswith(REPORT_EXTENSIONS + IMAGE_EXTENSIONS):
                 out.append(here / f)
     return out
 

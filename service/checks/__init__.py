@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.checks.locate import locate_all
 from service.checks.model import CellRef, Finding, Status
-from service.checks.ocr import reading_doubts
+from service.checks.ocr import reading_doubts, unchecked_doubts
 from service.checks.problems_section import check_s5
 from service.checks.relations import check_c1, check_c3, check_c4, check_c5
 from service.checks.values import check_c8, check_c10, conflict_findings, reading_findings
@@ -37,7 +37,7 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings += reading_findings(tables)
     findings += [Finding(rule="READ", name="reading note", category="parse", status=Status.INFO, subject="文件",
                          message=w) for w in doc.warnings]
-    return reading_doubts(findings)
+    return reading_doubts(findings) + unchecked_doubts(tables.table2)
 
 
 _ORDER = {Status.FAIL: 0, Status.UNCERTAIN: 1, Status.WARN: 2, Status.INFO: 3, Status.PASS: 4}

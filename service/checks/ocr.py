@@ -7,12 +7,17 @@ UNCERTAIN in category ``parse``, and a reading doubt (rule OCR) names the suspec
 below ``LOW_CONFIDENCE``, else the one LOCATE points at, else the least confident — with its page and
 position, its confidence and, when LOCATE found the one value that makes every relation hold, that
 alternative. The printed value is never replaced: a person checks the original.
+
+表二's numbers stand in no relation, so nothing can contradict a misread one: every 表二 cell OCR read
+below ``LOW_CONFIDENCE`` is a reading doubt of its own.
 """
 
 from __future__ import annotations
 
+from service.checks.evidence import ref
 from service.checks.model import CellRef, Finding, Status
 from service.reading.ocr import LOW_CONFIDENCE
+from service.tables.model import Table
 
 _RELATIONS = ("C1", "C3", "C4", "C5", "LOCATE")
 
@@ -23,6 +28,24 @@ def _doubtful(c: CellRef) -> bool:
 
 def _key(c: CellRef) -> tuple[str, str, str]:
     return (c.table, c.row, c.column)
+
+
+def unchecked_doubts(table2: Table) -> list[Finding]:
+    """A reading doubt for each 表二 cell read by OCR below LOW_CONFIDENCE (no relation can check it)."""
+    out: list[Finding] = []
+    for key, row in table2.rows.items():
+        for col, cell in enumerate(row.cells):
+            if cell.value is None or cell.confidence is None or cell.confidence >= LOW_CONFIDENCE:
+                continue
+            c = ref(table2, key, col)
+            where = f"（{c.at}）" if c.at else ""
+            out.append(Finding(
+                rule="OCR", name="OCR reading doubt", category="parse", status=Status.UNCERTAIN,
+                subject=f"{c.table} {c.row} · {c.column}",
+                message=f"OCR 识别为 {c.printed}{where}，置信度 {c.confidence:.2f}，表二没有勾稽关系可以核对；请核对原件",
+                actual=c.value, cells=[c], lines=[c.line] if c.line else [],
+            ))
+    return out
 
 
 def reading_doubts(findings: list[Finding]) -> list[Finding]:

@@ -56,6 +56,7 @@ class PageImage:
     h_rules: list[tuple[float, float, float]]  # (x0, x1, y)
     v_rules: list[tuple[float, float, float]]  # (y0, y1, x)
     angle: float  # degrees the image was turned to make its rules level
+    grey: Any = None  # the prepared image (seal and fills removed, turned), for reading single cells
 
 
 def available() -> bool:
@@ -93,15 +94,16 @@ def _get_engine() -> Any:
 def ocr_array(rgb: Any) -> PageImage:
     """OCR an RGB image (a numpy array, height × width × 3)."""
     import cv2
-    import numpy as np
 
-    grey = _scaled(np.ascontiguousarray(rgb[:, :, 0]))  # the red channel: a red seal turns light
-    grey, angle = _deskew(grey)
+    grey, seal = _without_seal(rgb)
+    grey, angle = _deskew(_unfilled(_scaled(grey)))
+    if seal is not None:
+        seal = _turned(_scaled(seal), angle, 0)
     h, w = grey.shape
-    h_rules, v_rules = _rules(grey)
+    h_rules, v_rules = _rules(grey, seal)
     image = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     # (looked up through the module, so that tests can put a cache in front of the engine)
-    return PageImage(w, h, sys.modules[__name__].recognise(image), h_rules, v_rules, angle)
+    return PageImage(w, h, sys.modules[__name__].recognise(image), h_rules, v_rules, angle, grey)
 
 
 def recognise(image: Any) -> list[TextBox]:
@@ -118,6 +120,16 @@ def recognise(image: Any) -> list[TextBox]:
     return boxes
 
 
+def recognise_cells(crops: list[Any]) -> list[tuple[str, float]]:
+    """Recognition only, no detection: the text and confidence of each small grey image holding one line."""
+    import cv2
+
+    if not crops:
+        return []
+    result, _ = _get_engine().text_rec([cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops])
+    return [(str(r[0]).strip(), round(float(r[1]), 3)) for r in result]
+
+
 def _scaled(grey: Any) -> Any:
     import cv2
 
@@ -127,6 +139,47 @@ def _scaled(grey: Any) -> Any:
         return grey
     f = MAX_SIDE / side
     return cv2.resize(grey, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+
+
+def _without_seal(rgb: Any) -> tuple[Any, Any]:
+    """The page as a grey image with a red seal removed by its colour: the red channel (a red mark turns
+    light, black ink stays black), stretched on the seal's pixels so that the seal over paper (most of
+    its pixels: their median) turns white and a black stroke under the seal stays black. Also the
+    seal's pixels (a mask, None without a seal): a rule broken where the seal lay is joined again."""
+    import cv2
+    import numpy as np
+
+    r = rgb[:, :, 0]
+    gb = np.minimum(rgb[:, :, 1], rgb[:, :, 2])
+    reddish = r.astype(np.int16) - gb > 12  # (the seal's blurred edges too)
+    grey = np.array(r, dtype=np.uint8)
+    seal = r.astype(np.int16) - gb > 50  # clearly red: the seal's own level is measured on these
+    if seal.any():
+        paper = float(np.median(r[seal]))  # the seal over paper (most of its pixels)
+        ink = 0.6 * paper  # the seal over a black stroke: translucent red ink over black is darker
+        light = 0.92 * paper  # lighter than this is the seal over paper (its grain, its blurred edges)
+        under = r[reddish].astype(np.float32)
+        grey[reddish] = np.clip((under - ink) * (255.0 / (light - ink)), 0, 255).astype(np.uint8)
+        mask = cv2.dilate(seal.astype(np.uint8) * 255, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
+        return grey, mask
+    return grey, None
+
+
+def _unfilled(grey: Any) -> Any:
+    """Solid grey fills (a shaded header row) made white, the dark text and rules on them kept: a fill
+    would otherwise be ink to the thresholds, swallowing the rules and the text around it."""
+    import cv2
+    import numpy as np
+
+    smooth = cv2.blur(grey, (5, 5))
+    fill = ((smooth > 140) & (smooth < 235)).astype(np.uint8)
+    fill = cv2.morphologyEx(fill, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    if not fill.any():
+        return grey
+    fill = cv2.dilate(fill, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))).astype(bool)
+    out = grey.copy()
+    out[fill & (grey > 120)] = 255
+    return out
 
 
 def _dark(grey: Any) -> Any:
@@ -156,7 +209,7 @@ def _deskew(grey: Any) -> tuple[Any, float]:
     import cv2
     import numpy as np
 
-    h, w = grey.shape
+    w = grey.shape[1]
     mask = _dark(grey)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1))
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
@@ -176,17 +229,45 @@ def _deskew(grey: Any) -> tuple[Any, float]:
     angle = float(np.median(angles))
     if abs(angle) < 0.05 or abs(angle) > 5:
         return grey, 0.0
+    return _turned(grey, angle, 255), angle
+
+
+def _turned(image: Any, angle: float, fill: int) -> Any:
+    import cv2
+
+    if angle == 0.0:
+        return image
+    h, w = image.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    turned = cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    return turned, angle
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
 
 
-def _rules(grey: Any) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
-    """Table rules: long horizontal runs; vertical runs from one horizontal rule to another."""
+def _under_seal(seal: Any, x0: float, x1: float, y0: float, y1: float) -> bool:
+    """Is most of a gap between two pieces of a rule (a box, pixels) covered by the seal?"""
+    if seal is None or x1 <= x0 or y1 <= y0:
+        return False
+    part = seal[max(0, int(y0)):int(y1) + 1, max(0, int(x0)):int(x1) + 1]
+    if not part.size:
+        return False
+    along = part.any(axis=0) if x1 - x0 >= y1 - y0 else part.any(axis=1)
+    return float(along.mean()) >= 0.6
+
+
+def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Table rules: long horizontal runs; vertical runs from one horizontal rule to another. Pieces of
+    one rule with a short gap (under 3 % of the width: less than a cell), or with a gap where the seal
+    lay (``seal``: its mask), are one rule."""
     h, w = grey.shape
     mask = _dark(grey)
-    hs = [(float(x), float(x + rw), y + rh / 2) for x, y, rw, rh in _long_runs(mask, True, max(20, w // 25))]
     tol = max(4.0, w / 250)
+    hs: list[tuple[float, float, float]] = []
+    for x, y, rw, rh in sorted(_long_runs(mask, True, max(20, w // 25)), key=lambda r: (r[1] + r[3] / 2, r[0])):
+        cy = y + rh / 2
+        prev = next((i for i in range(len(hs) - 1, -1, -1) if abs(hs[i][2] - cy) <= tol and hs[i][1] <= x), None)
+        if prev is not None and (x - hs[prev][1] <= 0.03 * w or _under_seal(seal, hs[prev][1], float(x), cy - tol, cy + tol)):
+            hs[prev] = (hs[prev][0], float(x + rw), (hs[prev][2] + cy) / 2)
+        else:
+            hs.append((float(x), float(x + rw), cy))
 
     def on_rule(x: float, y: float) -> bool:
         return any(abs(y - ry) <= tol and x0 - tol <= x <= x1 + tol for x0, x1, ry in hs)
@@ -200,22 +281,38 @@ def _rules(grey: Any) -> tuple[list[tuple[float, float, float]], list[tuple[floa
             columns[-1].append(piece)
         else:
             columns.append([piece])
-    joined: list[list[float]] = []
+    joined: list[list[tuple[float, float, float]]] = []  # each run: its pieces, top to bottom
     for column in columns:
-        run: list[float] | None = None
-        for cx, y0, y1 in sorted(column, key=lambda p: p[1]):
-            if run is not None and y0 - run[2] <= 3 * tol:
-                run[2] = max(run[2], y1)
+        run: list[tuple[float, float, float]] | None = None
+        for piece in sorted(column, key=lambda p: p[1]):
+            end = max(p[2] for p in run) if run is not None else 0.0
+            if run is not None and (piece[1] - end <= 3 * tol or (  # across the seal: only long pieces of rule
+                    min(piece[2] - piece[1], max(p[2] - p[1] for p in run)) >= h // 80
+                    and _under_seal(seal, piece[0] - tol, piece[0] + tol, end, piece[1]))):
+                run.append(piece)
             else:
-                run = [cx, y0, y1]
+                run = [piece]
                 joined.append(run)
-    joined = [j for j in joined if j[2] - j[1] >= h // 80]
+    ends = [(min(p[1] for p in run), max(p[2] for p in run)) for run in joined]
 
     def shared(y: float) -> bool:  # the open edge of a table broken by the page end: rules end together
-        return sum(1 for _, a, b in joined if abs(a - y) <= tol or abs(b - y) <= tol) >= 3
+        return sum(1 for a, b in ends if b - a >= h // 80 and (abs(a - y) <= tol or abs(b - y) <= tol)) >= 3
 
-    vs = [(y0, y1, cx) for cx, y0, y1 in joined
-          if (on_rule(cx, y0) or shared(y0)) and (on_rule(cx, y1) or shared(y1)) and (on_rule(cx, y0) or on_rule(cx, y1))]
+    vs: list[tuple[float, float, float]] = []
+    for run, (y0, y1) in zip(joined, ends, strict=True):
+        cx = max(run, key=lambda p: p[2] - p[1])[0]  # the x of its longest piece
+        # a rule with strokes of text joined on at an end (text right above a rule-topped cell) is
+        # cut back to the rules it runs between
+        tops = [p[1] for p in run if on_rule(cx, p[1])]
+        bottoms = [p[2] for p in run if on_rule(cx, p[2])]
+        if not (tops or bottoms):
+            continue
+        # a run that crosses two rules is a rule even where its end lost the rule it met (a faint corner)
+        crossed = sum(1 for x0, x1, ry in hs if y0 + tol < ry < y1 - tol and x0 - tol <= cx <= x1 + tol) >= 2
+        top = min(tops) if tops else y0 if shared(y0) or crossed else None
+        bottom = max(bottoms) if bottoms else y1 if shared(y1) or crossed else None
+        if top is not None and bottom is not None and bottom - top >= h // 80:
+            vs.append((top, bottom, cx))
     return hs, vs
 
 

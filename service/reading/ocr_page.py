@@ -10,10 +10,14 @@ points (``box``), so every cell and line knows how sure the recogniser was and w
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import Any, cast
 
+from service.reading import ocr
 from service.reading.layout import is_cjk
 from service.reading.ocr import PageImage, TextBox
+from service.reading.pdf_grid import find_grids
 
 Obj = dict[str, Any]
 _BLACK = (0.0, 0.0, 0.0)
@@ -50,6 +54,8 @@ class OcrPage:
         self.images: list[Obj] = []
         self.unmeasured = 0
         self.angle = image.angle
+        if image.grey is not None and self.lines:
+            _read_cells(self, image, sx, sy, keep)
 
     def _rule(self, x0: float, top: float, x1: float, bottom: float, keep: Any) -> None:
         if keep is not None and not keep((x0 + x1) / 2, (top + bottom) / 2):
@@ -86,3 +92,111 @@ def _box_chars(b: TextBox, box: tuple[float, float, float, float]) -> list[Obj]:
                         "matrix": (1.0, 0.0, 0.0, 1.0, x, bottom), "conf": b.confidence, "box": box})
         x += adv
     return out
+
+
+# ---------------------------------------------------------------- a second reading, cell by cell
+
+#: What a table cell holding one value reads as: a number, or a mark for nothing.
+_VALUE = re.compile(r"[0-9][0-9.,，]*|[/／\-—–－]|无")
+
+
+def _read_cells(page: OcrPage, image: PageImage, sx: float, sy: float, keep: Any) -> None:
+    """Read again, one by one, the ruled cells the page's text detection left empty or read with low
+    confidence (the detector drops a lone 0 or 1; a seal or a fill blurs a digit): each cell is cut out
+    between its rules and recognised alone (no detection). A cell with no ink is blank, never 0. A
+    reading is taken only when it is one value; where the two readings of a cell differ, the more
+    confident value stands with the lower confidence of the two (a doubt for the relations to settle)."""
+    grey = image.grey
+    threshold = _ink_threshold(grey)
+    heights = sorted(b.bottom - b.top for b in image.boxes if len(b.text) >= 2)
+    line_h = heights[len(heights) // 2] if heights else 0.015 * image.height
+    margin = max(3, round(image.width / 400))
+    todo: list[tuple[list[Obj], tuple[int, int, int, int]]] = []  # (the characters read in it, its ink's box)
+    crops: list[Any] = []
+    for grid in find_grids(page):
+        for cell in grid.cells:
+            b = cell.box
+            inside = [c for c in page.chars if b.contains((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2)]
+            text = "".join(c["text"] for c in inside)
+            if inside and not (_short(text) and (not _VALUE.fullmatch(text)
+                                                 or min(c["conf"] for c in inside) < ocr.LOW_CONFIDENCE)):
+                continue
+            x0, x1 = round(b.x0 / sx) + margin, round(b.x1 / sx) - margin
+            top, bottom = round(b.top / sy) + margin, round(b.bottom / sy) - margin
+            if x1 - x0 < 6 or bottom - top < 6:
+                continue
+            found = _ink(grey[top:bottom, x0:x1], threshold, line_h)
+            if found is None:
+                continue  # no ink: a blank cell
+            crop, (ix0, itop, ix1, ibottom) = found
+            todo.append((inside, (x0 + ix0, top + itop, x0 + ix1, top + ibottom)))
+            crops.append(crop)
+    if not crops:
+        return
+    readings = sys.modules[ocr.__name__].recognise_cells(crops)  # (through the module: tests may cache it)
+    for (inside, (ix0, itop, ix1, ibottom)), (text, conf) in zip(todo, readings, strict=True):
+        text = text.replace(" ", "")
+        if not _VALUE.fullmatch(text):
+            continue
+        if inside:
+            old = "".join(c["text"] for c in inside)
+            first = min(c["conf"] for c in inside)
+            if text == old:
+                for c in inside:
+                    c["conf"] = max(first, conf)
+                continue
+            if conf <= first and _VALUE.fullmatch(old):
+                for c in inside:
+                    c["conf"] = min(first, conf)
+                continue
+            conf = min(first, conf)
+            drop = {id(c) for c in inside}
+            page.chars = [c for c in page.chars if id(c) not in drop]
+        box = TextBox(ix0, itop, ix1, ibottom, text, conf)
+        for c in _box_chars(box, (ix0 * sx, itop * sy, ix1 * sx, ibottom * sy)):
+            if keep is None or keep((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2):
+                page.chars.append(c)
+
+
+def _short(text: str) -> bool:
+    """Could the text be a misreading of one value (``D`` for 0, ``一`` for 1), not a label?"""
+    return len(text) <= 8 and sum(1 for ch in text if is_cjk(ch)) <= 1
+
+
+def _ink_threshold(grey: Any) -> float:
+    import cv2
+
+    value, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return max(float(value), 200.0)  # a thin digit scanned light is ink; dust is told by its size
+
+
+def _ink(cell: Any, threshold: float, line_h: float) -> tuple[Any, tuple[int, int, int, int]] | None:
+    """The ink in a cell cut out between its rules, as an image to recognise (dust and pieces of rules
+    left white, a margin around the ink) with the ink's box in the cell; None when the cell holds no ink,
+    or more than one line."""
+    import cv2
+    import numpy as np
+
+    h, w = cell.shape
+    mask = (cell < threshold).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    for i in range(1, n):
+        x, y, cw, ch, area = (int(v) for v in stats[i])
+        edge = x == 0 or y == 0 or x + cw == w or y + ch == h
+        if area < 12 or (cw < 8 and ch < 8):
+            continue  # dust
+        if edge and (cw <= 3 or ch <= 3 or cw >= 0.9 * w or ch >= 0.9 * h):
+            continue  # a piece of a rule
+        keep[i] = True
+    if not keep.any():
+        return None
+    ys, xs = np.nonzero(keep[labels])
+    x0, x1, top, bottom = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    if bottom - top > 1.6 * line_h:
+        return None  # several lines: not one value
+    clean = np.where(mask.astype(bool) & ~keep[labels], 255, cell).astype(np.uint8)
+    pad = max(4, round(0.3 * (bottom - top)))
+    crop = np.full((bottom - top + 2 * pad, x1 - x0 + 2 * pad), 255, dtype=np.uint8)
+    crop[pad:pad + bottom - top, pad:pad + x1 - x0] = clean[top:bottom, x0:x1]
+    return crop, (x0, top, x1, bottom)

@@ -42,7 +42,8 @@ def parse_tables(doc: SourceDocument, sections: SectionMap) -> ParsedTables:
             return [], "text"
         # A block of labels apart from its rows is counted by 表三's enumerators, 表二's row names.
         if max_values == 7:
-            return text_units(doc, r.first_line, r.last_line, max_values, _row_adds_up, row_labels), "text"
+            return text_units(doc, r.first_line, r.last_line, max_values, _row_adds_up, row_labels,
+                              keep_apart=True), "text"
         return text_units(doc, r.first_line, r.last_line, max_values, label_rows=t2_row_labels), "text"
 
     u2, src2 = units("t2", 3)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from service.reading.normalize import compact
 from service.tables.layout import T2_ROWS_2019, T2_ROWS_2021, T3_ROWS
@@ -34,17 +35,23 @@ def _bigrams(t: str) -> set[str]:
     return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else {t}
 
 
-def _resembles(piece: str, specs: Sequence[RowSpec]) -> bool:
+def _resembles(piece: str, specs: tuple[RowSpec, ...]) -> bool:
     have = _bigrams(compact(piece))
-    for sp in specs:
-        want = _bigrams(compact(sp.core))
-        if want and len(want & have) / len(want) >= MIN_RESEMBLANCE:
-            return True
-    return False
+    return any(want and len(want & have) / len(want) >= MIN_RESEMBLANCE for want in _wanted(specs))
+
+
+@lru_cache(maxsize=8)
+def _wanted(specs: tuple[RowSpec, ...]) -> tuple[set[str], ...]:
+    return tuple(_bigrams(compact(sp.core)) for sp in specs)
 
 
 def row_labels(text: str, specs: Sequence[RowSpec] = T3_ROWS) -> list[str]:
     """The row labels in a block of label text, in order (group headings and other text left out)."""
+    return list(_row_labels(text, tuple(specs)))
+
+
+@lru_cache(maxsize=1024)
+def _row_labels(text: str, specs: tuple[RowSpec, ...]) -> tuple[str, ...]:
     marks = [(m.start(), 0 if m.group("l0") else 1 if m.group("l1") else 2) for m in _ENUM_RE.finditer(text)]
     out: list[str] = []
     for i, (start, level) in enumerate(marks):
@@ -54,7 +61,7 @@ def row_labels(text: str, specs: Sequence[RowSpec] = T3_ROWS) -> list[str]:
         piece = text[start:end]
         if _resembles(piece, specs):
             out.append(piece)
-    return out
+    return tuple(out)
 
 
 #: 表二's row names of both formats, longest first (规范性文件 inside 行政规范性文件 counts once).

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
+from service.tables.headless import decide, settle
 from service.tables.layout import T3_COLUMNS, T3_KEYS_2019, T3_KEYS_2021, T3_LABELS, T3_ROWS
 from service.tables.matching import RowSpec, assign_scored
 from service.tables.model import Table
@@ -18,6 +19,12 @@ _ROW_SUM = (((0, 1, 2, 3, 4, 5), 6),)  # C4 within a row: the six applicant colu
 _SUBS = ("other_no_correction", "other_no_fee", "other_other")
 #: The 2019 template has no (六) sub-rows; its single (六)其他处理 row is a full row there.
 _SPECS_2019 = [replace(sp, weight=1.0) if sp.key == "other_processing" else sp for sp in T3_ROWS if sp.key not in _SUBS]
+
+
+def _role(key: str) -> str:
+    """What a row is to C1/C3 (rows of one role swap without changing a relation; each has its own C4)."""
+    return key if key in ("total_processed", "carried_forward") else \
+        "received" if key in ("new_received", "carried_over") else "outcome"
 
 
 def equations(keys: list[str], merged_printed: bool) -> list[Equation]:
@@ -49,7 +56,8 @@ def _equations(keys: tuple[str, ...], merged_printed: bool) -> tuple[Equation, .
 def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None) -> Table:
     """Match units to rows, then build the table. Where some rows print their label on a line of its
     own, whether it stands before or after the numbers is decided for the whole table: the reading
-    whose numbers break fewer relations wins, then the one whose labels match better."""
+    whose numbers break fewer relations wins, then the one that leaves fewer bare rows with no row
+    to take, then the one whose labels match better."""
     specs = _SPECS_2019 if fmt == "2019" else T3_ROWS
 
     def fits(u: Unit, sp: RowSpec) -> bool:
@@ -57,18 +65,30 @@ def parse_table3(doc: SourceDocument, units: list[Unit], fmt: str, source: str, 
 
     if not any(not u.label for u in units):
         return _build_counted(doc, units, fmt, source, lines, assign_scored(units, specs, fits=fits)[0])[0]
-    candidates: list[tuple[int, float, Table]] = []
+    candidates: list[tuple[int, int, float, Table]] = []
     seen: list[dict[str, int]] = []
+    built: dict[tuple[tuple[str, int], ...], tuple[Table, int]] = {}
+
+    def build(m: dict[str, int]) -> tuple[Table, int]:
+        key = tuple(sorted(m.items()))
+        if key not in built:
+            built[key] = _build_counted(doc, units, fmt, source, lines, m)
+        return built[key]
+
     for side, prior in (("before", 1.0), ("after", 0.95)):  # labels are usually printed before numbers
         match, score = assign_scored(units, specs, fits=fits, side=side)
         score *= prior
+        # Rows without a label of their own take only the rows their label text or position allows.
+        match, stretches, excess = settle(units, specs, match, side)
+        match, decided = decide(match, stretches, lambda m: build(m)[1], _role)
         if match in seen:
             continue
         seen.append(match)
-        table, violations = _build_counted(doc, units, fmt, source, lines, match)
-        candidates.append((violations, -score, table))
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    return candidates[0][2]
+        table, violations = build(match)
+        table.notes += [st.note([units[i].line for i in st.units], T3_LABELS, ok) for st, ok in decided]
+        candidates.append((violations, excess, -score, table))
+    candidates.sort(key=lambda c: c[:3])
+    return candidates[0][3]
 
 
 def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str, lines: tuple[int, int] | None,

@@ -255,6 +255,7 @@ def text_units(
     max_values: int = 7,
     row_ok: Callable[[list[Token]], bool] | None = None,
     label_rows: Callable[[str], list[str]] | None = None,
+    keep_apart: bool = False,
 ) -> list[Unit]:
     """Units of the text lines [first_line, last_line] (1-based, inclusive), with gap text attached.
 
@@ -264,108 +265,188 @@ def text_units(
     ``max_values`` (a row printed one cell per line is the same case). A run of label-less lines that
     holds more numbers than a row is not read as rows, except a first complete row that ``row_ok``
     accepts (e.g. its parts add up to its total). With ``label_rows`` (the row labels in a block of
-    label text), a run of label-less rows after a block of labels is read by ``_labels_apart``.
+    label text), a run of label-less rows after a block of labels is read by ``_labels_apart``;
+    ``keep_apart`` keeps the rows of a run whose count differs from its labels' (bare, for the table
+    to place by position and relations: see ``headless``) instead of leaving them out.
     """
     units: list[Unit] = []
     gap: list[str] = []
     folded = doc.folded
     last_content = 0  # last line with any text (blank lines do not break a row printed cell by cell)
     for ln in range(first_line, last_line + 1):
-        s, e = doc.line_span(ln)
-        if _PAGE_NUMBER_RE.match(folded, s, e):
-            continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-        if not _NONSPACE_RE.search(folded, s, e):
-            continue
-        previous_content, last_content = last_content, ln
-        if not _VALUE_CHAR_RE.search(folded, s, e):
-            # No digit, "/" or dash: label or header text only.
-            text = _SEP_RE.sub("", folded[s:e])
-            if text:
-                gap.append(text)
-            continue
-        pieces, vals = split_line(folded, s, e)
-        if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
-            continue
-        label = "".join(pieces)
-        if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
-            gap.append(label + "".join(v.text for v in vals))
-            continue
-        if not vals:
-            gap.append(label)
-            continue
-        if not pieces and not gap and units and units[-1].last_line == previous_content \
-                and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
-            units[-1].last_line = ln
-            continue
-        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
-                    headless=not pieces)
-        if units:
-            units[-1].gap_after = unit.gap_before
-            if unit.headless and not gap and len(vals) < max_values:
-                # A short label-less line straight after a row: more numbers than one row with no label
-                # to say whose (a table dumped column by column, cell by cell). Not read as rows.
-                unit.block = True
-                prev = units[-1]
-                if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
-                    prev.block = True
-        units.append(unit)
-        gap = []
+        for s, e in _row_spans(folded, *doc.line_span(ln)):
+            if _PAGE_NUMBER_RE.match(folded, s, e):
+                continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
+            if not _NONSPACE_RE.search(folded, s, e):
+                continue
+            previous_content, last_content = last_content, ln
+            if not _VALUE_CHAR_RE.search(folded, s, e):
+                # No digit, "/" or dash: label or header text only.
+                text = _SEP_RE.sub("", folded[s:e])
+                if text:
+                    gap.append(text)
+                continue
+            pieces, vals = split_line(folded, s, e)
+            if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
+                continue
+            label = "".join(pieces)
+            if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
+                gap.append(label + "".join(v.text for v in vals))
+                continue
+            if not vals:
+                gap.append(label)
+                continue
+            if not pieces and not gap and units and units[-1].last_line == previous_content \
+                    and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
+                units[-1].last_line = ln
+                continue
+            unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
+                        headless=not pieces)
+            if units:
+                units[-1].gap_after = unit.gap_before
+                if unit.headless and not gap and len(vals) < max_values:
+                    # A short label-less line straight after a row: more numbers than one row with no label
+                    # to say whose (a table dumped column by column, cell by cell). Not read as rows.
+                    unit.block = True
+                    prev = units[-1]
+                    if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
+                        prev.block = True
+            units.append(unit)
+            gap = []
     if units and gap:
         units[-1].gap_after = "".join(gap)
-    orphan = _labels_apart(units, label_rows, doc.line_of) if label_rows is not None else []
+    orphan = _labels_apart(units, label_rows, doc.line_of, keep_apart) if label_rows is not None else []
     kept = [u for u in units if not u.block]
     if kept and orphan:
         kept[0].notes.extend(orphan)
     return kept
 
 
-def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]], line_of: Callable[[int], int]) -> list[str]:
-    """Label-less rows after a block of row labels (a ruled table's text: labels, then the rows).
+#: Where a row starts inside a line that holds several rows run together: a row's enumerator (一、 (一)
+#: or the single digit of 1.–8.) right after the digits of the row before, blanks or none between
+#: (``…政府信息2200003252.没有现成…``: the row's digits end before the enumerator's 2).
+_ROW_START_RE = re.compile(r"(?<=\d)[ \t|]*(?=(?:[一二三四五六七八九十]、|\([一二三四五六七八九十]\)|\d[.、])[\u4e00-\u9fff])")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+#: Lines shorter than this are one row (a label and seven numbers at most) and are not searched.
+_MULTI_ROW_LINE = 16
 
-    A run of label-less units, the first right after label text and the others straight after it,
-    takes the block's row labels by order when there are as many labels as rows — as units, or as
-    lines when short rows were joined as one row wrapped over lines. When the block holds several
-    labels and the counts differ, no unit of the run is read: which number belongs under which label
-    is not known (returns the notes saying so). A single label-less row (a row printed one cell per
-    line included), or a block of one label (the row under its label, the others' labels printed
-    elsewhere), is left to ``text_units``' own rules and the matcher's order-preserving assignment.
+
+def _row_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The line [start, end) cut where a new row starts after a row's values (see ``_ROW_START_RE``),
+    when the text before holds a label too; one span for a line of one row."""
+    if end - start < _MULTI_ROW_LINE:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    a = start
+    for m in _ROW_START_RE.finditer(folded, start, end):
+        b = m.end()
+        if _CJK_RE.search(folded, a, m.start()):
+            out.append((a, m.start()))
+            a = b
+    out.append((a, end))
+    return out
+
+
+def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]], line_of: Callable[[int], int],
+                  keep: bool = False) -> list[str]:
+    """Label-less rows beside a block of row labels (a ruled table's text: labels, then the rows).
+
+    A run of label-less units with no text between them takes the row labels of the block before it
+    (or, in a table whose blocks follow their rows — more runs of several units have as many labels in
+    the block after them as units than in the block before —, of the block after it) by order when there are as many labels as rows —
+    as units, or as lines when short rows were joined as one row wrapped over lines. When the block
+    holds several labels and the counts differ, no unit of the run is read: which number belongs
+    under which label is not known (returns the notes saying so) — or, with ``keep``, the units stay
+    bare rows for the table to place (see ``headless``). A single label-less row (a row printed one
+    cell per line included), or a block of one label (the row under its label, the others' labels
+    printed elsewhere), is left to ``text_units``' own rules and the matcher's order-preserving
+    assignment.
     """
-    orphan: list[str] = []
+    runs: list[tuple[int, int]] = []
     i = 0
     while i < len(units):
-        u = units[i]
-        if not (u.headless and u.gap_before):
+        if not units[i].headless:
             i += 1
             continue
         j = i + 1
         while j < len(units) and units[j].headless and not units[j].gap_before:
             j += 1
-        run = units[i:j]
-        several = len(run) > 1 or u.last_line > u.line
-        labels = label_rows(u.gap_before) if several else []
-        if len(labels) > 1:
-            where = f"第 {run[0].line}–{run[-1].last_line or run[-1].line} 行"
-            by_line: dict[int, list[Token]] = {}
-            for unit in run:
-                for t in unit.values:
-                    by_line.setdefault(line_of(t.start), []).append(t)
-            if len(labels) != len(run) and len(by_line) == len(labels):
-                run = [Unit(line=ln, label="", values=vals, last_line=ln, headless=True) for ln, vals in by_line.items()]
-                units[i:j] = run
-                j = i + len(run)
-            if len(labels) == len(run):
-                for unit, label in zip(run, labels, strict=True):
-                    unit.label, unit.gap_before, unit.headless, unit.block = label, "", False, False
-                run[0].notes.append(f"{where}的 {len(run)} 行数值未印行标签，按顺序对应其上方的 {len(labels)} 个行标签")
-            elif len(run) > 1:
-                for unit in run:
-                    unit.block = True
-                if i > 0:
-                    units[i - 1].gap_after = ""  # the block's labels belong to the run, not to the row before
-                orphan.append(f"{where}的 {len(run)} 行数值未印行标签，其上方有 {len(labels)} 个行标签，"
-                              "数目不符，无法确定对应关系，这些单元格按未知处理")
+        runs.append((i, j))
         i = j
+
+    def several(i: int, j: int) -> bool:
+        return j - i > 1 or units[i].last_line > units[i].line
+
+    def agrees(i: int, j: int, gap: str) -> bool:
+        return j - i > 1 and bool(gap) and len(label_rows(gap)) == j - i
+
+    shown = [(i, j) for i, j in runs if several(i, j)]
+    # Runs of lines too short for a row (a table dumped column by column) have no say in the side,
+    # nor take the labels after them.
+    rows = [(i, j) for i, j in shown if not any(u.block for u in units[i:j])]
+    votes_after = sum(agrees(i, j, units[j - 1].gap_after) for i, j in rows)
+    votes_before = sum(agrees(i, j, units[i].gap_before) for i, j in rows)
+    after = votes_after > votes_before
+    if after:
+        shown = rows
+    orphan: list[str] = []
+    if votes_before and votes_after == votes_before:
+        # As many runs agree with the blocks before them as with those after (a row or a label lost at
+        # one end): the labels may be read one block off without breaking a relation. None is read.
+        for i, j in shown:
+            for unit in units[i:j]:
+                unit.block = unit.block or not keep
+            _consume(units, i, j, after=True)
+            _consume(units, i, j, after=False)
+        where = "、".join(f"第 {units[i].line}–{units[j - 1].last_line or units[j - 1].line} 行" for i, j in shown[:3])
+        return [f"{where}等处的数值未印行标签，其上方和下方的行标签块都与之数目相符，无法确定对应关系，"
+                "这些单元格按未知处理" if not keep else
+                f"{where}等处的数值未印行标签，其上方和下方的行标签块都与之数目相符，只按位置和勾稽关系对应"]
+    shift = 0
+    for i0, j0 in shown:
+        i, j = i0 + shift, j0 + shift
+        gap = units[j - 1].gap_after if after else units[i].gap_before
+        labels = label_rows(gap) if gap else []
+        if len(labels) <= 1:
+            continue
+        run = units[i:j]
+        where = f"第 {run[0].line}–{run[-1].last_line or run[-1].line} 行"
+        by_line: dict[int, list[Token]] = {}
+        for unit in run:
+            for t in unit.values:
+                by_line.setdefault(line_of(t.start), []).append(t)
+        if len(labels) != len(run) and len(by_line) == len(labels):
+            edge = (run[0].gap_before, run[-1].gap_after)
+            run = [Unit(line=ln, label="", values=vals, last_line=ln, headless=True) for ln, vals in by_line.items()]
+            run[0].gap_before, run[-1].gap_after = edge
+            units[i:j] = run
+            shift += len(run) - (j - i)
+            j = i + len(run)
+        where_labels = "下方" if after else "上方"
+        if len(labels) == len(run):
+            for unit, label in zip(run, labels, strict=True):
+                unit.label, unit.headless, unit.block = label, False, False
+            _consume(units, i, j, after)
+            run[0].notes.append(f"{where}的 {len(run)} 行数值未印行标签，按顺序对应其{where_labels}的 {len(labels)} 个行标签")
+        elif len(run) > 1 and not keep:
+            for unit in run:
+                unit.block = True
+            _consume(units, i, j, after)  # the block's labels belong to the run, not to the row beside it
+            orphan.append(f"{where}的 {len(run)} 行数值未印行标签，其{where_labels}有 {len(labels)} 个行标签，"
+                          "数目不符，无法确定对应关系，这些单元格按未知处理")
     return orphan
+
+
+def _consume(units: list[Unit], i: int, j: int, after: bool) -> None:
+    """The label block beside units[i:j] read as theirs: no other row takes it as its context."""
+    if after:
+        units[j - 1].gap_after = ""
+        if j < len(units):
+            units[j].gap_before = ""
+    else:
+        units[i].gap_before = ""
+        if i > 0:
+            units[i - 1].gap_after = ""
 
 
 def _continue(

@@ -14,15 +14,20 @@ from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
+_AFTER_RE = lazy_compile(r"(?:[ \t]*[^ \t]){0," + str(NEAR_AFTER) + "}")
 _NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
 _NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where a number standing for ``value`` ("13528", "13,528", "1.35万") is in ``folded[a-NEAR_BEFORE :
-    b+NEAR_AFTER]``, whole (not part of a longer number), if it is."""
+    b+NEAR_AFTER]`` (blanks after the name, which a layout dump pads lines with, not counted), whole (not
+    part of a longer number), if it is."""
     folded = view.folded
     lo, hi = max(0, a - NEAR_BEFORE), min(len(folded), b + NEAR_AFTER)
+    if hi < len(folded) and " " in folded[b:hi]:
+        after = _AFTER_RE.match(folded, b)
+        hi = after.end() if after else hi
     for m in NUMBER_RE.finditer(folded, lo, hi):
         e = m.end("mult") if m.group("mult") else m.end("n")
         if number_value(folded[m.start() : e]) == value and not overlaps(forbidden, m.start(), e):
@@ -47,23 +52,26 @@ def _name_hits(
         if not overlaps(forbidden, k, k + len(folded_name)):
             hits.append((k, k + len(folded_name)))
         k = view.folded.find(folded_name, k + 1)
-    if hits:
-        return hits, True
     key = _NAME_STRIP_RE.sub("", folded_name)
     if key:
+        # Also where the name is broken by a line break or quotes ("政\n府网站平台"): a wrapped mention may
+        # be the one with the numbers, another mention standing whole.
         norm, keep = src.index
         k = norm.find(key)
         while k != -1:
             a, b = keep[k], keep[k + len(key) - 1] + 1
-            if not overlaps(forbidden, a, b):
+            if not overlaps(forbidden, a, b) and (a, b) not in hits:
                 hits.append((a, b))
             k = norm.find(key, k + 1)
-        if hits:
-            return hits, True
-    for m in KEYWORD_RE.finditer(view.folded):
-        if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end()):
-            hits.append((m.start(), m.end()))
-    return hits, False
+    if hits:
+        return sorted(hits), True
+    return _keyword_hits(view, kind, forbidden), False
+
+
+def _keyword_hits(view: TextView, kind: str, forbidden: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Occurrences of the platform keywords of ``kind``."""
+    return [(m.start(), m.end()) for m in KEYWORD_RE.finditer(view.folded)
+            if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end())]
 
 
 def keyword_kind(name: str) -> ChannelKind | None:
@@ -102,6 +110,10 @@ def _verify_one(src: _Source, ch: Channel, kind: ChannelKind) -> tuple[Channel |
             return None, False
     followers = ch.followers
     blanked = followers is not None and not any(number_near(view, *h, followers, forbidden) for h in hits)
+    if blanked and exact and followers is not None:
+        # The follower count may be stated where the platform is named short ("…局微信公众号公开信息232条" …
+        # "微信公众号累计关注量5833"): near a keyword of the same kind.
+        blanked = not any(number_near(view, *h, followers, forbidden) for h in _keyword_hits(view, kind, forbidden))
     if blanked:
         followers = None
     if ch.posts is None and followers is None:

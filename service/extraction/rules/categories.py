@@ -1,6 +1,8 @@
 """Category of a problem or measure by keyword rules over ``service/data/categories.json``.
 
-Each category has cue words. A cue in the item's lead (its heading, or its first clause) counts
+Each category has cue words: the terms of its definition in categories.json (渠道单一, 形式不够灵活多样,
+线上线下 → 渠道, 形式, 多样, 单一, 线上线下) and the words reports use for the same thing (公开栏, 载体;
+栏目未更新, 空白栏目 for 栏目更新不及时). A cue in the item's lead (its heading, or its first clause) counts
 double; the highest score wins and ties go to the more specific category, in this order:
 application_handling, policy_interpretation, timeliness, depth_and_breadth, staff_capability,
 platforms_and_interaction, channels_and_forms, content_quality_and_review,
@@ -21,15 +23,21 @@ CUES: dict[str, tuple[str, ...]] = {
         "依申请", "申请人", "申请件", "答复", "办理时限", "法定期限", "申请反馈", "申请办理", "申请公开",
     ),
     "policy_interpretation": ("政策解读", "解读", "图解", "答疑"),
-    "timeliness": ("不及时", "及时更新", "更新不及时", "时效", "同步", "滞后", "更新维护", "栏目更新"),
-    "depth_and_breadth": ("重点领域", "广度", "深度", "力度", "主动性", "公开范围", "公开内容", "应公开尽公开"),
+    "timeliness": (
+        "不及时", "及时更新", "更新不及时", "时效", "同步", "滞后", "更新维护", "栏目更新", "未更新", "空白栏目",
+        "及时发布", "更新",
+    ),
+    "depth_and_breadth": (
+        "重点领域", "广度", "深度", "力度", "主动性", "公开范围", "公开内容", "应公开尽公开", "范围", "覆盖面", "全面",
+        "拓展",
+    ),
     "staff_capability": (
         "队伍", "业务能力", "业务水平", "专业水平", "能力", "培训", "人员", "干部", "意识", "学习", "传帮带",
     ),
     "platforms_and_interaction": (
         "新媒体", "平台", "活跃度", "互动", "影响力", "政民互动", "留言", "回应关切", "网站建设", "关切",
     ),
-    "channels_and_forms": ("渠道", "形式", "方式", "线上线下", "多样", "单一", "载体"),
+    "channels_and_forms": ("渠道", "形式", "方式", "线上线下", "多样", "单一", "载体", "公开栏", "电子屏", "显示屏"),
     "content_quality_and_review": ("审核", "审查", "把关", "保密", "错误", "表述", "格式", "质量", "三审三校"),
     "management_and_mechanisms": ("机制", "制度", "规范", "责任", "考核", "监督", "管理", "流程", "标准化"),
 }

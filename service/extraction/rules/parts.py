@@ -14,16 +14,20 @@ from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
-# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
-_SUBHEAD_RE = lazy_compile(
-    r"(?m)^\s*(?:\(\s*(?P<pc>[一二三四五六七八九十])\s*\)|(?P<cd>[一二三四五六七八九十])\s*[、.．]"
+_SUBHEAD = (
+    r"\s*(?:\(\s*(?P<pc>[一二三四五六七八九十])\s*\)|(?P<cd>[一二三四五六七八九十])\s*[、.．]"
     r"|(?P<d>\d{1,2})\s*[.、．](?!\d)|第(?P<part>[一二三四五六七八九十])部分)\s*"
 )
+# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
+_SUBHEAD_RE = lazy_compile(r"(?m)^" + _SUBHEAD)
+# A page glued together with no line break (a crawled page): a sub-heading also after a sentence.
+_SUBHEAD_GLUED_RE = lazy_compile(r"(?:^|(?<=[。；;!?！？]))" + _SUBHEAD)
 _CN = "一二三四五六七八九十"
 _PROBLEM_HEAD_RE = lazy_compile(r"问题|不足|差距|短板|薄弱")
 _MEASURE_HEAD_RE = lazy_compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
 _MAX_HEADING = 30
-_BLANK_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]")
+_LIST_START_RE = lazy_compile(r"\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]是|\(\s*[一二三四五六七八九十\d]{1,2}\s*\)|[①②③④⑤⑥⑦⑧⑨⑩]|首先")
+_BLANK_RE = lazy_compile(r"(?<=[\u4e00-\u9fff])[ \u3000]")
 # A short line of its own that names a part without numbering: "问题", "存在的不足：", "下一步工作打算：".
 _BARE_HEAD_RE = lazy_compile(r"(?m)^[ \t]*(?P<t>[^\n，,。；;:：]{1,14}?)[ \t]*[:：]?[ \t]*$")
 _BARE_PROBLEM_RE = lazy_compile(r"(?:工作中)?(?:存在的?)?(?:主要)?(?:问题|不足|差距|短板)(?:[和与及](?:不足|差距|短板))?")
@@ -48,6 +52,11 @@ _SECTION5_RE = lazy_compile(
     r"(?P<t>[^\n。，,；;]{0,20}?(?:问题|不足|差距|短板)[^\n。，,；;]{0,16}?)[ \t\u3000]*[:：]?[ \t\u3000]*$"
 )
 _SECTION5_MEASURE_RE = lazy_compile(r"改进|整改|措施|举措|打算|计划|方向")
+_SECTION5_INLINE_RE = lazy_compile(
+    r"(?<![一二三四五六七八九十])五\s*[、.]\s*[^。，,；;:]{0,24}?(?:问题|不足|差距|短板)[^。，,；;:]{0,16}?"
+    r"(?:改进|整改)?(?:情况|措施|举措|打算|计划|方向)"
+)
+_SECTION6_INLINE_RE = lazy_compile(r"(?<![一二三四五六七八九十])六\s*[、.]\s*其[他它]")
 
 
 def problems_region(doc: SourceDocument, sections: SectionMap) -> tuple[int, int] | None:
@@ -62,7 +71,15 @@ def problems_region(doc: SourceDocument, sections: SectionMap) -> tuple[int, int
     for m in _SECTION5_RE.finditer(doc.text, lo, end):
         if _SECTION5_MEASURE_RE.search(m.group("t")):
             return min(m.end() + 1, end), end
-    return None
+    if sections.sections:
+        return None
+    # No section found at all: a page run together with no blank to break it ("…（表略）五、存在的主要问题
+    # 及改进情况（一）…六、其他需要报告的事项…"). Section 五's title and 六's are looked for inside the line.
+    title = _SECTION5_INLINE_RE.search(doc.folded)
+    if title is None:
+        return None
+    six = _SECTION6_INLINE_RE.search(doc.folded, title.end())
+    return title.end(), six.start() if six else len(doc.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +101,29 @@ def _heading_end(folded: str, body: int) -> int | None:
     blank = _BLANK_RE.search(folded, body + 2, title_end)
     if blank is not None:
         title_end = blank.start()
+    # A heading run into its body with nothing between ("（一）存在的主要问题经自查，…", "（一）存在的问题1.…"):
+    # the part's name, when the title is too long for a heading or a list starts right after the name.
+    named = _BARE_PROBLEM_RE.match(folded, body) or _BARE_MEASURE_RE.match(folded, body)
+    if named and named.end() - body < 4:
+        named = None
     if title_end - body > _MAX_HEADING + 1:
-        return None
+        return named.end() if named else None
+    if named and named.end() < title_end and (
+        _LIST_START_RE.match(folded, named.end())
+        # the first sentence of the body glued on ("存在的主要问题部分信息的公开方式不够灵活多样。")
+        or (stop != -1 and title_end - named.end() > 6 and folded[named.end()] not in "及和与、,:")
+    ):
+        return named.end()
     return title_end
 
 
-def split_parts(folded: str) -> Parts:
-    """Find the problem and measure parts of the section-五 view."""
+def split_parts(folded: str, glued: bool = False) -> Parts:
+    """Find the problem and measure parts of the section-五 view (``glued``: of a page with no line break
+    where the sections could be found, so sub-headings stand after a sentence, not at a line start)."""
     n = len(folded)
     heads: list[tuple[int, int, str]] = []  # (heading start, body start, kind)
     found: list[tuple[int, int, str, str, int]] = []  # (start, title end, kind or "", style, number)
-    for m in _SUBHEAD_RE.finditer(folded):
+    for m in (_SUBHEAD_GLUED_RE if glued else _SUBHEAD_RE).finditer(folded):
         title_end = _heading_end(folded, m.end())
         style = m.lastgroup or ""
         raw = m.group(style) if style else ""

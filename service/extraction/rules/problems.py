@@ -21,6 +21,8 @@ _PREDICATE_RE = lazy_compile(
 _LIST_PREFIX_RE = lazy_compile(r"^(?:如|例如|比如|主要是|主要有|包括)[:：，,]?")
 _LIST_SUFFIX_RE = lazy_compile(r"(?:等(?:方面)?(?:的)?(?:问题|不足|情况|短板|现象)?)$")
 _TRAIL = "。；;，,、：: \n"
+_SENTENCE_END_RE = lazy_compile("[。！？!?]")
+_SEMICOLON_RE = lazy_compile("[；;]")
 _LEAD_GAP = 12  # characters between two lead-ins of one chain
 _SEP_RES = {seps: lazy_compile(f"[{seps}]") for seps in ("；;", "，,", "、", "，,；;。")}
 
@@ -53,7 +55,34 @@ def problem_ranges(folded: str, start: int, end: int, headed: bool) -> list[tupl
         return [r for a, b in paras if (r := _strip(folded, a, b))[1] > r[0]]
     if paras and paras[0][0] > start:  # a lead-in line, then one paragraph
         return _listed(folded, paras[0][0], end, True)
+    sentences = _problem_sentences(folded, start, end)
+    if sentences:  # a sentence with ；-separated points still lists several
+        return [r for a, b in sentences
+                for r in (_listed(folded, a, b, True) if _SEMICOLON_RE.search(folded, a, b) else [_after_colon(folded, a, b)])]
     return _listed(folded, start, end, headed)
+
+
+def _after_colon(folded: str, a: int, b: int) -> tuple[int, int]:
+    """A sentence without its lead-in ("存在问题：…")."""
+    m = _LEADIN_RE.match(folded, a, b)
+    return (m.end(), b) if m and folded[m.end() - 1] in ":：" and m.end() < b else (a, b)
+
+
+def _problem_sentences(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Problems stated one sentence each, with no enumerator (paragraphs run together): after a lead-in,
+    two or more sentences, most of them ending as a problem does."""
+    out = []
+    i = start
+    for m in _SENTENCE_END_RE.finditer(folded, start, end):
+        out.append(_strip(folded, i, m.start()))
+        i = m.end()
+    out.append(_strip(folded, i, end))
+    out = [(a, b) for a, b in out if b > a]
+    if out and (_lead_only(folded, *out[0]) or folded[out[0][1] : out[0][1] + 1] in ":："):
+        out = out[1:]
+    if len(out) >= 2 and 2 * sum(1 for a, b in out if _is_problem(folded, a, b)) > len(out):
+        return out
+    return []
 
 
 def _paragraphs(folded: str, start: int, end: int) -> list[tuple[int, int]]:

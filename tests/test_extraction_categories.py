@@ -1,0 +1,38 @@
+"""The categoriser (service/extraction/rules/categories.py) on wordings the gold set does not have
+(tests/category_phrases.py, written from the category definitions) and on the gold items' own texts."""
+
+from __future__ import annotations
+
+import json
+
+from service.extraction.rules.categories import categorize, category_keys
+from service.reading.normalize import fold
+from tests._corpus import GOLD_DIR
+from tests.category_phrases import PHRASES
+
+
+def test_phrases_cover_every_category() -> None:
+    assert set(PHRASES) == category_keys() - {"other"}
+    assert all(len(v) >= 6 for v in PHRASES.values())
+
+
+def test_phrases_written_from_the_definitions() -> None:
+    """At least 90 % right overall and at least four of six in every category."""
+    wrong = [(cat, t, got) for cat, texts in PHRASES.items() for t in texts if (got := categorize(fold(t))) != cat]
+    total = sum(len(v) for v in PHRASES.values())
+    assert len(wrong) <= 0.1 * total, wrong
+    for cat in PHRASES:
+        assert sum(1 for w in wrong if w[0] == cat) <= 2, [w for w in wrong if w[0] == cat]
+
+
+def test_gold_items_by_their_own_text() -> None:
+    items = []
+    for path in sorted(GOLD_DIR.glob("*.json")):
+        nar = json.loads(path.read_text(encoding="utf-8"))["narrative"]
+        items += [(i["text"].replace("\n", ""), i["category"]) for i in nar["problems"] + nar["measures"]]
+    right = sum(1 for text, cat in items if categorize(fold(text)) == cat)
+    assert right >= 0.9 * len(items), (right, len(items))
+
+
+def test_no_cue_is_other() -> None:
+    assert categorize("本年度无此类情况") == "other"
