@@ -53,6 +53,8 @@ def zero_width_breaks(text: str, run_together: bool = False) -> tuple[int, ...]:
     """Line starts to add inside the lines of a page's text run together: every line of a text whose
     breaks ``restore_breaks`` restored (``run_together``), else the long lines with ``MIN_BREAKS`` such
     places at least; () when there are none."""
+    if not run_together and not any(len(line) >= LONG_LINE for line in text.split("\n")):
+        return ()
     out: list[int] = []
     for line_start, line in _lines(text):
         if len(line) < (1 if run_together else LONG_LINE):

@@ -336,6 +336,9 @@ def _row_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     when the text before holds a label too; one span for a line of one row."""
     if end - start < _MULTI_ROW_LINE:
         return [(start, end)]
+    digit = _DIGITS_RE.search(folded, start, end)
+    if digit is None or not _CJK_RE.search(folded, digit.end(), end):
+        return [(start, end)]  # no label text after a digit: one row
     out: list[tuple[int, int]] = []
     a = start
     for m in _ROW_START_RE.finditer(folded, start, end):
