@@ -190,17 +190,27 @@ def test_rejected_batch_goes_real_time_with_the_reason(server: FakeOpenAI, repor
     assert "rejected (fake)" in ex["batch"]["reason"] and server.stats.requests == 5
 
 
+@pytest.mark.parametrize("jobs", [1, None], ids=["one-after-another", "threads"])
 def test_same_text_shares_one_request_and_cached_answers_need_none(server: FakeOpenAI, reports: Path,
-                                                                   tmp_path: Path) -> None:
+                                                                   tmp_path: Path, jobs: int | None) -> None:
+    # One after another, the first copy's answer is in the cache before the second is extracted: the second
+    # must still be served by the batch (its record must not depend on which thread finished first).
     shutil.copy(SEEDS[0], reports / "copy-of-000.txt")
     settings = Settings.from_env()
     paths = [str(p) for p in sorted(reports.iterdir())]
     assert len(build_requests(paths, settings)) == 5
     out = tmp_path / "out"
-    run(reports, out)
-    assert extraction(out, "copy-of-000")["batch"]["custom_id"] == extraction(out, SEEDS[0].stem)["batch"]["custom_id"]
+    run(reports, out, jobs=jobs)
+    twin, first = extraction(out, "copy-of-000"), extraction(out, SEEDS[0].stem)
+    assert twin["batch"]["custom_id"] == first["batch"]["custom_id"] == cid_of(SEEDS[0].stem)
+    assert twin["batch"]["outcome"] == first["batch"]["outcome"] == "answered"
+    assert not twin["cached"] and not first["cached"] and twin["calls"] == first["calls"] == 0
+    last = json.loads((out / BATCH_DIR / STATE).read_text())["last_run"]
+    # six reports answered by five requests, whose batch tokens are counted once each
+    assert (last["requests"], last["answered"], last["batch_tokens"]["total_tokens"]) == (5, 6, 5 * 1060)
+    assert last["cost"] == pytest.approx(5 * (1000 * 2 + 60 * 8) / 1e6 * 0.5)
     assert build_requests(paths, settings) == {}  # every answer is in the cache now
-    run(reports, tmp_path / "out2")
+    run(reports, tmp_path / "out2", jobs=jobs)
     assert server.stats.batches_created == 1 and extraction(tmp_path / "out2", "copy-of-000")["cached"]
 
 

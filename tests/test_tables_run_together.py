@@ -23,6 +23,7 @@ from tests.unseen_layouts import (
     cells_of,
     report_text,
     t2_run_together,
+    t3_rows_on_one_line,
     t3_run_together,
     t4_run_together,
     truth_cells,
@@ -51,6 +52,45 @@ def test_t3_rows_run_together(name: str, glue_label: bool, space_at: int, sep: s
     assert all(c.inferred_from for c in cells)
     assert all(c.span for c in cells if "无分隔" in (c.inferred_from or ""))
     assert sum("无分隔" in (c.inferred_from or "") for c in cells) >= 7 * 20
+
+
+@pytest.mark.parametrize(("runs", "seed", "glue_label"),
+                         [(r, s, g) for r in (5, 6, 7, 8, 9) for s in range(4) for g in (False, True)])
+@pytest.mark.parametrize("name", NAMES)
+def test_t3_stray_blanks_make_as_many_runs_as_cells(name: str, runs: int, seed: int, glue_label: bool) -> None:
+    """Cells run together with stray blanks that cut each long row into 5–9 runs — 7 of them look
+    like seven printed cells: in a table whose rows run together a blank is no proof of a border, so a
+    row whose runs break its own C4 is split by the relations, never read as printed (no C4 FAIL on a
+    reading artefact), never another number."""
+    report = _run(name, with_style(t3=t3_run_together(glue_label, stray=(runs, seed))))
+    check(report, truth(name), "all")
+    t3 = report.tables.table3  # type: ignore[attr-defined]
+    for row in t3.rows.values():
+        digits = "".join(c.printed or "" for c in row.cells)
+        if len(digits) > 7:  # a row with blanks inside its digits: split, with the span of each cell
+            assert all(c.inferred_from and c.span for c in row.cells), row.key
+
+
+@pytest.mark.parametrize(("per_line", "sep", "groups_once"),
+                         [(p, s, g) for p in (25, 8, 5, 3, 2) for s in ("", " ", "\t") for g in (False, True)])
+@pytest.mark.parametrize("name", NAMES)
+def test_t3_rows_run_together_on_one_line(name: str, per_line: int, sep: str, groups_once: bool) -> None:
+    """Several 表三 rows on one line, each row's digits glued to the next row's label — with a group
+    name printed once, to the next enumerator's digit (``…政府信息2200003252.没有现成…``): a row starts at
+    an enumerator after the digits of the row before (a sub-row's enumerator is one digit), then the
+    digits are split by the relations; every cell keeps the span of its digits."""
+    report = _run(name, with_style(t3=t3_rows_on_one_line(per_line, sep, groups_once)))
+    check(report, truth(name), "all")
+    t3 = report.tables.table3  # type: ignore[attr-defined]
+    text = _text(name, with_style(t3=t3_rows_on_one_line(per_line, sep, groups_once)))
+    for row in t3.rows.values():
+        for cell in row.cells:
+            if cell.span:  # printed digits (a cell determined by C1/C3 alone has none)
+                assert text[cell.span[0] : cell.span[1]] == cell.printed
+
+
+def _text(name: str, style: Style) -> str:
+    return report_text(truth(name), style)
 
 
 @cache

@@ -9,6 +9,7 @@ deterministic: the same truth and variant always give the same bytes.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -395,15 +396,50 @@ def _glue(vals: list[str], space_at: int) -> str:
     return run
 
 
-def t3_run_together(glue_label: bool = False, space_at: int = 0) -> Callable[[Truth, Style], list[str]]:
+def t3_run_together(glue_label: bool = False, space_at: int = 0, stray: tuple[int, int] | None = None,
+                    ) -> Callable[[Truth, Style], list[str]]:
     """Every 表三 row's seven cells printed with no separator (a text layer that lost the borders),
-    glued to the label or after a tab, optionally with stray blanks inside the run."""
+    glued to the label or after a tab, optionally with stray blanks inside the run. ``stray`` = (runs,
+    seed): each row whose digits allow it printed as ``runs`` blank-separated runs cut at places drawn
+    from the seed (not its cell borders where the row is long enough), so that e.g. 7 runs look like
+    seven printed cells."""
     def layout(t: Truth, st: Style) -> list[str]:
         lines = t3_header_lines(st.sep)
-        for _key, _outer, group, label, vals in t3_rows(t, st):
-            lines.append(group + label + ("" if glue_label else st.sep) + _glue(vals, space_at))
+        for k, (_key, _outer, group, label, vals) in enumerate(t3_rows(t, st)):
+            run = _stray(vals, *stray, k) if stray else _glue(vals, space_at)
+            lines.append(group + label + ("" if glue_label else st.sep) + run)
         return lines
     return layout
+
+
+def t3_rows_on_one_line(per_line: int = 25, sep: str = "", groups_once: bool = False) -> Callable[[Truth, Style], list[str]]:
+    """表三's rows run together: ``per_line`` rows on each line, each row's label and digits glued, a row's
+    digits glued to the next row's label (``…政府信息2200003252.没有现成…``: the next enumerator's
+    digit right after the digits when ``groups_once`` prints a group name only before its first row),
+    ``sep`` between rows."""
+    def layout(t: Truth, st: Style) -> list[str]:
+        rows: list[str] = []
+        seen: set[str] = set()
+        for _k, _o, group, label, vals in t3_rows(t, st):
+            shown = "" if groups_once and group in seen else group
+            seen.add(group)
+            rows.append(shown + label + "".join(vals))
+        return t3_header_lines(st.sep) + [sep.join(rows[i : i + per_line]) for i in range(0, len(rows), per_line)]
+    return layout
+
+
+def _stray(vals: list[str], runs: int, seed: int, row: int) -> str:
+    """The row's digits cut into ``runs`` blank-separated runs at drawn places, avoiding its cell
+    borders when there are enough other places (else glued whole)."""
+    import random
+
+    digits = "".join(vals)
+    borders = set(itertools.accumulate(len(v) for v in vals[:-1]))
+    others = [i for i in range(1, len(digits)) if i not in borders]
+    if len(others) < runs - 1:
+        return digits
+    cuts = sorted(random.Random(seed * 1000 + row).sample(others, runs - 1))
+    return " ".join(digits[a:b] for a, b in itertools.pairwise([0, *cuts, len(digits)]))
 
 
 def t4_run_together(per_group: bool = False, space_at: int = 0) -> Callable[[Truth, Style], list[str]]:

@@ -44,8 +44,11 @@ def build_rows(
     notes: list[str] = []
     conflicts: list[Conflict] = []
     pending: dict[str, tuple[RowInput, list[list[Token]], str]] = {}  # rows of run-together digits, unsplit
+    # A table some of whose rows run their cells together: a blank there is no proof of a cell border.
+    glued = any(ri.groups and vals is not None and len(vals) < ri.ncols - 1 and _digit_runs(vals)
+                for ri, vals in ((ri, _values(ri)) for ri in inputs))
     for ri in inputs:
-        vals = ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)
+        vals = _values(ri)
         line = ri.unit.line if ri.unit else None
         if vals is None:
             for c in range(ri.ncols):
@@ -53,10 +56,18 @@ def build_rows(
                 cells[(ri.key, c)] = Cell(kind=CellKind.ABSENT)
             continue
         split_from = ""
-        if ri.groups and len(vals) < ri.ncols - 1 and all(t.kind is CellKind.NUMBER for t in vals):
+        run_together = ri.groups and len(vals) < ri.ncols - 1 and all(t.kind is CellKind.NUMBER for t in vals)
+        # In such a table, blanks that make about as many runs as cells but break the row's own sums
+        # are tried as stray blanks inside runs before the row is read as printed.
+        stray = glued and not run_together and ri.groups and _digit_runs(vals) \
+            and (len(vals) != ri.ncols or not _sums_hold(vals, ri.groups))
+        if run_together or stray:
             splits, note = _split_run(vals, ri)
+            if stray and not splits:
+                note = ""  # no reading of the digits satisfies the row's sums: read as printed
             if len(splits) == 1:
-                split_from = f"{ri.ncols} 列印成无分隔的数字串（{' '.join(t.text for t in vals)}），只有一种拆分满足 {ri.relation}"
+                split_from = (f"{ri.ncols} 列印成无分隔的数字串（{' '.join(t.text for t in vals)}），"
+                              f"{'其中的空格不都是单元格边界，' if stray else ''}只有一种拆分满足 {ri.relation}")
                 vals = splits[0]
             elif note:
                 pending[ri.key] = (ri, splits, note)
@@ -158,6 +169,19 @@ def build_rows(
     if sol.note:
         notes.append(sol.note)
     return BuildResult(rows, notes, conflicts, sol.violations)
+
+
+def _values(ri: RowInput) -> list[Token] | None:
+    return ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)
+
+
+def _digit_runs(vals: Sequence[Token]) -> bool:
+    return bool(vals) and all(t.kind is CellKind.NUMBER and t.text.isdigit() and t.text.isascii() for t in vals)
+
+
+def _sums_hold(vals: Sequence[Token], groups: Sequence[Group]) -> bool:
+    """Whether a row printed as all its cells satisfies its own sums (C4, C5)."""
+    return all(sum(vals[p].value or 0 for p in parts) == vals[total].value for parts, total in groups)
 
 
 def _split_run(vals: list[Token], ri: RowInput) -> tuple[list[list[Token]], str]:

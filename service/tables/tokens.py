@@ -274,45 +274,45 @@ def text_units(
     folded = doc.folded
     last_content = 0  # last line with any text (blank lines do not break a row printed cell by cell)
     for ln in range(first_line, last_line + 1):
-        s, e = doc.line_span(ln)
-        if _PAGE_NUMBER_RE.match(folded, s, e):
-            continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-        if not _NONSPACE_RE.search(folded, s, e):
-            continue
-        previous_content, last_content = last_content, ln
-        if not _VALUE_CHAR_RE.search(folded, s, e):
-            # No digit, "/" or dash: label or header text only.
-            text = _SEP_RE.sub("", folded[s:e])
-            if text:
-                gap.append(text)
-            continue
-        pieces, vals = split_line(folded, s, e)
-        if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
-            continue
-        label = "".join(pieces)
-        if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
-            gap.append(label + "".join(v.text for v in vals))
-            continue
-        if not vals:
-            gap.append(label)
-            continue
-        if not pieces and not gap and units and units[-1].last_line == previous_content \
-                and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
-            units[-1].last_line = ln
-            continue
-        unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
-                    headless=not pieces)
-        if units:
-            units[-1].gap_after = unit.gap_before
-            if unit.headless and not gap and len(vals) < max_values:
-                # A short label-less line straight after a row: more numbers than one row with no label
-                # to say whose (a table dumped column by column, cell by cell). Not read as rows.
-                unit.block = True
-                prev = units[-1]
-                if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
-                    prev.block = True
-        units.append(unit)
-        gap = []
+        for s, e in _row_spans(folded, *doc.line_span(ln)):
+            if _PAGE_NUMBER_RE.match(folded, s, e):
+                continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
+            if not _NONSPACE_RE.search(folded, s, e):
+                continue
+            previous_content, last_content = last_content, ln
+            if not _VALUE_CHAR_RE.search(folded, s, e):
+                # No digit, "/" or dash: label or header text only.
+                text = _SEP_RE.sub("", folded[s:e])
+                if text:
+                    gap.append(text)
+                continue
+            pieces, vals = split_line(folded, s, e)
+            if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
+                continue
+            label = "".join(pieces)
+            if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
+                gap.append(label + "".join(v.text for v in vals))
+                continue
+            if not vals:
+                gap.append(label)
+                continue
+            if not pieces and not gap and units and units[-1].last_line == previous_content \
+                    and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
+                units[-1].last_line = ln
+                continue
+            unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
+                        headless=not pieces)
+            if units:
+                units[-1].gap_after = unit.gap_before
+                if unit.headless and not gap and len(vals) < max_values:
+                    # A short label-less line straight after a row: more numbers than one row with no label
+                    # to say whose (a table dumped column by column, cell by cell). Not read as rows.
+                    unit.block = True
+                    prev = units[-1]
+                    if prev.headless and not (row_ok is not None and len(prev.values) == max_values and row_ok(prev.values)):
+                        prev.block = True
+            units.append(unit)
+            gap = []
     if units and gap:
         units[-1].gap_after = "".join(gap)
     orphan = _labels_apart(units, label_rows, doc.line_of, keep_apart) if label_rows is not None else []
@@ -320,6 +320,31 @@ def text_units(
     if kept and orphan:
         kept[0].notes.extend(orphan)
     return kept
+
+
+#: Where a row starts inside a line that holds several rows run together: a row's enumerator (一、 (一)
+#: or the single digit of 1.–8.) right after the digits of the row before, blanks or none between
+#: (``…政府信息2200003252.没有现成…``: the row's digits end before the enumerator's 2).
+_ROW_START_RE = re.compile(r"(?<=\d)[ \t|]*(?=(?:[一二三四五六七八九十]、|\([一二三四五六七八九十]\)|\d[.、])[\u4e00-\u9fff])")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+#: Lines shorter than this are one row (a label and seven numbers at most) and are not searched.
+_MULTI_ROW_LINE = 16
+
+
+def _row_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The line [start, end) cut where a new row starts after a row's values (see ``_ROW_START_RE``),
+    when the text before holds a label too; one span for a line of one row."""
+    if end - start < _MULTI_ROW_LINE:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    a = start
+    for m in _ROW_START_RE.finditer(folded, start, end):
+        b = m.end()
+        if _CJK_RE.search(folded, a, m.start()):
+            out.append((a, m.start()))
+            a = b
+    out.append((a, end))
+    return out
 
 
 def _labels_apart(units: list[Unit], label_rows: Callable[[str], list[str]], line_of: Callable[[int], int],

@@ -14,15 +14,20 @@ from service.verification.injection import overlaps
 
 NEAR_BEFORE = 12  # characters before the name where its number may stand
 NEAR_AFTER = 80  # characters after the name
+_AFTER_RE = lazy_compile(r"(?:[ \t]*[^ \t]){0," + str(NEAR_AFTER) + "}")
 _NAME_STRIP_RE = lazy_compile(r"[\s\"'<>“”‘’《》「」]")
 _NAME_KEEP_RE = lazy_compile(r"[^\s\"'<>“”‘’《》「」]+")
 
 
 def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where a number standing for ``value`` ("13528", "13,528", "1.35万") is in ``folded[a-NEAR_BEFORE :
-    b+NEAR_AFTER]``, whole (not part of a longer number), if it is."""
+    b+NEAR_AFTER]`` (blanks after the name, which a layout dump pads lines with, not counted), whole (not
+    part of a longer number), if it is."""
     folded = view.folded
     lo, hi = max(0, a - NEAR_BEFORE), min(len(folded), b + NEAR_AFTER)
+    if hi < len(folded) and " " in folded[b:hi]:
+        after = _AFTER_RE.match(folded, b)
+        hi = after.end() if after else hi
     for m in NUMBER_RE.finditer(folded, lo, hi):
         e = m.end("mult") if m.group("mult") else m.end("n")
         if number_value(folded[m.start() : e]) == value and not overlaps(forbidden, m.start(), e):

@@ -27,7 +27,12 @@ def extract_llm(
     model = settings.model or ""
     key = cache_key(text, prompt.version, prompt.hash, model, settings.mode, settings.preset)
     cache = ResponseCache(settings.cache_dir) if settings.cache_dir else None
-    hit = cache.get(key) if cache else None
+    # govreport batch --via batch-api: the batch's answer, validated here. A request in this run's batch was
+    # not cached when the batch was built, so its outcome comes before the cache: a report with the same
+    # text, answered by another thread a moment earlier, must not make this one's record depend on timing.
+    session = batch_api.active()
+    outcome = session.get(batch_api.custom_id(doc.sha256, prompt.hash, model)) if session else None
+    hit = cache.get(key) if cache and outcome is None else None
     info = ExtractionInfo(backend="llm", provider=settings.preset, model=model, prompt_version=prompt.version,
                           prompt_hash=prompt.hash, sent_chars=excerpt.sent_chars,
                           sent_share=round(excerpt.share, 4))
@@ -35,8 +40,6 @@ def extract_llm(
         answer = LLMExtraction.model_validate(hit["response"])
         info.cached = True
     else:
-        session = batch_api.active()  # govreport batch --via batch-api: the batch's answer, validated here
-        outcome = session.get(batch_api.custom_id(doc.sha256, prompt.hash, model)) if session else None
         llm = client or shared_client(settings)
         if outcome is not None and outcome.completion is not None:
             answer, stats = llm.complete(messages(prompt, text), prepared=outcome.completion)
@@ -50,9 +53,9 @@ def extract_llm(
         if outcome is not None and session is not None:
             info.batch = batch_api.use_of(outcome, stats.calls, stats.prepared_usage)
             batch_cost = settings.cost(info.batch.usage.prompt_tokens, info.batch.usage.completion_tokens, batch=True)
+            session.record(info.batch, info.usage, info.cost, batch_cost)
             if batch_cost is not None:
                 info.cost = (info.cost or 0.0) + batch_cost
-            session.record(info.batch, info.usage, info.cost)
         if cache:
             cache.put(key, {"response": answer.model_dump(mode="json"), "usage": stats.usage(),
                             "model": model, "prompt": prompt.version})

@@ -328,7 +328,11 @@ def _parse_line(line: str, batch_id: str) -> Outcome | None:
 
 @dataclass
 class Session:
-    """Batch outcomes by custom_id, and what the reports that used them cost (thread-safe)."""
+    """Batch outcomes by custom_id, and what the reports that used them cost (thread-safe).
+
+    Reports with the same text share one request: each is counted, and the request's batch tokens and
+    cost are counted once, by whichever report records it first (the totals do not depend on the order).
+    """
 
     outcomes: dict[str, Outcome]
     counts: dict[str, int] = field(default_factory=lambda: {"answered": 0, "reasked": 0, "realtime": 0})
@@ -336,19 +340,25 @@ class Session:
     realtime_usage: Usage = field(default_factory=Usage)
     cost: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _billed: set[str] = field(default_factory=set, repr=False)
 
     def get(self, cid: str) -> Outcome | None:
         return self.outcomes.get(cid)
 
-    def record(self, use: BatchUse, total: Usage, cost: float | None) -> None:
+    def record(self, use: BatchUse, total: Usage, realtime_cost: float | None, batch_cost: float | None) -> None:
+        """One report served through the batch: ``total`` is all its tokens, ``use.usage`` the batch's part."""
         with self.lock:
             self.counts[use.outcome] += 1
+            first = use.custom_id not in self._billed
+            self._billed.add(use.custom_id)
             for k in ("prompt_tokens", "completion_tokens", "total_tokens"):
                 b = getattr(use.usage, k)
-                setattr(self.batch_usage, k, getattr(self.batch_usage, k) + b)
+                if first:
+                    setattr(self.batch_usage, k, getattr(self.batch_usage, k) + b)
                 setattr(self.realtime_usage, k, getattr(self.realtime_usage, k) + getattr(total, k) - b)
-            if cost is not None:
-                self.cost = (self.cost or 0.0) + cost
+            for c in (realtime_cost, batch_cost if first else None):
+                if c is not None:
+                    self.cost = (self.cost or 0.0) + c
 
     def summary(self) -> dict[str, Any]:
         return {"requests": len(self.outcomes), **self.counts, "batch_tokens": asdict(self.batch_usage),

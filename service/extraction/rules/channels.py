@@ -49,6 +49,7 @@ _FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
 _EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
+_GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0," + str(_MAX_GAP) + "}")
 KINDS: dict[str, ChannelKind] = {
     "website": "website", "wechat": "wechat", "weibo": "weibo", "video": "video", "app": "app", "other": "other",
 }
@@ -111,7 +112,11 @@ def _name_start(folded: str, kw_start: int) -> int:
 
 
 def _clause_end(folded: str, a: int, limit: int) -> int:
-    end = min(limit, a + _MAX_GAP, len(folded))
+    """Where the clause from ``a`` ends: a stop, ``limit``, or _MAX_GAP characters on (blanks, which a
+    layout dump pads lines with, not counted)."""
+    end = min(limit, len(folded))
+    span = _GAP_RE.match(folded, a, end)
+    end = span.end() if span else end
     m = _CLAUSE_STOP_RE.search(folded, a, end)
     return m.start() if m else end
 
@@ -141,7 +146,7 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
 
 
 def number_value(text: str) -> int:
-    """The count a number as printed stands for: "13,528" 13528, "1.35万" 13500, "１２" 12."""
+    """The count a (folded) number stands for: "13,528" 13528, "1.35万" 13500, "12" 12."""
     mult = _MULTIPLIER.get(text[-1:], 1)
     num = float(_NOT_NUMBER_RE.sub("", text))
     return round(num * mult)
@@ -149,9 +154,10 @@ def number_value(text: str) -> int:
 
 def _merge(view: TextView, text: str, stats: list[_Stat]) -> list[Channel]:
     out: list[Channel] = []
+    folded = view.folded  # "１．３５万" read as 1.35万
     for s in stats:
-        posts = number_value(text[s.posts[0] : s.posts[1]]) if s.posts else None
-        followers = number_value(text[s.followers[0] : s.followers[1]]) if s.followers else None
+        posts = number_value(folded[s.posts[0] : s.posts[1]]) if s.posts else None
+        followers = number_value(folded[s.followers[0] : s.followers[1]]) if s.followers else None
         same = next((c for c in out if c.kind == s.kind and posts is not None and c.posts == posts), None)
         if same is None and posts is None:
             same = next((c for c in out if c.kind == s.kind and c.followers is None), None)
