@@ -1,6 +1,6 @@
 """Benchmark: OCR accuracy on scanned copies of the bundled PDFs, and OCR seconds per page beside pdftotext.
 
-    .venv/bin/python bench/ocr_accuracy.py [--dpi 150 300] [--cache DIR] [-v] [FILES...]
+    .venv/bin/python bench/ocr_accuracy.py [--dpi 150 200 300] [--cache DIR] [-v] [FILES...]
 
 Each bundled PDF (eval/corpus/dev/*.pdf, or FILES) is rasterised at every --dpi and degraded as a
 print-and-scan would (tests/scans.py: a slight rotation, grey noise and dust, a red seal-like stamp
@@ -107,7 +107,7 @@ def _pdftotext(path: Path, pages: int) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--dpi", type=int, nargs="+", default=[150, 300])
+    ap.add_argument("--dpi", type=int, nargs="+", default=[150, 200, 300])
     ap.add_argument("--cache", type=Path, help="keep the recogniser's results here (no speed figures)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every cell not right")
     args = ap.parse_args()

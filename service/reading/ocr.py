@@ -257,15 +257,21 @@ def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]
     """Table rules: long horizontal runs; vertical runs from one horizontal rule to another. Pieces of
     one rule with a short gap (under 3 % of the width: less than a cell), or with a gap where the seal
     lay (``seal``: its mask), are one rule."""
+    import cv2
+
     h, w = grey.shape
     mask = _dark(grey)
+    # A thin rule scanned at 150 dpi comes out light grey, lighter than the page's threshold: very long
+    # light runs count too (light strokes of text never run that far).
+    faint = cv2.threshold(grey, 215, 255, cv2.THRESH_BINARY_INV)[1]
     tol = max(4.0, w / 250)
     hs: list[tuple[float, float, float]] = []
-    for x, y, rw, rh in sorted(_long_runs(mask, True, max(20, w // 25)), key=lambda r: (r[1] + r[3] / 2, r[0])):
+    runs = _long_runs(mask, True, max(20, w // 25)) + _long_runs(faint, True, max(20, w // 6))
+    for x, y, rw, rh in sorted(runs, key=lambda r: (r[1] + r[3] / 2, r[0])):
         cy = y + rh / 2
-        prev = next((i for i in range(len(hs) - 1, -1, -1) if abs(hs[i][2] - cy) <= tol and hs[i][1] <= x), None)
+        prev = next((i for i in range(len(hs) - 1, -1, -1) if abs(hs[i][2] - cy) <= tol and hs[i][0] <= x), None)
         if prev is not None and (x - hs[prev][1] <= 0.03 * w or _under_seal(seal, hs[prev][1], float(x), cy - tol, cy + tol)):
-            hs[prev] = (hs[prev][0], float(x + rw), (hs[prev][2] + cy) / 2)
+            hs[prev] = (hs[prev][0], max(hs[prev][1], float(x + rw)), (hs[prev][2] + cy) / 2)
         else:
             hs.append((float(x), float(x + rw), cy))
 
@@ -274,7 +280,8 @@ def _rules(grey: Any, seal: Any = None) -> tuple[list[tuple[float, float, float]
 
     # Vertical runs, collinear pieces joined (a thin rule scanned, turned and thresholded comes out
     # dotted), kept when they run from one horizontal rule to another: strokes of text do not.
-    pieces = sorted((x + rw / 2, float(y), float(y + rh)) for x, y, rw, rh in _long_runs(mask, False, max(10, h // 200)))
+    runs = _long_runs(mask, False, max(10, h // 200)) + _long_runs(faint, False, max(10, h // 40))
+    pieces = sorted((x + rw / 2, float(y), float(y + rh)) for x, y, rw, rh in runs)
     columns: list[list[tuple[float, float, float]]] = []
     for piece in pieces:  # pieces at about the same x
         if columns and piece[0] - columns[-1][0][0] <= tol:
