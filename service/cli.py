@@ -114,7 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("GOVREPORT_DEBUG"))
     _redact_logs()
     try:
-        code: int = args.func(args)
+        from service.reading.files import guarded_reads
+
+        with guarded_reads():  # a report on a hung mount is an error after GOVREPORT_READ_TIMEOUT, not a hang
+            code: int = args.func(args)
         return code
     except InputError as exc:
         print(f"govreport: 无法读取 {redact(str(exc))}", file=sys.stderr)

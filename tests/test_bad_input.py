@@ -571,16 +571,18 @@ def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pyt
     """Permission denied on one file (simulated: as root nothing is denied): its error record, the rest done."""
     from service.batch import BatchOptions, run_batch
 
+    from service.reading import files
+
     src = _batch_src(tmp_path, 4)
     locked = src / "r002.txt"
-    real_open = os.open
+    real_ask = files._Servers.ask
 
-    def denied(path: object, flags: int, *a: object, **k: object) -> int:
-        if str(path) == str(locked):
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_open(path, flags, *a, **k)  # type: ignore[arg-type]
+    def denied(self: files._Servers, op: bytes, path: str, limit: int, timeout: float) -> tuple[bytes, bytes]:
+        if str(path) == str(locked):  # what the read server answers for EACCES
+            return b"O", f"{errno.EACCES}:Permission denied".encode()
+        return real_ask(self, op, path, limit, timeout)
 
-    monkeypatch.setattr(os, "open", denied)
+    monkeypatch.setattr(files._Servers, "ask", denied)
     result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, narrative=False, mode="serial"))
     by_name = {r.name: r for r in result.records}
     assert by_name["r002"].status == "error" and by_name["r002"].error == "没有读取权限"
