@@ -92,7 +92,8 @@ def zip_bomb_docx(path: Path) -> Path:
     return path
 
 
-def pdf_of(path: Path, objects: list[bytes]) -> Path:
+def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), its xref and ``trailer`` entries."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(objects, 1):
@@ -101,8 +102,13 @@ def pdf_of(path: Path, objects: list[bytes]) -> Path:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R ".encode() + trailer
+    out += f">>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def pdf_of(path: Path, objects: list[bytes]) -> Path:
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 
@@ -570,7 +576,6 @@ def test_ctrl_c_during_parse_is_one_line(tmp_path: Path) -> None:
 def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Permission denied on one file (simulated: as root nothing is denied): its error record, the rest done."""
     from service.batch import BatchOptions, run_batch
-
     from service.reading import files
 
     src = _batch_src(tmp_path, 4)

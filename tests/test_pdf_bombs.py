@@ -18,7 +18,7 @@ from service.errors import InputError
 from service.reading import pdf_limits
 from service.reading.pdf_limits import MAX_DECODED, check_inflation
 from tests._corpus import REPO
-from tests.test_bad_input import assert_clean, run_cli
+from tests.test_bad_input import assert_clean, pdf_bytes, run_cli
 
 SPACES = 200 * (1 << 20)  # what each stream bomb decodes to: 200 MB
 
@@ -76,20 +76,6 @@ def lzw_bomb() -> bytes:
 
 
 # ---- PDF files --------------------------------------------------------------------------------------
-
-def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R ".encode() + trailer
-    out += f">>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
 
 def stream(head: str, data: bytes) -> bytes:
     return f"<< /Length {len(data)} {head} >>\nstream\n".encode() + data + b"\nendstream"
