@@ -350,3 +350,17 @@ def test_the_report_page_marks_failing_inferred_and_corrected_cells(client: Test
     html = client.get(f"/reports/{rid}").text
     assert html.count('class="cell fail"') == 0 and html.count('class="cell corrected"') == 1
     assert "script-src 'self'" in client.get(f"/reports/{rid}").headers["content-security-policy"]
+
+
+def test_a_missing_row_is_404_saying_what_is_missing(client: TestClient) -> None:
+    """One lookup (service/server/rows.py) for every route: JSON for the API, the 未找到 page for pages."""
+    for method, url, what in [("get", "/api/reports/999", "报告 999"), ("get", "/api/reports/999/findings", "报告 999"),
+                              ("get", "/api/reports/999/file", "报告 999"), ("post", "/api/reports/999/reanalyze", "报告 999"),
+                              ("get", "/api/batches/999", "批次 999"), ("delete", "/api/units/999", "单位 999"),
+                              ("get", "/api/units/999/years", "单位 999")]:
+        r = getattr(client, method)(url)
+        assert r.status_code == 404 and r.json() == {"detail": f"没有{what}"}, (url, r.text)
+    for url, what in [("/reports/999", "报告 999"), ("/batches/999", "批次 999")]:
+        r = client.get(url)
+        assert r.status_code == 404 and "text/html" in r.headers["content-type"], (url, r.text[:300])
+        assert f"未找到{what}" in r.text and "<span>admin</span>" in r.text, r.text[:500]  # the page, signed in
