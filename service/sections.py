@@ -130,7 +130,7 @@ def find_sections(doc: SourceDocument) -> SectionMap:
     """Locate the six sections. The first plausible heading of each key wins, in document order."""
     candidates: list[tuple[int, str, bool, int]] = []  # (line, key, numbered, offset)
     for i, start in enumerate(doc.line_starts, start=1):
-        end = doc.line_starts[i] - 1 if i < len(doc.line_starts) else len(doc.text)
+        end = doc.line_span(i)[1]
         if end - start > 120:
             continue
         line = doc.text[start:end]
@@ -143,7 +143,7 @@ def find_sections(doc: SourceDocument) -> SectionMap:
         # No 一、-numbered heading at all: the report may number its sections （一） or 1.
         minor = []
         for i, start in enumerate(doc.line_starts, start=1):
-            end = doc.line_starts[i] - 1 if i < len(doc.line_starts) else len(doc.text)
+            end = doc.line_span(i)[1]
             if end - start <= 120:
                 hit = classify_heading(doc.text[start:end], minor_numbering=True)
                 if hit:

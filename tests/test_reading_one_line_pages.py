@@ -50,3 +50,38 @@ def test_one_line_page(name: str, layout: str, joiner: str, sep: str, head: bool
 def test_text_with_its_lines_is_left_alone() -> None:
     text = report_text(truth(ALL[0]), with_style())
     assert restore_breaks(text) == (text, 0)
+
+
+@pytest.mark.parametrize(("sep", "head"), [(s, h) for s in (" ", "\t") for h in (True, False)])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("name", ALL)
+def test_one_line_page_without_blanks(name: str, layout: str, sep: str, head: bool) -> None:
+    """Lines joined with no blank at all (``…编制本报告。一、总体情况（一）主动公开…``): there is no
+    character to turn into a line break, so the line starts are added without one — the text is the
+    original, character for character (a blank there may still become a line break); every section is
+    found; no cell is another number, no FAIL."""
+    text = _page(name, layout, "", sep, head, 1)
+    doc = read_bytes(text.encode("utf-8"), "crawled.txt")
+    assert len(doc.text) == len(text) and all(a == b or (a == "\n" and b in " \u3000")
+                                              for a, b in zip(doc.text, text, strict=True)), "offsets kept"
+    assert doc.line_count > 30 and any("分行读取" in w for w in doc.warnings)
+    report = analyze_document(doc)
+    assert report.missing_sections == []
+    # 表四 five per line: a group's total glued to the next group's first value, split by C5 only
+    # where one split fits (not for the two reports with several)
+    check(report, truth(name), "none" if layout == "t4-five-per-line" else "all")
+    for row in report.tables.table3.rows.values():  # type: ignore[attr-defined]
+        for cell in row.cells:
+            if cell.span:
+                assert doc.text[cell.span[0] : cell.span[1]] == cell.printed
+
+
+def test_line_starts_without_a_break() -> None:
+    """A line start with no newline before it: the line ends where the next begins, no character lost."""
+    from service.reading.document import SourceDocument
+
+    text = "标题\n报告。一、总体情况（一）主动公开"
+    doc = SourceDocument(text=text, breaks=(text.index("一、"), text.index("（一）")))
+    assert [doc.text[slice(*doc.line_span(i))] for i in range(1, doc.line_count + 1)] == \
+        ["标题", "报告。", "一、总体情况", "（一）主动公开"]
+    assert doc.line_of(text.index("总体")) == 3

@@ -10,7 +10,7 @@ from service.errors import ConfigError, InputError, UnsupportedFormatError
 from service.reading.document import GridCell, GridTable, SourceDocument
 from service.reading.files import read_report_bytes
 from service.reading.markup import markup_in_text
-from service.reading.reflow import restore_breaks
+from service.reading.reflow import restore_breaks, zero_width_breaks
 from service.reading.sniff import sniff
 from service.reading.text import control_notes, decode_text
 
@@ -93,10 +93,15 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         doc.warnings[1:1] = control_notes(dropped)
         return doc
     lined, restored = restore_breaks(text)
-    if not restored:
+    breaks = zero_width_breaks(lined, restored > 0)
+    if not restored and not breaks:
         return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, warnings=control_notes(dropped))
-    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding,
+    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding, breaks=breaks,
                          sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), warnings=control_notes(dropped))
-    doc.warnings.append(f"全文只有很少几行（网页抓取的文本）：{restored} 处标题、表格行之前的空格按换行读取，"
-                        "位置不变，行号按恢复的换行计")
+    if restored:
+        doc.warnings.append(f"全文只有很少几行（网页抓取的文本）：{restored} 处标题、表格行之前的空格按换行读取，"
+                            "位置不变，行号按恢复的换行计")
+    if breaks:
+        doc.warnings.append(f"全文只有很少几行且标题、表格行之前没有空格：在 {len(breaks)} 处标题、表格行之前分行读取，"
+                            "原文不变，行号按分出的行计")
     return doc

@@ -61,6 +61,9 @@ class SourceDocument:
     sha256: str = ""
     warnings: list[str] = field(default_factory=list)
     ocr: list[OcrSpan] = field(default_factory=list)  # what was read by OCR, in text order
+    #: Offsets where a line starts with no line break before it (a page run together with no blank to
+    #: turn into one: see ``reading.reflow``); lines are text[start:next start] there.
+    breaks: tuple[int, ...] = ()
     folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
     _starts: list[int] = field(init=False, default_factory=list, repr=False)
@@ -68,6 +71,8 @@ class SourceDocument:
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
+        if self.breaks:
+            self.line_starts = sorted({*self.line_starts, *self.breaks})
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
@@ -101,8 +106,10 @@ class SourceDocument:
     def line_span(self, line: int) -> tuple[int, int]:
         """Offsets [start, end) of a 1-based line, without its newline."""
         start = self.line_starts[line - 1]
-        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
-        return start, end
+        if line >= len(self.line_starts):
+            return start, len(self.text)
+        end = self.line_starts[line]
+        return start, end - 1 if self.text[end - 1] == "\n" else end
 
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)

@@ -3,7 +3,9 @@
 Sections, tables and narrative are read line by line. A text whose lines run to thousands of
 characters has lost its line breaks; the blank before a section heading, a table row's label or a
 sub-heading is turned into a line break — one character for one, so every offset still points into
-the original text (only line numbers count the restored breaks).
+the original text (only line numbers count the restored breaks). Where the page has no blank there
+(``…编制本报告。一、总体情况（一）主动公开…``), the line starts are added without a character
+(``zero_width_breaks``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from service.lazy_re import lazy_compile
 LONG_LINE = 300
 MIN_BREAKS = 8
 #: A blank (half- or full-width) before where a new line starts: a numbered heading or row label
-#: (一、 （一） 1. ① 第二十条第（一）项), a table's header words, 表四's group names.
+#: (一、 （一） 1. ① 第二十条第（一）项; after a value only a one-digit 1.–8., so that the last value of
+#: a row glued to the next row's enumerator, ``0 22.其他…``, is not taken for 22.), a table's header
+#: words, 表四's group names.
 _BREAK_RE = lazy_compile(
-    r"[ \u3000](?=[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|\d{1,2}[.．、](?=[\u4e00-\u9fff])"
+    r"[ \u3000](?=[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|(?:(?<!\d[ \u3000])\d)?\d[.．、](?=[\u4e00-\u9fff])"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]|第二十条|信息内容|申请人情况|自然人|行政复议|行政诉讼|总计|发布时间|来源|原文链接|字号"
     # 表二's rows have no enumerator: their names
     r"|规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
@@ -26,6 +30,37 @@ _BREAK_RE = lazy_compile(
     # a paragraph's indentation (two ideographic spaces), a blank after a sentence's end
     r"|\u3000(?=\u3000)|(?<=[。！？])[ \u3000]"
 )
+
+
+#: Where a line starts in a page run together with no blank at all: a heading or row label right after
+#: a sentence's end, a digit (a table's last value) or a title's last word; 表二's bands and row names
+#: after a header word or a value. No character stands there to become a line break: these are
+#: line starts of their own (``SourceDocument.breaks``), the text unchanged.
+_ZERO_WIDTH_RE = lazy_compile(
+    r"(?<=[。；！？\d])(?=[一二三四五六七八九十]、[\u4e00-\u9fff])"
+    r"|(?:(?<=[。；！？\d])|(?<=情况|事项))(?=[（(][一二三四五六七八九十][）)][\u4e00-\u9fff])"
+    r"|(?<=\S)(?=第二十条第)|(?<=项)(?=信息内容)|(?<=情况)(?=[（(]本列|申请人情况)"
+    r"|(?:(?<=\d)|(?<=件数|数量)|(?<=万元[）)]))(?=规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制"
+    r"|行政事业性收费|政府集中采购)"
+    # 表四's values straight after its header's last word
+    r"|(?:(?<=审结\s总计)|(?<=审结总计))(?=\d)"
+    # a section's body straight after its title's last words
+    r"|(?:(?<=总体情况)|(?<=信息情况)|(?<=申请情况)|(?<=诉讼情况)|(?<=改进情况)|(?<=的事项))(?=[^\s，,。；、）)])"
+)
+
+
+def zero_width_breaks(text: str, run_together: bool = False) -> tuple[int, ...]:
+    """Line starts to add inside the lines of a page's text run together: every line of a text whose
+    breaks ``restore_breaks`` restored (``run_together``), else the long lines with ``MIN_BREAKS`` such
+    places at least; () when there are none."""
+    out: list[int] = []
+    for line_start, line in _lines(text):
+        if len(line) < (1 if run_together else LONG_LINE):
+            continue
+        found = [line_start + m.start() for m in _ZERO_WIDTH_RE.finditer(line)]
+        if run_together or len(found) >= MIN_BREAKS:
+            out += found
+    return tuple(out)
 
 
 def restore_breaks(text: str) -> tuple[str, int]:
