@@ -107,9 +107,11 @@ def test_check_on_a_stalled_file_is_one_line_exit_2(stalling_mount: Path) -> Non
 
 # ---- the read server itself, without a mount (runs everywhere) -----------------------------------
 
-def test_a_server_that_does_not_answer_is_left_and_the_next_read_works(tmp_path: Path) -> None:
+def test_a_server_that_does_not_answer_is_left_and_the_next_read_works(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     seed = tmp_path / "r.txt"
     shutil.copy(SEEDS[0], seed)
+    monkeypatch.setattr(files, "_servers", files._Servers())  # this test's own servers
     with guarded_reads(timeout=1.0):
         assert read_report_bytes(seed, 1 << 24) == SEEDS[0].read_bytes()  # starts this process's server
         (server,) = files._servers.idle
