@@ -97,6 +97,11 @@ def test_health_is_open_and_every_other_api_route_needs_the_token(client: TestCl
         assert r.status_code == 401, (method, path, r.status_code)
         assert anonymous.request(method, url, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert anonymous.get("/", follow_redirects=False).status_code == 401  # the page: 401 with the login form
+    # /static is open, as the README says, because it holds only the page's own stylesheet and script.
+    static = Path(create_app.__code__.co_filename).parent / "static"
+    assert sorted(p.name for p in static.iterdir()) == ["app.css", "app.js"]
+    assert anonymous.get("/static/app.css").status_code == 200
+    assert anonymous.get("/static/../db.py").status_code == 404
 
 
 def test_upload_analyses_and_a_duplicate_returns_the_existing_report(client: TestClient, data: Path) -> None:
@@ -255,6 +260,15 @@ def test_units_registry_attaches_reports_and_shows_coverage(client: TestClient) 
     years = client.get(f"/api/units/{hz['id']}/years").json()
     assert [y["year"] for y in years["years"]] == [2023, 2024]
     assert {c["rule"] for c in years["checks"]} == {"C6", "C7"}
+    # The report page shows the same year-over-year table and cross-year checks (not API-only).
+    page = client.get(f"/reports/{r24['id']}").text
+    section = page[page.index('id="years"'):page.index("</section>", page.index('id="years"'))]
+    for rep, year in ((r23, 2023), (r24, 2024)):
+        assert f'<a href="/reports/{rep["id"]}">{year}</a>' in section
+    for y in years["years"]:
+        assert f"<td>{y['new_received']}</td>" in section
+    for c in years["checks"]:
+        assert f"<b>{c['rule']}</b> 2023→2024：{c['message']}" in section
 
 
 def test_units_xlsx_round_trip(client: TestClient) -> None:

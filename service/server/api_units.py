@@ -192,9 +192,13 @@ def coverage(year: int, ctx: Ctx, parent_id: int | None = None) -> dict[str, Any
 def years(unit_id: int, ctx: Ctx) -> dict[str, Any]:
     """The unit's reports year by year with key figures, and the cross-year checks C6 and C7 (the batch's)."""
     with ctx.db.session() as s:
-        unit = get_or_404(s, Unit, unit_id)
-        reports = list(s.scalars(select(Report).where(Report.unit_id == unit_id, Report.year.is_not(None))
-                                 .order_by(Report.year, Report.id)))
+        return unit_years(s, get_or_404(s, Unit, unit_id))
+
+
+def unit_years(s: Session, unit: Unit) -> dict[str, Any]:
+    """What ``GET /api/units/{id}/years`` answers, and the report page shows under 与往年比较."""
+    reports = list(s.scalars(select(Report).where(Report.unit_id == unit.id, Report.year.is_not(None))
+                             .order_by(Report.year, Report.id)))
     by_year: dict[int, Report] = {}
     for r in reports:
         by_year.setdefault(r.year or 0, r)

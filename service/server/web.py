@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from service.server.analysis import source_text
+from service.server.api_units import unit_years
 from service.server.app import Context, Ctx, context, token_of
 from service.server.auth import COOKIE, Principal
 from service.server.db import Batch, Report, Unit
@@ -95,6 +96,7 @@ def report_page(report_id: int, request: Request, ctx: Ctx) -> Response:
         report = get_or_404(s, Report, report_id)
         body = report_json(s, report)
         unit = s.get(Unit, report.unit_id) if report.unit_id else None
+        history = unit_years(s, unit) if unit else None
         units = list(s.scalars(select(Unit).order_by(Unit.name)))
     document: dict[str, Any] = body["report"]
     text = source_text(str(ctx.data.file_path(report.sha256)), report.filename)
@@ -105,7 +107,7 @@ def report_page(report_id: int, request: Request, ctx: Ctx) -> Response:
     return templates.TemplateResponse(request, "report.html", {
         "user": user, "r": body, "doc": document, "unit": unit, "units": units,
         "tables": tables_view(document, body["corrections"]), "findings": shown,
-        "passed": len(findings) - len(shown), "segments": segments(text, spans_of(document))})
+        "passed": len(findings) - len(shown), "segments": segments(text, spans_of(document)), "history": history})
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
