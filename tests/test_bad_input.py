@@ -592,3 +592,40 @@ def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pyt
     by_name = {r.name: r for r in result.records}
     assert by_name["r002"].status == "error" and by_name["r002"].error == "没有读取权限"
     assert sorted(n for n, r in by_name.items() if r.status == "ok") == ["r000", "r001", "r003"]
+
+
+# ---------------------------------------------------------------- every command on bad paths
+
+def _sweep(d: Path) -> dict[str, list[str]]:
+    (d / "a-file").write_text("x", encoding="utf-8")
+    (d / "bin.json").write_bytes(os.urandom(64) + b"\xff")
+    (d / "src").mkdir()
+    shutil.copy(SEED, d / "src" / SEED.name)
+    f, src = str(d / "a-file"), str(d / "src")
+    return {
+        "schema-out-is-a-file": ["schema", "--write-all", f],
+        "schema-out-under-a-file": ["schema", "--write-all", f + "/schemas"],
+        "eval-out-under-a-file": ["eval", "--out", f + "/o"],
+        "eval-thresholds-binary": ["eval", "--thresholds", str(d / "bin.json"), "--out", str(d / "o")],
+        "batch-thresholds-binary": ["batch", src, "--out", str(d / "b"), "--thresholds", str(d / "bin.json"), "--no-progress"],
+        "serve-data-is-a-file": ["serve", "--data", f],
+        "serve-bad-db-url": ["serve", "--data", str(d / "data"), "--db", "nosuchdriver://x"],
+        "serve-port-out-of-range": ["serve", "--port", "99999"],
+    }
+
+
+def test_every_command_on_bad_paths_is_one_chinese_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by running each command as a new user would: these were exit 3 (internal error) or English."""
+    from service.cli import main
+    from tests.test_chinese_ui import english_words
+
+    for name, argv in _sweep(tmp_path).items():
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+        err = capsys.readouterr().err
+        lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(("用法", " "))]
+        assert code == 2, (name, code, err)
+        assert len(lines) == 1 and "Traceback" not in err, (name, err)
+        assert english_words(lines[0]) == [], (name, lines[0])

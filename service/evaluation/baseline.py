@@ -26,7 +26,7 @@ def load_baseline(path: str | Path) -> dict[str, Any]:
         return {"margins": dict(DEFAULT_MARGINS), "runs": {}}
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GoldError(f"无法读取基线文件: {unreadable(exc, p)}", str(p)) from exc
     data.setdefault("margins", dict(DEFAULT_MARGINS))
     data.setdefault("runs", {})

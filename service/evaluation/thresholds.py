@@ -47,7 +47,7 @@ def load_thresholds(path: str | Path, section: str) -> list[Bound]:
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GoldError(f"无法读取阈值文件: {unreadable(exc, p)}", str(p)) from exc
     out = []
     for name, spec in (data.get(section) or {}).items():

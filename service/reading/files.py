@@ -246,4 +246,4 @@ def _too_large(size: int, max_bytes: int, name: str) -> InputError:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} 字节"
+    return f"{n / (1 << 20):.1f} MB" if n >= 1 << 20 else f"{n:,} 字节"  # MB as the limit is set: 20 MB = 20 × 2^20
