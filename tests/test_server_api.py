@@ -314,12 +314,15 @@ def test_batch_from_a_zip_runs_the_batch_engine_and_stores_the_reports(client: T
     z = _zip({"reports/a.txt": SEEDS[0].read_bytes(), "reports/b.txt": failing_report(),
               "reports/empty.txt": b"", "readme.jpg": b"ignored"})
     r = client.post("/api/batches", files=[("files", ("in.zip", z, "application/zip")),
-                                           ("files", ("c.txt", SEEDS[2].read_bytes()))])
+                                           ("files", ("c.txt", SEEDS[2].read_bytes())),
+                                           ("files", ("notes", "会议纪要".encode() * 50))])
     assert r.status_code == 202, r.text
     b = wait_batch(client, r.json()["id"])
-    assert b["status"] == "done" and b["files"] == 4 and b["done"] == 4 and b["progress"] == 1.0
+    assert b["status"] == "done" and b["files"] == 5 and b["done"] == 5 and b["progress"] == 1.0
     by_file = {rec["file"]: rec for rec in b["records"]}
     assert by_file["empty.txt"]["status"] == "error" and "空" in by_file["empty.txt"]["error"]
+    # A file uploaded by name is never dropped for its extension: it gets its record like the others.
+    assert by_file["notes"]["status"] == "error" and by_file["notes"]["error"]
     assert all(by_file[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt"))
     assert client.get(f"/api/reports/{by_file['b.txt']['report_id']}").json()["failed_rules"] == ["C5"]
     for ext in ("xlsx", "md", "docx"):
