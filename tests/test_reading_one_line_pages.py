@@ -10,6 +10,7 @@ import pytest
 
 from service.pipeline import analyze_document
 from service.reading import read_bytes
+from service.reading.document import SourceDocument
 from service.reading.reflow import restore_breaks
 from tests.test_tables_unseen import ALL, check, truth
 from tests.unseen_layouts import report_text, t3_no_groups, t4_five_per_line, with_style
@@ -31,15 +32,21 @@ def _page(name: str, layout: str, joiner: str, sep: str, head: bool, lines: int)
     return text
 
 
+def _read_keeping_offsets(text: str) -> SourceDocument:
+    """The page read; its text is the page's, character for character, but blanks turned into breaks."""
+    doc = read_bytes(text.encode("utf-8"), "crawled.txt")
+    assert len(doc.text) == len(text) and all(a == b or (a == "\n" and b in " \u3000")
+                                              for a, b in zip(doc.text, text, strict=True)), "offsets kept"
+    return doc
+
+
 @pytest.mark.parametrize(("joiner", "sep", "head", "lines"),
                          [(j, s, h, n) for j in (" ", "\u3000") for s in (" ", "\t") for h in (True, False) for n in (1, 3)])
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 @pytest.mark.parametrize("name", ALL)
 def test_one_line_page(name: str, layout: str, joiner: str, sep: str, head: bool, lines: int) -> None:
     text = _page(name, layout, joiner, sep, head, lines)
-    doc = read_bytes(text.encode("utf-8"), "crawled.txt")
-    assert len(doc.text) == len(text) and all(a == b or (a == "\n" and b in " \u3000")
-                                              for a, b in zip(doc.text, text, strict=True)), "offsets kept"
+    doc = _read_keeping_offsets(text)
     assert doc.line_count > 40 and any("换行" in w for w in doc.warnings)
     report = analyze_document(doc)
     assert report.missing_sections == []
@@ -61,9 +68,7 @@ def test_one_line_page_without_blanks(name: str, layout: str, sep: str, head: bo
     original, character for character (a blank there may still become a line break); every section is
     found; no cell is another number, no FAIL."""
     text = _page(name, layout, "", sep, head, 1)
-    doc = read_bytes(text.encode("utf-8"), "crawled.txt")
-    assert len(doc.text) == len(text) and all(a == b or (a == "\n" and b in " \u3000")
-                                              for a, b in zip(doc.text, text, strict=True)), "offsets kept"
+    doc = _read_keeping_offsets(text)
     assert doc.line_count > 30 and any("分行读取" in w for w in doc.warnings)
     report = analyze_document(doc)
     assert report.missing_sections == []
@@ -78,8 +83,6 @@ def test_one_line_page_without_blanks(name: str, layout: str, sep: str, head: bo
 
 def test_line_starts_without_a_break() -> None:
     """A line start with no newline before it: the line ends where the next begins, no character lost."""
-    from service.reading.document import SourceDocument
-
     text = "标题\n报告。一、总体情况（一）主动公开"
     doc = SourceDocument(text=text, breaks=(text.index("一、"), text.index("（一）")))
     assert [doc.text[slice(*doc.line_span(i))] for i in range(1, doc.line_count + 1)] == \
