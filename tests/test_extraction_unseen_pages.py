@@ -254,3 +254,14 @@ def test_counts_in_wan_yi_thousands_and_full_width() -> None:
     assert sorted((c.kind, c.posts, c.followers) for c in n.channels) == [
         ("other", 13528, None), ("website", 13500, None), ("wechat", 12345, 120_000_000), ("weibo", 236, None),
     ]
+
+
+def test_inline_points_are_no_sub_headings_where_lines_exist() -> None:
+    """A sub-heading after a sentence is read only on a page glued together: in a one-paragraph section
+    五 of an ordinary report, "（二）整改措施落实不到位。" is a problem, not the measures' heading."""
+    text = ("某某县某某局2024年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息12条。\n"
+            "五、存在的主要问题及改进情况\n存在的问题：（一）信息发布不够及时。（二）整改措施落实不到位。"
+            "下一步，我们将加强业务培训，提升工作人员能力。\n六、其他需要报告的事项\n无。\n")
+    _, n = _narrative(text)
+    assert [i.text for i in n.problems] == ["信息发布不够及时", "整改措施落实不到位"]
+    assert [i.text.rstrip("。") for i in n.measures] == ["加强业务培训，提升工作人员能力"]

@@ -41,7 +41,7 @@ def extract_rules(doc: SourceDocument, sections: SectionMap) -> ExtractionResult
     problems = problems_region(doc, sections)
     if problems:
         view = build_view(doc, *problems)
-        parts = split_parts(view.folded)
+        parts = split_parts(view.folded, glued=not sections.sections)  # no section found: a page run together
         found["problems"] = _items(view, problem_ranges(view.folded, *parts.problems, parts.problems_headed))
         found["measures"] = _items(view, measure_ranges(view.folded, *parts.measures))
     overview = _region(doc, sections, "overview")

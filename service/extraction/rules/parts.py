@@ -14,11 +14,14 @@ from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 
-# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
-_SUBHEAD_RE = lazy_compile(
-    r"(?m)(?:^|(?<=[。；;!?！？]))\s*(?:\(\s*(?P<pc>[一二三四五六七八九十])\s*\)|(?P<cd>[一二三四五六七八九十])\s*[、.．]"
+_SUBHEAD = (
+    r"\s*(?:\(\s*(?P<pc>[一二三四五六七八九十])\s*\)|(?P<cd>[一二三四五六七八九十])\s*[、.．]"
     r"|(?P<d>\d{1,2})\s*[.、．](?!\d)|第(?P<part>[一二三四五六七八九十])部分)\s*"
 )
+# (?m)^ is "start or after a newline", like (?:^|(?<=\n)), and much faster to scan for.
+_SUBHEAD_RE = lazy_compile(r"(?m)^" + _SUBHEAD)
+# A page glued together with no line break (a crawled page): a sub-heading also after a sentence.
+_SUBHEAD_GLUED_RE = lazy_compile(r"(?:^|(?<=[。；;!?！？]))" + _SUBHEAD)
 _CN = "一二三四五六七八九十"
 _PROBLEM_HEAD_RE = lazy_compile(r"问题|不足|差距|短板|薄弱")
 _MEASURE_HEAD_RE = lazy_compile(r"改进|整改|措施|举措|计划|打算|下一步|方向|思路|安排|对策|努力|下步|展望|工作重点")
@@ -114,12 +117,13 @@ def _heading_end(folded: str, body: int) -> int | None:
     return title_end
 
 
-def split_parts(folded: str) -> Parts:
-    """Find the problem and measure parts of the section-五 view."""
+def split_parts(folded: str, glued: bool = False) -> Parts:
+    """Find the problem and measure parts of the section-五 view (``glued``: of a page with no line break
+    where the sections could be found, so sub-headings stand after a sentence, not at a line start)."""
     n = len(folded)
     heads: list[tuple[int, int, str]] = []  # (heading start, body start, kind)
     found: list[tuple[int, int, str, str, int]] = []  # (start, title end, kind or "", style, number)
-    for m in _SUBHEAD_RE.finditer(folded):
+    for m in (_SUBHEAD_GLUED_RE if glued else _SUBHEAD_RE).finditer(folded):
         title_end = _heading_end(folded, m.end())
         style = m.lastgroup or ""
         raw = m.group(style) if style else ""
