@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -174,7 +174,7 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
-            keep.append(prev if prev.path == str(f.path) else prev.model_copy(update={"path": str(f.path)}))
+            keep.append(prev if prev.path == str(f.path) else replace(prev, path=str(f.path)))
         else:
             tasks.append(Task(f.name, str(f.path), str(out), sha, key, opts.narrative, opts.backend, opts.durable))
     kept = {r.name for r in keep if r.status == "ok"}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -20,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from service.batch.aggregate import ERROR_KIND_LABELS, T3_SUMMARY_ROWS, Aggregate, Total, UnitRow
 from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS
-from service.batch.escape import inert_cell
+from service.batch.escape import formula_like, inert_cell
 from service.batch.feedback import FixItem
 from service.outputs.labels import RULE_NAMES, status_label
 from service.tables.layout import (
@@ -35,15 +36,16 @@ from service.tables.layout import (
 SHEETS = ["单位", "整改清单", "风险分级", "同比", "表三合计", "表四合计", "表二合计", "比率", "审核发现", "问题与措施", "渠道",
           "未处理文件"]
 
+#: A write-only worksheet. It gets its column dimensions, filter and print set-up at run time (openpyxl's
+#: Worksheet._setup), which openpyxl's type stubs do not declare on WriteOnlyWorksheet.
+Sheet = Any
+
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
 def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem]] | None = None) -> None:
-    wb = Workbook()
-    first = wb.active
-    if first is not None:
-        wb.remove(first)
+    wb = Workbook(write_only=True)  # rows stream to the file: no cell objects kept for a whole sheet
 
     _sheet(wb.create_sheet("单位"), [
         "文件", "单位", "年度", "单位类型", "报告格式", "文件类型", "审核结论", "不通过的规则", "不通过项", "提示项", "无法确认项",
@@ -120,45 +122,57 @@ def _unknown(totals: Iterable[Total]) -> str:
     return "、".join(sorted({w for t in totals for w in t.unknown}))
 
 
-def _sheet(ws: Worksheet, header: list[str], rows: list[list[Any]], percent_cols: Sequence[int] = (),
+def _sheet(ws: Sheet, header: list[str], rows: list[list[Any]], percent_cols: Sequence[int] = (),
            wide: dict[int, int] | None = None) -> None:
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for row in rows:
-        ws.append([_value(v) for v in row])
-        for cell in ws[ws.max_row]:
-            inert_cell(cell)
-    ws.freeze_panes = "A2"
-    _print_setup(ws)
-    if rows:
-        ws.auto_filter.ref = ws.dimensions
-    for col in percent_cols:
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            if isinstance(cell.value, float):
-                cell.number_format = "0.0%"
+    """A sheet: the styled header row, frozen, then the rows (formula-like text inert, percentages formatted,
+    wide columns wrapped), filter and print set-up. Write-only, so widths and panes are set before the rows."""
     widths = wide or {}
     for i, title in enumerate(header, start=1):
         longest = max([_width(title), *(_width(r[i - 1]) for r in rows[:500] if i - 1 < len(r))])
         ws.column_dimensions[get_column_letter(i)].width = widths.get(i, min(max(8, longest + 2), 40))
-        if i in widths:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    _print_setup(ws)
+    head = []
+    for title in header:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        head.append(cell)
+    ws.append(head)
+    percent = set(percent_cols)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        out: list[Any] = []
+        for i, v in enumerate(row, start=1):
+            v = _value(v)
+            if i in widths or (i in percent and isinstance(v, float)) or (isinstance(v, str) and formula_like(v)):
+                cell = WriteOnlyCell(ws, value=v)
+                inert_cell(cell)
+                if i in percent and isinstance(v, float):
+                    cell.number_format = "0.0%"
+                if i in widths:
+                    cell.alignment = wrapped
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
+    if rows:
+        ncols = max(len(header), *(len(r) for r in rows))
+        ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{len(rows) + 1}"
 
 
-def _print_setup(ws: Worksheet) -> None:
+def _print_setup(ws: Sheet) -> None:
     """Prints on A4 landscape, every column on one page width, the header row repeated on each page."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "1:1"
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    footer = ws.oddFooter
+    footer = ws.HeaderFooter.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "第 &P 页, 共 &N 页"
 

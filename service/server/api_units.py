@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, UploadFile
@@ -217,7 +218,7 @@ def unit_years(s: Session, unit: Unit) -> dict[str, Any]:
         if y - 1 in by_year:
             prev, cur = _entry(by_year[y - 1]), _entry(by_year[y])
             for f in (c6(prev, cur), c7(prev, cur)):
-                checks.append({"year": y, **f.model_dump(mode="json")})
+                checks.append({"year": y, **asdict(f)})
     return {"unit": unit_json(unit), "years": rows, "checks": checks}
 
 
