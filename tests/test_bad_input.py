@@ -614,10 +614,15 @@ def _sweep(d: Path) -> dict[str, list[str]]:
     }
 
 
-def test_every_command_on_bad_paths_is_one_chinese_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_on_bad_paths_is_one_chinese_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Found by running each command as a new user would: these were exit 3 (internal error) or English."""
+    import tempfile
+
     from service.cli import main
     from tests.test_chinese_ui import english_words
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # serve points it at its data folder
 
     for name, argv in _sweep(tmp_path).items():
         try:
