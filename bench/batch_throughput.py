@@ -33,7 +33,8 @@ sys.path.insert(0, str(REPO))
 from service.batch import BatchOptions, run_batch  # noqa: E402
 from service.batch.aggregate import aggregate  # noqa: E402
 from service.batch.runner import write_summaries  # noqa: E402
-from service.batch.state import RESULTS, file_sha256  # noqa: E402
+from service.batch.state import RESULTS  # noqa: E402
+from service.reading.files import report_sha256  # noqa: E402
 from service.report import Report  # noqa: E402
 
 _PRECOMPUTED: dict[str, Report] = {}
@@ -68,7 +69,7 @@ def resume_floor(files: list[Path], out: Path) -> float:
     """Hash every input and read every line of results.jsonl."""
     t0 = time.perf_counter()
     for f in files:
-        file_sha256(f)
+        report_sha256(f)
     with (out / RESULTS).open(encoding="utf-8") as fh:
         for _ in fh:
             pass

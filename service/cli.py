@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import logging
 import os
@@ -34,6 +35,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"argument (.+?): expected at least one argument"), r"参数 \1 至少需要一个值"),
     (re.compile(r"argument (.+?): not allowed with argument (.+)"), r"参数 \1 不能与 \2 同时使用"),
     (re.compile(r"unrecognized arguments: (.+)"), r"无法识别的参数: \1"),
+    (re.compile(r"argument (.+?): (?=[^A-Za-z])(.+)"), r"参数 \1: \2"),  # a type's own (Chinese) message
     (re.compile(r"one of the arguments (.+) is required"), r"必须给出以下参数之一: \1"),
     (re.compile(r"ambiguous option: (.+?) could match (.+)"), r"选项 \1 有歧义, 可能是: \2"),
 ]
@@ -114,13 +116,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("GOVREPORT_DEBUG"))
     _redact_logs()
     try:
-        code: int = args.func(args)
+        from service.reading.files import guarded_reads
+
+        with guarded_reads():  # a report on a hung mount is an error after GOVREPORT_READ_TIMEOUT, not a hang
+            code: int = args.func(args)
         return code
     except InputError as exc:
         print(f"govreport: 无法读取 {redact(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except GovreportError as exc:
         print(f"govreport: 错误: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # an output path or the environment (a file where a folder should be, no space)
+        print(f"govreport: 错误: {redact(os_error_text(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("govreport: 已中断", file=sys.stderr)
@@ -133,6 +141,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INTERNAL
         print(f"govreport: 内部错误: {type(exc).__name__}: {redact(str(exc))}(加 --debug 查看详情)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+#: What an OSError means, for the errors a user's paths and disks give.
+_OS_ERRORS = {errno.EEXIST: "已存在(且不是目录)", errno.ENOTDIR: "路径中的某一级不是目录", errno.ENOENT: "没有这个文件或目录",
+              errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间已满", errno.EROFS: "文件系统只读",
+              errno.EISDIR: "是目录", errno.ENAMETOOLONG: "文件名过长", errno.EADDRINUSE: "地址已被占用"}
+
+
+def os_error_text(exc: OSError) -> str:
+    """``<path>: <why>`` in Chinese for an OSError that reached the command line."""
+    why = _OS_ERRORS.get(exc.errno or 0) or f"系统错误 {exc.errno}" if exc.errno else str(exc)
+    return f"{exc.filename}: {why}" if exc.filename else why
 
 
 def redact(text: str) -> str:

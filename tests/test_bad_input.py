@@ -92,7 +92,8 @@ def zip_bomb_docx(path: Path) -> Path:
     return path
 
 
-def pdf_of(path: Path, objects: list[bytes]) -> Path:
+def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), its xref and ``trailer`` entries."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(objects, 1):
@@ -101,8 +102,13 @@ def pdf_of(path: Path, objects: list[bytes]) -> Path:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R ".encode() + trailer
+    out += f">>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def pdf_of(path: Path, objects: list[bytes]) -> Path:
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 
@@ -570,18 +576,61 @@ def test_ctrl_c_during_parse_is_one_line(tmp_path: Path) -> None:
 def test_unreadable_file_in_a_batch_is_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Permission denied on one file (simulated: as root nothing is denied): its error record, the rest done."""
     from service.batch import BatchOptions, run_batch
+    from service.reading import files
 
     src = _batch_src(tmp_path, 4)
     locked = src / "r002.txt"
-    real_open = os.open
+    real_ask = files._Servers.ask
 
-    def denied(path: object, flags: int, *a: object, **k: object) -> int:
-        if str(path) == str(locked):
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_open(path, flags, *a, **k)  # type: ignore[arg-type]
+    def denied(self: files._Servers, op: bytes, path: str, limit: int, timeout: float) -> tuple[bytes, bytes]:
+        if str(path) == str(locked):  # what the read server answers for EACCES
+            return b"O", f"{errno.EACCES}:Permission denied".encode()
+        return real_ask(self, op, path, limit, timeout)
 
-    monkeypatch.setattr(os, "open", denied)
+    monkeypatch.setattr(files._Servers, "ask", denied)
     result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, narrative=False, mode="serial"))
     by_name = {r.name: r for r in result.records}
     assert by_name["r002"].status == "error" and by_name["r002"].error == "没有读取权限"
     assert sorted(n for n, r in by_name.items() if r.status == "ok") == ["r000", "r001", "r003"]
+
+
+# ---------------------------------------------------------------- every command on bad paths
+
+def _sweep(d: Path) -> dict[str, list[str]]:
+    (d / "a-file").write_text("x", encoding="utf-8")
+    (d / "bin.json").write_bytes(os.urandom(64) + b"\xff")
+    (d / "src").mkdir()
+    shutil.copy(SEED, d / "src" / SEED.name)
+    f, src = str(d / "a-file"), str(d / "src")
+    return {
+        "schema-out-is-a-file": ["schema", "--write-all", f],
+        "schema-out-under-a-file": ["schema", "--write-all", f + "/schemas"],
+        "eval-out-under-a-file": ["eval", "--out", f + "/o"],
+        "eval-thresholds-binary": ["eval", "--thresholds", str(d / "bin.json"), "--out", str(d / "o")],
+        "batch-thresholds-binary": ["batch", src, "--out", str(d / "b"), "--thresholds", str(d / "bin.json"), "--no-progress"],
+        "serve-data-is-a-file": ["serve", "--data", f],
+        "serve-bad-db-url": ["serve", "--data", str(d / "data"), "--db", "nosuchdriver://x"],
+        "serve-port-out-of-range": ["serve", "--port", "99999"],
+    }
+
+
+def test_every_command_on_bad_paths_is_one_chinese_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by running each command as a new user would: these were exit 3 (internal error) or English."""
+    import tempfile
+
+    from service.cli import main
+    from tests.test_chinese_ui import english_words
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # serve points it at its data folder
+
+    for name, argv in _sweep(tmp_path).items():
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+        err = capsys.readouterr().err
+        lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(("用法", " "))]
+        assert code == 2, (name, code, err)
+        assert len(lines) == 1 and "Traceback" not in err, (name, err)
+        assert english_words(lines[0]) == [], (name, lines[0])

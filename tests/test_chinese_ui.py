@@ -121,3 +121,24 @@ def test_batch_output_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for text in (first.out, first.err, second.out, second.err):
         assert english_words(text) == []
     assert "注意" in second.err
+
+
+def _gold_cases(d: Path) -> dict[str, list[str]]:
+    (d / "empty").mkdir()
+    (d / "bad").mkdir()
+    (d / "bad" / "x.json").write_text("{not json", encoding="utf-8")
+    (d / "lacking").mkdir()
+    (d / "lacking" / "x.json").write_text("{}", encoding="utf-8")
+    (d / "thresholds.json").write_text("[1, 2", encoding="utf-8")
+    return {"missing": ["eval", "--gold", str(d / "nowhere")], "empty": ["eval", "--gold", str(d / "empty")],
+            "bad-json": ["eval", "--gold", str(d / "bad")], "lacking": ["eval", "--gold", str(d / "lacking")],
+            "thresholds": ["eval", "--thresholds", str(d / "thresholds.json"), "--out", str(d / "o")],
+            "planted-empty": ["eval", "--planted", "--gold", str(d / "empty"), "--out", str(d / "o")]}
+
+
+def test_eval_errors_are_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, argv in _gold_cases(tmp_path).items():
+        assert main(argv) == 2, name
+        err = capsys.readouterr().err
+        assert re.search(r"[\u4e00-\u9fff]", err) and english_words(err) == [], (name, err)
+        assert len(err.strip().splitlines()) == 1, (name, err)

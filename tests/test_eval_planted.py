@@ -99,4 +99,4 @@ def test_a_gold_set_without_text_reports_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "gold" / "x.json").write_text(
         g.gold_path.read_text(encoding="utf-8").replace(str(g.data["report"]), "corpus/x.html"), encoding="utf-8")
     assert main(["eval", "--planted", "--gold", str(tmp_path / "gold"), "--out", str(tmp_path / "o")]) == 2
-    assert "no text reports" in capsys.readouterr().err
+    assert "没有可植入错误的文本报告" in capsys.readouterr().err

@@ -97,6 +97,11 @@ def test_health_is_open_and_every_other_api_route_needs_the_token(client: TestCl
         assert r.status_code == 401, (method, path, r.status_code)
         assert anonymous.request(method, url, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert anonymous.get("/", follow_redirects=False).status_code == 401  # the page: 401 with the login form
+    # /static is open, as the README says, because it holds only the page's own stylesheet and script.
+    static = Path(create_app.__code__.co_filename).parent / "static"
+    assert sorted(p.name for p in static.iterdir()) == ["app.css", "app.js"]
+    assert anonymous.get("/static/app.css").status_code == 200
+    assert anonymous.get("/static/../db.py").status_code == 404
 
 
 def test_upload_analyses_and_a_duplicate_returns_the_existing_report(client: TestClient, data: Path) -> None:
@@ -255,6 +260,15 @@ def test_units_registry_attaches_reports_and_shows_coverage(client: TestClient) 
     years = client.get(f"/api/units/{hz['id']}/years").json()
     assert [y["year"] for y in years["years"]] == [2023, 2024]
     assert {c["rule"] for c in years["checks"]} == {"C6", "C7"}
+    # The report page shows the same year-over-year table and cross-year checks (not API-only).
+    page = client.get(f"/reports/{r24['id']}").text
+    section = page[page.index('id="years"'):page.index("</section>", page.index('id="years"'))]
+    for rep, year in ((r23, 2023), (r24, 2024)):
+        assert f'<a href="/reports/{rep["id"]}">{year}</a>' in section
+    for y in years["years"]:
+        assert f"<td>{y['new_received']}</td>" in section
+    for c in years["checks"]:
+        assert f"<b>{c['rule']}</b> 2023→2024：{c['message']}" in section
 
 
 def test_units_xlsx_round_trip(client: TestClient) -> None:
@@ -300,12 +314,15 @@ def test_batch_from_a_zip_runs_the_batch_engine_and_stores_the_reports(client: T
     z = _zip({"reports/a.txt": SEEDS[0].read_bytes(), "reports/b.txt": failing_report(),
               "reports/empty.txt": b"", "readme.jpg": b"ignored"})
     r = client.post("/api/batches", files=[("files", ("in.zip", z, "application/zip")),
-                                           ("files", ("c.txt", SEEDS[2].read_bytes()))])
+                                           ("files", ("c.txt", SEEDS[2].read_bytes())),
+                                           ("files", ("notes", "会议纪要".encode() * 50))])
     assert r.status_code == 202, r.text
     b = wait_batch(client, r.json()["id"])
-    assert b["status"] == "done" and b["files"] == 4 and b["done"] == 4 and b["progress"] == 1.0
+    assert b["status"] == "done" and b["files"] == 5 and b["done"] == 5 and b["progress"] == 1.0
     by_file = {rec["file"]: rec for rec in b["records"]}
     assert by_file["empty.txt"]["status"] == "error" and "空" in by_file["empty.txt"]["error"]
+    # A file uploaded by name is never dropped for its extension: it gets its record like the others.
+    assert by_file["notes"]["status"] == "error" and by_file["notes"]["error"]
     assert all(by_file[n]["report_id"] for n in ("a.txt", "b.txt", "c.txt"))
     assert client.get(f"/api/reports/{by_file['b.txt']['report_id']}").json()["failed_rules"] == ["C5"]
     for ext in ("xlsx", "md", "docx"):
@@ -350,3 +367,17 @@ def test_the_report_page_marks_failing_inferred_and_corrected_cells(client: Test
     html = client.get(f"/reports/{rid}").text
     assert html.count('class="cell fail"') == 0 and html.count('class="cell corrected"') == 1
     assert "script-src 'self'" in client.get(f"/reports/{rid}").headers["content-security-policy"]
+
+
+def test_a_missing_row_is_404_saying_what_is_missing(client: TestClient) -> None:
+    """One lookup (service/server/rows.py) for every route: JSON for the API, the 未找到 page for pages."""
+    for method, url, what in [("get", "/api/reports/999", "报告 999"), ("get", "/api/reports/999/findings", "报告 999"),
+                              ("get", "/api/reports/999/file", "报告 999"), ("post", "/api/reports/999/reanalyze", "报告 999"),
+                              ("get", "/api/batches/999", "批次 999"), ("delete", "/api/units/999", "单位 999"),
+                              ("get", "/api/units/999/years", "单位 999")]:
+        r = getattr(client, method)(url)
+        assert r.status_code == 404 and r.json() == {"detail": f"没有{what}"}, (url, r.text)
+    for url, what in [("/reports/999", "报告 999"), ("/batches/999", "批次 999")]:
+        r = client.get(url)
+        assert r.status_code == 404 and "text/html" in r.headers["content-type"], (url, r.text[:300])
+        assert f"未找到{what}" in r.text and "<span>admin</span>" in r.text, r.text[:500]  # the page, signed in

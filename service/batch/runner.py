@@ -15,11 +15,12 @@ from service.batch.discovery import Found, discover, real_path
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.state import ResultStore, file_sha256, reusable, run_key, run_versions, summary_key
+from service.batch.state import ResultStore, reusable, run_key, run_versions, summary_key
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 from service.errors import InputError, OutputError
 from service.reading import max_bytes_from_env
+from service.reading.files import guarded_reads, read_timeout_from_env, report_sha256
 
 #: Reports handed to a worker process at a time.
 CHUNK = 8
@@ -110,6 +111,7 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
     """Process every report under ``paths`` into ``opts.out``; resumable, see service.batch.state."""
     out = opts.out
     max_bytes_from_env()  # a bad limit is one error now, not one per report
+    read_timeout_from_env()
     if out.exists() and not out.is_dir():
         raise OutputError(f"输出目录 {out} 是文件而不是目录")
     notes: list[str] = []
@@ -138,7 +140,8 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
         try:
             out.mkdir(parents=True, exist_ok=True)
             store.lock()
-            return _run(found, opts, store, key, llm, notes, counts)
+            with guarded_reads():  # a file on a hung mount is one error record, not a hung batch
+                return _run(found, opts, store, key, llm, notes, counts)
         finally:
             store.close()
     except OSError as exc:
@@ -163,7 +166,7 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     unreadable: list[Record] = []
     for f in found:
         try:
-            sha: str | None = file_sha256(f.path)
+            sha: str | None = report_sha256(f.path)
         except (InputError, OSError) as exc:
             why = exc.args[0] if isinstance(exc, InputError) else f"无法读取文件: {exc.strerror or exc}"
             unreadable.append(error_record(

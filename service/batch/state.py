@@ -25,7 +25,6 @@ from pydantic import ValidationError
 
 from service.batch.model import Record
 from service.errors import InputError
-from service.reading.files import open_report
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
 RESULTS = "results.jsonl"
@@ -53,16 +52,6 @@ def summary_key(results: Path, inputs: dict[str, str]) -> str:
     h = hashlib.sha256(json.dumps({"inputs": inputs, "govreport": __version__, "parser": PARSER_VERSION,
                                    "schema": SCHEMA_VERSION}, sort_keys=True).encode())
     with results.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """The content hash of a report file. Raises InputError for what is not a readable regular file
-    (a FIFO is refused, never opened for a blocking read)."""
-    h = hashlib.sha256()
-    with open_report(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

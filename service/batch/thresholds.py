@@ -53,7 +53,9 @@ def load_thresholds(path: Path | None) -> Thresholds:
     except OSError as exc:
         raise ConfigError(f"无法读取阈值文件 {path}: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"阈值文件 {path} 不是有效的 JSON: {exc.msg}(第 {exc.lineno} 行)") from exc
+        raise ConfigError(f"阈值文件 {path} 不是有效的 JSON(第 {exc.lineno} 行第 {exc.colno} 列)") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"阈值文件 {path} 不是 UTF-8 文本") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"阈值文件 {path} 应为一个 JSON 对象")
     known = {f.name: f.type for f in fields(Thresholds)}

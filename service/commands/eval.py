@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     stem = f"eval-{key}"
     _write(Path(args.out), stem, gold_markdown(result, verdict), gold_json(result, verdict))
     print(gold_text(result, verdict))
-    print(f"wrote {Path(args.out) / stem}.md and .json", file=sys.stderr)
+    print(f"已写入 {Path(args.out) / stem}.md 和 .json", file=sys.stderr)
     return 0 if verdict.passed else 1
 
 
@@ -87,7 +87,7 @@ def _run_planted(args: argparse.Namespace) -> int:
                       baseline_note="thresholds only (planted targets are absolute)")
     _write(Path(args.out), "planted", planted_markdown(result, verdict), planted_json(result, verdict))
     print(planted_text(result, verdict))
-    print(f"wrote {Path(args.out) / 'planted'}.md and .json", file=sys.stderr)
+    print(f"已写入 {Path(args.out) / 'planted'}.md 和 .json", file=sys.stderr)
     return 0 if verdict.passed else 1
 
 

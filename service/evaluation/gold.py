@@ -39,6 +39,19 @@ class GoldError(InputError):
     """The gold directory or one of its files is not usable (a usage or input error: exit 2)."""
 
 
+def unreadable(exc: OSError | ValueError, path: Path) -> str:
+    """Why a JSON file of the gold set cannot be used, in Chinese (the parser's own text is English)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON 格式错误(第 {exc.lineno} 行第 {exc.colno} 列)"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 文本"
+    if isinstance(exc, OSError):
+        from service.reading.files import os_reason
+
+        return os_reason(exc, path)
+    return str(exc)
+
+
 @dataclass
 class GoldReport:
     """One labelled report."""
@@ -81,10 +94,10 @@ def load_gold_dir(directory: str | Path) -> list[GoldReport]:
     """All gold files of a directory, sorted by name. Raises GoldError when the set is unusable."""
     d = Path(directory)
     if not d.is_dir():
-        raise GoldError("no such gold directory", str(d))
+        raise GoldError("没有这个标注目录", str(d))
     files = sorted(p for p in d.glob("*.json") if p.is_file())
     if not files:
-        raise GoldError("no gold files (*.json) in the directory", str(d))
+        raise GoldError("目录中没有标注文件(*.json)", str(d))
     return [load_gold_file(p, d.resolve().parent) for p in files]
 
 
@@ -93,18 +106,18 @@ def load_gold_file(path: Path, base: Path) -> GoldReport:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(f"not a readable JSON gold file: {exc}", str(path)) from exc
+        raise GoldError(f"不是可读的 JSON 标注文件: {unreadable(exc, path)}", str(path)) from exc
     if not isinstance(data, dict):
-        raise GoldError("a gold file must hold one JSON object", str(path))
+        raise GoldError("标注文件应为一个 JSON 对象", str(path))
     missing = [k for k in _REQUIRED if k not in data]
     if missing:
-        raise GoldError(f"gold file lacks {', '.join(missing)}", str(path))
+        raise GoldError("标注文件缺少字段 " + "、".join(f"'{m}'" for m in missing), str(path))
     apps = data["applications"]
     if not isinstance(apps, dict) or any(not isinstance(v, list) or len(v) != 7 for v in apps.values()):
-        raise GoldError("applications must map row keys to lists of 7 values", str(path))
+        raise GoldError("'applications' 应把行键映射为 7 个数值的列表", str(path))
     report_path = (base / str(data["report"])).resolve()
     if not report_path.is_file():
-        raise GoldError(f"the labelled report {data['report']} is not at {report_path}", str(path))
+        raise GoldError(f"标注的报告 {data['report']} 不在 {report_path}", str(path))
     return GoldReport(name=path.stem, gold_path=path, report_path=report_path, data=data)
 
 

@@ -168,7 +168,7 @@ def run_planted(gold_dir: str | Path, seed: int = SEED, backend: str | None = No
             if write_dir is not None:
                 _write(Path(write_dir), v)
     if not results:
-        raise GoldError("no text reports (.txt, .md) in the gold set to plant errors in", str(gold_dir))
+        raise GoldError("标注集中没有可植入错误的文本报告(.txt、.md)", str(gold_dir))
     return PlantedRun(gold_dir=str(gold_dir), seed=seed, results=results, skipped=skipped,
                       seconds=time.perf_counter() - t0)
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.evaluation.gold import REPO_ROOT, GoldError
+from service.evaluation.gold import REPO_ROOT, GoldError, unreadable
 
 DEFAULT_THRESHOLDS = REPO_ROOT / "eval" / "thresholds.json"
 
@@ -47,12 +47,12 @@ def load_thresholds(path: str | Path, section: str) -> list[Bound]:
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise GoldError(f"cannot read thresholds: {exc}", str(p)) from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(f"无法读取阈值文件: {unreadable(exc, p)}", str(p)) from exc
     out = []
     for name, spec in (data.get(section) or {}).items():
         if not isinstance(spec, dict) or not ({"min", "max"} & spec.keys()):
-            raise GoldError(f"threshold for {name} needs a min or a max", str(p))
+            raise GoldError(f"指标 {name} 的阈值须有 min 或 max", str(p))
         out.append(Bound(name, spec.get("min"), spec.get("max"), str(spec.get("why", ""))))
     return out
 

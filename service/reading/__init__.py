@@ -49,7 +49,7 @@ def read_stdin(max_bytes: int | None = None) -> SourceDocument:
     max_bytes = max_bytes if max_bytes is not None else max_bytes_from_env()
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(f"标准输入超过 {max_bytes / 1e6:.0f} MB 上限(可设置 GOVREPORT_MAX_BYTES 放宽)", "-")
+        raise InputError(f"标准输入超过 {max_bytes / (1 << 20):.1f} MB 上限(可设置 GOVREPORT_MAX_BYTES 放宽)", "-")
     return read_bytes(data, "<stdin>")
 
 

@@ -14,6 +14,7 @@ from service.server.app import Ctx, User
 from service.server.db import Batch
 from service.server.files import UploadRejected, safe_name, unpack_zip
 from service.server.jobs import batch_json
+from service.server.rows import get_or_404
 
 router = APIRouter(tags=["batches"])
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -90,9 +91,7 @@ def list_batches(ctx: Ctx) -> list[dict[str, Any]]:
 @router.get("/batches/{batch_id}")
 def show_batch(batch_id: int, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
-        b = s.get(Batch, batch_id)
-        if b is None:
-            raise HTTPException(404, f"没有批次 {batch_id}")
+        b = get_or_404(s, Batch, batch_id)
         return batch_json(ctx, b)
 
 

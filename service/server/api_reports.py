@@ -24,6 +24,7 @@ from service.server.reports import (
     store_upload,
     summary_json,
 )
+from service.server.rows import get_or_404
 
 router = APIRouter(tags=["reports"])
 
@@ -37,10 +38,7 @@ def read_upload(file: UploadFile, limit: int) -> tuple[bytes, str]:
 
 def get_report(ctx: Context, report_id: int) -> Report:
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-    if report is None:
-        raise HTTPException(404, f"没有报告 {report_id}")
-    return report
+        return get_or_404(s, Report, report_id)
 
 
 @router.post("/reports", status_code=201)
@@ -77,18 +75,14 @@ def show_report(report_id: int, ctx: Ctx) -> dict[str, Any]:
     """The report JSON document (with corrections applied), the corrections beside the parsed cells,
     the reviews of its findings."""
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         return report_json(s, report)
 
 
 @router.get("/reports/{report_id}/findings")
 def list_findings(report_id: int, ctx: Ctx) -> list[dict[str, Any]]:
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         return findings_json(s, report)
 
 
@@ -113,9 +107,7 @@ def report_text(report_id: int, ctx: Ctx) -> PlainTextResponse:
 def reanalyze_report(report_id: int, ctx: Ctx) -> dict[str, Any]:
     """Run the whole pipeline again on the stored file; reviews and corrections are kept."""
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         reanalyze(s, ctx.data, report, parse_again=True)
         s.flush()
         return report_json(s, report)
@@ -129,9 +121,7 @@ class ReportPatch(BaseModel):
 def attach_unit(report_id: int, body: ReportPatch, ctx: Ctx) -> dict[str, Any]:
     """Attach the report to a registered unit (``unit_id``; null detaches it)."""
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         if body.unit_id is not None and s.get(Unit, body.unit_id) is None:
             raise HTTPException(422, f"没有单位 {body.unit_id}")
         report.unit_id = body.unit_id
@@ -149,9 +139,7 @@ def review_finding(report_id: int, fp: str, body: ReviewPatch, ctx: Ctx, user: U
     if body.review not in REVIEW_STATES:
         raise HTTPException(422, f"review 须为 {'、'.join(REVIEW_STATES)} 之一, 而不是 {body.review!r}")
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         finding = next((f for f in report.effective.get("findings") or [] if f["fingerprint"] == fp), None)
         if finding is None:
             raise HTTPException(404, f"报告 {report_id} 没有审核发现 {fp}")
@@ -180,9 +168,7 @@ def correct_cell(report_id: int, body: CellPatch, ctx: Ctx, user: User) -> dict[
     if body.table not in TABLE_KEYS:
         raise HTTPException(422, f"table 须为 {'、'.join(TABLE_KEYS)} 之一")
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            raise HTTPException(404, f"没有报告 {report_id}")
+        report = get_or_404(s, Report, report_id)
         column = _column_index(report.document, body.table, body.row, body.column)
         parsed = parsed_cell(report.document, body.table, body.row, column)
         if parsed is None:

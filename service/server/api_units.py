@@ -18,6 +18,7 @@ from service.server.app import Ctx
 from service.server.db import Report, Unit
 from service.server.files import UploadRejected
 from service.server.reports import match_unit, summary_json
+from service.server.rows import get_or_404
 
 router = APIRouter(tags=["units"])
 UNIT_TYPES = ("部门", "乡镇街道", "政府", "其他")
@@ -66,9 +67,7 @@ def create_unit(body: UnitIn, ctx: Ctx) -> dict[str, Any]:
 @router.patch("/units/{unit_id}")
 def update_unit(unit_id: int, body: UnitIn, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as s:
-        unit = s.get(Unit, unit_id)
-        if unit is None:
-            raise HTTPException(404, f"没有单位 {unit_id}")
+        unit = get_or_404(s, Unit, unit_id)
         if body.parent_id == unit_id:
             raise HTTPException(422, "单位不能是自己的上级")
         unit.name, unit.type, unit.parent_id = body.name.strip(), body.type, body.parent_id
@@ -81,9 +80,7 @@ def update_unit(unit_id: int, body: UnitIn, ctx: Ctx) -> dict[str, Any]:
 @router.delete("/units/{unit_id}", status_code=204)
 def delete_unit(unit_id: int, ctx: Ctx) -> Response:
     with ctx.db.session() as s:
-        unit = s.get(Unit, unit_id)
-        if unit is None:
-            raise HTTPException(404, f"没有单位 {unit_id}")
+        unit = get_or_404(s, Unit, unit_id)
         for r in s.scalars(select(Report).where(Report.unit_id == unit_id)):
             r.unit_id = None
         s.delete(unit)
@@ -196,11 +193,13 @@ def coverage(year: int, ctx: Ctx, parent_id: int | None = None) -> dict[str, Any
 def years(unit_id: int, ctx: Ctx) -> dict[str, Any]:
     """The unit's reports year by year with key figures, and the cross-year checks C6 and C7 (the batch's)."""
     with ctx.db.session() as s:
-        unit = s.get(Unit, unit_id)
-        if unit is None:
-            raise HTTPException(404, f"没有单位 {unit_id}")
-        reports = list(s.scalars(select(Report).where(Report.unit_id == unit_id, Report.year.is_not(None))
-                                 .order_by(Report.year, Report.id)))
+        return unit_years(s, get_or_404(s, Unit, unit_id))
+
+
+def unit_years(s: Session, unit: Unit) -> dict[str, Any]:
+    """What ``GET /api/units/{id}/years`` answers, and the report page shows under 与往年比较."""
+    reports = list(s.scalars(select(Report).where(Report.unit_id == unit.id, Report.year.is_not(None))
+                             .order_by(Report.year, Report.id)))
     by_year: dict[int, Report] = {}
     for r in reports:
         by_year.setdefault(r.year or 0, r)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,6 +18,7 @@ from service.errors import GovreportError, InputError
 from service.server.auth import COOKIE, Authenticator, Principal
 from service.server.db import Database, migrate, sqlite_url
 from service.server.files import DEFAULT_MAX_BATCH, DEFAULT_MAX_UPLOAD, DataDir, UploadRejected
+from service.server.rows import Missing
 
 STATIC = Path(__file__).parent / "static"
 
@@ -154,6 +155,14 @@ def create_app(settings: Settings) -> FastAPI:
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
+
+    @app.exception_handler(Missing)
+    async def missing(request: Request, exc: Missing) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, 404)
+        from service.server.web import missing_page
+
+        return missing_page(request, exc)
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:

@@ -42,7 +42,10 @@ def run_child(in_dir: str, out_dir: str) -> None:
     _die_with_parent()
     from service.batch import BatchOptions, run_batch
 
-    run_batch([in_dir], BatchOptions(out=Path(out_dir), progress=False, mode="serial", jobs=1))
+    # Each upload by name (a file the engine then reads whatever its extension, as the CLI does with a file
+    # named on its command line: none is lost unseen) and each zip's folder (searched for reports).
+    inputs = sorted(Path(in_dir).iterdir())
+    run_batch(inputs or [in_dir], BatchOptions(out=Path(out_dir), progress=False, mode="serial", jobs=1))
 
 
 def read_results(out: Path) -> list[Record]:

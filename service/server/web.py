@@ -13,11 +13,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from service.server.analysis import source_text
-from service.server.app import Context, Ctx, token_of
+from service.server.api_units import unit_years
+from service.server.app import Context, Ctx, context, token_of
 from service.server.auth import COOKIE, Principal
 from service.server.db import Batch, Report, Unit
 from service.server.jobs import batch_json
 from service.server.reports import report_json
+from service.server.rows import Missing, get_or_404
 from service.server.view import REVIEW_LABELS, STATUS_LABELS, segments, source_lines, spans_of, tables_view
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +29,12 @@ templates.env.globals.update(STATUS=STATUS_LABELS, REVIEW=REVIEW_LABELS)
 
 def _user(request: Request, ctx: Context) -> Principal | None:
     return ctx.auth.check(token_of(request))
+
+
+def missing_page(request: Request, exc: Missing) -> Response:
+    """A page asked for a row that is not there (the API answers the same Missing with JSON)."""
+    return templates.TemplateResponse(request, "missing.html", {"user": _user(request, context(request)),
+                                                               "what": exc.what}, status_code=404)
 
 
 def _login(request: Request, message: str = "", status: int = 401) -> Response:
@@ -85,12 +93,10 @@ def report_page(report_id: int, request: Request, ctx: Ctx) -> Response:
     if user is None:
         return _login(request)
     with ctx.db.session() as s:
-        report = s.get(Report, report_id)
-        if report is None:
-            return templates.TemplateResponse(request, "missing.html", {"user": user, "what": f"报告 {report_id}"},
-                                              status_code=404)
+        report = get_or_404(s, Report, report_id)
         body = report_json(s, report)
         unit = s.get(Unit, report.unit_id) if report.unit_id else None
+        history = unit_years(s, unit) if unit else None
         units = list(s.scalars(select(Unit).order_by(Unit.name)))
     document: dict[str, Any] = body["report"]
     text = source_text(str(ctx.data.file_path(report.sha256)), report.filename)
@@ -101,7 +107,7 @@ def report_page(report_id: int, request: Request, ctx: Ctx) -> Response:
     return templates.TemplateResponse(request, "report.html", {
         "user": user, "r": body, "doc": document, "unit": unit, "units": units,
         "tables": tables_view(document, body["corrections"]), "findings": shown,
-        "passed": len(findings) - len(shown), "segments": segments(text, spans_of(document))})
+        "passed": len(findings) - len(shown), "segments": segments(text, spans_of(document)), "history": history})
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
@@ -110,9 +116,6 @@ def batch_page(batch_id: int, request: Request, ctx: Ctx) -> Response:
     if user is None:
         return _login(request)
     with ctx.db.session() as s:
-        b = s.get(Batch, batch_id)
-        if b is None:
-            return templates.TemplateResponse(request, "missing.html", {"user": user, "what": f"批次 {batch_id}"},
-                                              status_code=404)
+        b = get_or_404(s, Batch, batch_id)
         body = batch_json(ctx, b)
     return templates.TemplateResponse(request, "batch.html", {"user": user, "b": body})
