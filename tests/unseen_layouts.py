@@ -456,14 +456,8 @@ def t4_run_together(per_group: bool = False, space_at: int = 0) -> Callable[[Tru
 
 def t2_run_together(t: Truth, st: Style) -> list[str]:
     """表二's three-cell rows run together (规章123): no relation within the row can split them."""
-    lines: list[str] = []
-    band = ""
-    for b, label, vals in t2_rows(t, st):
-        if b != band:
-            lines += [b, st.sep.join(_T2_COLHEAD[b])]
-            band = b
-        lines.append(label + "".join(vals) if len(vals) == 3 else st.sep.join([label, *vals]))
-    return lines
+    return _t2_banded(t, st, lambda label, vals: [
+        label + "".join(vals) if len(vals) == 3 else st.sep.join([label, *vals])])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -494,37 +488,30 @@ _T2_COLHEAD = {
 }
 
 
-def t2_tabs(t: Truth, st: Style) -> list[str]:
+def _t2_banded(t: Truth, st: Style, row: Callable[[str, list[str]], list[str]],
+               head_per_line: bool = False) -> list[str]:
+    """表二 band by band: the band's name, its column heads (on one line, or one per line), then each
+    row's lines as ``row(label, values)`` prints them."""
     lines: list[str] = []
     band = ""
     for b, label, vals in t2_rows(t, st):
         if b != band:
-            lines += [b, st.sep.join(_T2_COLHEAD[b])]
+            lines += [b, *(_T2_COLHEAD[b] if head_per_line else [st.sep.join(_T2_COLHEAD[b])])]
             band = b
-        lines.append(st.sep.join([label, *vals]))
+        lines += row(label, vals)
     return lines
+
+
+def t2_tabs(t: Truth, st: Style) -> list[str]:
+    return _t2_banded(t, st, lambda label, vals: [st.sep.join([label, *vals])])
 
 
 def t2_cell_per_line(t: Truth, st: Style) -> list[str]:
-    lines: list[str] = []
-    band = ""
-    for b, label, vals in t2_rows(t, st):
-        if b != band:
-            lines += [b, *_T2_COLHEAD[b]]
-            band = b
-        lines += [label, *vals]
-    return lines
+    return _t2_banded(t, st, lambda label, vals: [label, *vals], head_per_line=True)
 
 
 def t2_values_first(t: Truth, st: Style) -> list[str]:
-    lines: list[str] = []
-    band = ""
-    for b, label, vals in t2_rows(t, st):
-        if b != band:
-            lines += [b, st.sep.join(_T2_COLHEAD[b])]
-            band = b
-        lines.append(st.sep.join([*vals, label]))
-    return lines
+    return _t2_banded(t, st, lambda label, vals: [st.sep.join([*vals, label])])
 
 
 def t2_markdown(t: Truth, st: Style) -> list[str]:
