@@ -128,26 +128,25 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
 
 def find_sections(doc: SourceDocument) -> SectionMap:
     """Locate the six sections. The first plausible heading of each key wins, in document order."""
+    text = doc.text
+    lines: list[tuple[int, int, str]] = []  # (line number, offset, text) of the non-blank lines of ≤ 120 characters
+    for i, (start, end) in enumerate(doc.line_spans(), start=1):
+        if end - start <= 120:
+            line = text[start:end]
+            if line and not line.isspace():
+                lines.append((i, start, line))
     candidates: list[tuple[int, str, bool, int]] = []  # (line, key, numbered, offset)
-    for i, start in enumerate(doc.line_starts, start=1):
-        end = doc.line_span(i)[1]
-        if end - start > 120:
-            continue
-        line = doc.text[start:end]
-        if not line.strip():
-            continue
+    for i, start, line in lines:
         hit = classify_heading(line)
         if hit:
             candidates.append((i, hit[0], hit[1], start))
     if not any(numbered for _, _, numbered, _ in candidates):
         # No 一、-numbered heading at all: the report may number its sections （一） or 1.
         minor = []
-        for i, start in enumerate(doc.line_starts, start=1):
-            end = doc.line_span(i)[1]
-            if end - start <= 120:
-                hit = classify_heading(doc.text[start:end], minor_numbering=True)
-                if hit:
-                    minor.append((i, hit[0], hit[1], start))
+        for i, start, line in lines:
+            hit = classify_heading(line, minor_numbering=True)
+            if hit:
+                minor.append((i, hit[0], hit[1], start))
         if sum(1 for c in minor if c[2]) >= 3:
             candidates = minor
     chosen: dict[str, tuple[int, str, bool, int]] = {}

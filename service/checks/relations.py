@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 from service.checks.evidence import ref
 from service.checks.model import CellRef, Finding, Status
@@ -14,7 +15,7 @@ from service.tables.layout import (
     T4_GROUP_LABELS,
     T4_GROUPS,
 )
-from service.tables.model import Number, Table
+from service.tables.model import Cell, Number, Table
 
 _EPS = 1e-9
 
@@ -22,121 +23,114 @@ _EPS = 1e-9
 def _fmt(v: Number | None) -> str:
     if v is None:
         return "?"
+    if type(v) is int:
+        return str(v)
     return str(int(v)) if float(v).is_integer() else str(v)
-
-
-Operand = tuple[Table, str, int, str | None]  # (table, row key, column index, column name override)
-
-
 
 
 def _sum_finding(
     rule: str,
     name: str,
     subject: str,
-    parts: Sequence[Operand],
-    total: Sequence[Operand],
-    parts_label: str,
-    total_label: str,
+    table: Table,
+    keys: Sequence[str],
+    cols: Sequence[int],
+    cells: Sequence[Cell | None],
+    n: int,
+    labels: tuple[str, str],
+    column_names: Sequence[str | None] | None = None,
 ) -> Finding:
-    """A finding for Σ parts == Σ total; UNCERTAIN when any operand is unknown."""
-    ops = [*parts, *total]
-    n = len(parts)
-    values: list[Number | None] = []
-    line_set: set[int] = set()
-    missing: list[int] = []
-    inferred: list[int] = []
-    expected: Number = 0
-    actual: Number = 0
-    for i, (t, k, c, _) in enumerate(ops):
-        row = t.rows.get(k)
-        cell = row.cells[c] if row is not None else None
-        v = cell.value if cell is not None else None
-        values.append(v)
-        if cell is not None:
-            if cell.line is not None:
-                line_set.add(cell.line)
-            if cell.inferred_from:
-                inferred.append(i)
-        if v is None:
-            missing.append(i)
-        elif i < n:
-            expected += v
-        else:
-            actual += v
-    lines = sorted(line_set)
-
-    def refs(which: Sequence[int]) -> list[CellRef]:
-        return [ref(ops[i][0], ops[i][1], ops[i][2], ops[i][3]) for i in which]
-
-    if missing:
-        evidence = refs(range(len(ops)))
+    """A finding for Σ parts == Σ total: the operands are ``cells``, those of rows ``keys`` and columns
+    ``cols`` of ``table`` (None: the row is absent), the first ``n`` the parts; UNCERTAIN when any operand
+    is unknown. ``column_names`` overrides the evidence's column names."""
+    values = [None if cell is None else cell.value for cell in cells]
+    if None in values:
+        evidence = _refs(table, keys, cols, column_names, range(len(cells)))
+        missing = [i for i, v in enumerate(values) if v is None]
         which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
         return Finding(rule=rule, name=name, status=Status.UNCERTAIN, subject=subject,
-                       message=f"无法核对：{len(missing)} 个数值未知（{which}）",
-                       cells=evidence, lines=lines)
-    ok = abs(expected - actual) < _EPS
-    if ok:
+                       message=f"无法核对：{len(missing)} 个数值未知（{which}）", cells=evidence,
+                       lines=_lines(c for c in cells if c is not None))
+    present = cast(Sequence[Cell], cells)  # every cell is there and has a value
+    nums = cast(list[Number], values)
+    # Left to right from 0, as the cells stand (a float sum depends on the order).
+    expected: Number = 0
+    actual: Number = 0
+    for v in nums[:n]:
+        expected += v
+    for v in nums[n:]:
+        actual += v
+    parts_label, total_label = labels
+    if abs(expected - actual) < _EPS:
         msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
+        inferred = [i for i, cell in enumerate(present) if cell.inferred_from]
         if inferred:
             msg += f"（其中 {len(inferred)} 个数值由勾稽关系推定，非原表印出）"
-        # A passing relation keeps only the evidence worth reading: the operands that were inferred.
-        evidence = refs(inferred)
+            # A passing relation keeps only the evidence worth reading: the operands that were inferred.
+            evidence = _refs(table, keys, cols, column_names, inferred)
+        else:
+            evidence = []
+        status = Status.PASS
     else:
-        detail = " + ".join(_fmt(v) for v in values[:n])
-        tot_detail = " + ".join(_fmt(v) for v in values[n:])
+        detail = " + ".join(_fmt(v) for v in nums[:n])
+        tot_detail = " + ".join(_fmt(v) for v in nums[n:])
         msg = (f"{parts_label} = {detail} = {_fmt(expected)}，但 {total_label} = "
-               f"{tot_detail + ' = ' if len(total) > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
-        evidence = refs(range(len(ops)))
-    return Finding(rule=rule, name=name, category="report", status=Status.PASS if ok else Status.FAIL,
-                                   subject=subject, message=msg, expected=expected, actual=actual, cells=evidence,
-                                   lines=lines)
+               f"{tot_detail + ' = ' if len(nums) - n > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
+        evidence = _refs(table, keys, cols, column_names, range(len(cells)))
+        status = Status.FAIL
+    return Finding(rule=rule, name=name, category="report", status=status, subject=subject, message=msg,
+                   expected=expected, actual=actual, cells=evidence, lines=_lines(present))
+
+
+def _lines(cells: Iterable[Cell]) -> list[int]:
+    """The source lines of ``cells``, in order, each once."""
+    lines = {cell.line for cell in cells}
+    lines.discard(None)
+    return sorted(cast(set[int], lines))
+
+
+def _refs(table: Table, keys: Sequence[str], cols: Sequence[int], column_names: Sequence[str | None] | None,
+          which: Iterable[int]) -> list[CellRef]:
+    return [ref(table, keys[i], cols[i], column_names[i] if column_names else None) for i in which]
+
+
+def _column_cells(table: Table, keys: Sequence[str]) -> list[list[Cell | None]]:
+    """The cells of rows ``keys`` (None where a row is absent), column by column."""
+    rows = [table.rows.get(k) for k in keys]
+    return [[None if r is None else r.cells[c] for r in rows] for c in range(len(table.columns))]
+
+_C1_KEYS = ("new_received", "carried_over", "total_processed", "carried_forward")
+_T3_SUBJECTS = [f"表三 column {col}" for col in T3_COLUMNS]
+_C4_COLS = tuple(range(7))
+_C5_COLS = tuple(range(5))
 
 
 def check_c1(t3: Table) -> list[Finding]:
-    out = []
-    for c, col in enumerate(T3_COLUMNS):
-        out.append(_sum_finding(
-            "C1", "一 + 二 = (七)总计 + 四", f"表三 column {col}",
-            [(t3, "new_received", c, None), (t3, "carried_over", c, None)],
-            [(t3, "total_processed", c, None), (t3, "carried_forward", c, None)],
-            "一 本年新收 + 二 上年结转", "(七)总计 + 四 结转下年度",
-        ))
-    return out
+    return [_sum_finding("C1", "一 + 二 = (七)总计 + 四", _T3_SUBJECTS[c], t3, _C1_KEYS, (c,) * 4, cells, 2,
+                         ("一 本年新收 + 二 上年结转", "(七)总计 + 四 结转下年度"))
+            for c, cells in enumerate(_column_cells(t3, _C1_KEYS))]
 
 
 def check_c3(t3: Table) -> list[Finding]:
     keys = [k for k in T3_OUTCOME_KEYS if k in t3.rows]
     if "other_no_correction" not in t3.rows and "other_processing" in t3.rows:
         keys.append("other_processing")
-    out = []
-    for c, col in enumerate(T3_COLUMNS):
-        out.append(_sum_finding(
-            "C3", "(七)总计 = (一)+(二)+(三)+(四)+(五)+(六)", f"表三 column {col}",
-            [(t3, k, c, None) for k in keys], [(t3, "total_processed", c, None)],
-            "办理结果(一)至(六)之和", "(七)总计",
-        ))
-    return out
+    n = len(keys)
+    keys.append("total_processed")
+    return [_sum_finding("C3", "(七)总计 = (一)+(二)+(三)+(四)+(五)+(六)", _T3_SUBJECTS[c], t3, keys, (c,) * (n + 1),
+                         cells, n, ("办理结果(一)至(六)之和", "(七)总计"))
+            for c, cells in enumerate(_column_cells(t3, keys))]
 
 
 def check_c4(t3: Table) -> list[Finding]:
-    out = []
-    for key, row in t3.rows.items():
-        label = T3_LABELS.get(key, row.label)
-        out.append(_sum_finding(
-            "C4", "每行 总计 = 自然人 + 法人或其他组织", f"表三 row {label}",
-            [(t3, key, c, None) for c in range(6)], [(t3, key, 6, None)],
-            "自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他", "总计",
-        ))
-    return out
+    return [_sum_finding("C4", "每行 总计 = 自然人 + 法人或其他组织", f"表三 row {T3_LABELS.get(key, row.label)}",
+                         t3, (key,) * 7, _C4_COLS, row.cells, 6,
+                         ("自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他", "总计"))
+            for key, row in t3.rows.items()]
 
 
 def check_c5(t4: Table) -> list[Finding]:
-    out = []
-    for group in T4_GROUPS:
-        out.append(_sum_finding(
-            "C5", "表四 总计 = 维持 + 纠正 + 其他 + 尚未审结", f"表四 {T4_GROUP_LABELS[group]}",
-            [(t4, group, i, T4_COLUMN_LABELS[i]) for i in range(4)], [(t4, group, 4, T4_COLUMN_LABELS[4])],
-            "维持 + 纠正 + 其他 + 尚未审结", "总计",
-        ))
-    return out
+    return [_sum_finding("C5", "表四 总计 = 维持 + 纠正 + 其他 + 尚未审结", f"表四 {T4_GROUP_LABELS[group]}",
+                         t4, (group,) * 5, _C5_COLS, t4.rows[group].cells, 4, ("维持 + 纠正 + 其他 + 尚未审结", "总计"),
+                         T4_COLUMN_LABELS)
+            for group in T4_GROUPS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -110,6 +111,13 @@ class SourceDocument:
             return start, len(self.text)
         end = self.line_starts[line]
         return start, end - 1 if self.text[end - 1] == "\n" else end
+
+    def line_spans(self) -> list[tuple[int, int]]:
+        """``line_span`` of every line, in order (one pass: for code that visits every line)."""
+        text, starts = self.text, self.line_starts
+        spans = [(a, b - 1 if text[b - 1] == "\n" else b) for a, b in itertools.pairwise(starts)]
+        spans.append((starts[-1], len(text)))
+        return spans
 
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)

@@ -21,6 +21,8 @@ MIN_BREAKS = 8
 #: a row glued to the next row's enumerator, ``0 22.其他…``, is not taken for 22.), a table's header
 #: words, 表四's group names.
 _BREAK_RE = lazy_compile(
+    # every alternative takes a blank: the lookahead first makes the other positions cheap to pass over
+    r"(?=[ \u3000])(?:"
     r"[ \u3000](?=[一二三四五六七八九十]、|[（(][一二三四五六七八九十][）)]|(?:(?<!\d[ \u3000])\d)?\d[.．、](?=[\u4e00-\u9fff])"
     r"|[①②③④⑤⑥⑦⑧⑨⑩]|第二十条|信息内容|申请人情况|自然人|行政复议|行政诉讼|总计|发布时间|来源|原文链接|字号"
     # 表二's rows have no enumerator: their names
@@ -29,6 +31,7 @@ _BREAK_RE = lazy_compile(
     r"|(?<=情况|事项|打算|措施|计划)[ \u3000]|(?<=总计)[ \u3000](?=\d)"
     # a paragraph's indentation (two ideographic spaces), a blank after a sentence's end
     r"|\u3000(?=\u3000)|(?<=[。！？])[ \u3000]"
+    r")"
 )
 
 
@@ -37,6 +40,9 @@ _BREAK_RE = lazy_compile(
 #: after a header word or a value. No character stands there to become a line break: these are
 #: line starts of their own (``SourceDocument.breaks``), the text unchanged.
 _ZERO_WIDTH_RE = lazy_compile(
+    # every alternative but the last looks at the next character, the last at the one before: that test
+    # first makes the other positions cheap to pass over
+    r"(?:(?=[一二三四五六七八九十（(第信申规行其政\d])|(?<=[况项]))(?:"
     r"(?<=[。；！？\d])(?=[一二三四五六七八九十]、[\u4e00-\u9fff])"
     r"|(?:(?<=[。；！？\d])|(?<=情况|事项))(?=[（(][一二三四五六七八九十][）)][\u4e00-\u9fff])"
     r"|(?<=\S)(?=第二十条第)|(?<=项)(?=信息内容)|(?<=情况)(?=[（(]本列|申请人情况)"
@@ -46,6 +52,7 @@ _ZERO_WIDTH_RE = lazy_compile(
     r"|(?:(?<=审结\s总计)|(?<=审结总计))(?=\d)"
     # a section's body straight after its title's last words
     r"|(?:(?<=总体情况)|(?<=信息情况)|(?<=申请情况)|(?<=诉讼情况)|(?<=改进情况)|(?<=的事项))(?=[^\s，,。；、）)])"
+    r")"
 )
 
 
@@ -53,10 +60,11 @@ def zero_width_breaks(text: str, run_together: bool = False) -> tuple[int, ...]:
     """Line starts to add inside the lines of a page's text run together: every line of a text whose
     breaks ``restore_breaks`` restored (``run_together``), else the long lines with ``MIN_BREAKS`` such
     places at least; () when there are none."""
-    if not run_together and not any(len(line) >= LONG_LINE for line in text.split("\n")):
+    parts = text.split("\n")
+    if not run_together and max(map(len, parts)) < LONG_LINE:
         return ()
     out: list[int] = []
-    for line_start, line in _lines(text):
+    for line_start, line in _lines(parts):
         if len(line) < (1 if run_together else LONG_LINE):
             continue
         found = [line_start + m.start() for m in _ZERO_WIDTH_RE.finditer(line)]
@@ -68,11 +76,12 @@ def zero_width_breaks(text: str, run_together: bool = False) -> tuple[int, ...]:
 def restore_breaks(text: str) -> tuple[str, int]:
     """The text with blanks before headings and rows turned into line breaks when its lines are run
     together, and how many were restored (0: the text is returned as it was)."""
-    if not any(len(line) >= LONG_LINE for line in text.split("\n")):
+    parts = text.split("\n")
+    if max(map(len, parts)) < LONG_LINE:
         return text, 0
     out: list[str] | None = None
     n = 0
-    for line_start, line in _lines(text):
+    for line_start, line in _lines(parts):
         if len(line) < LONG_LINE:
             continue
         breaks = [m.start() for m in _BREAK_RE.finditer(line)]
@@ -85,9 +94,10 @@ def restore_breaks(text: str) -> tuple[str, int]:
     return ("".join(out), n) if out is not None else (text, 0)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def _lines(parts: list[str]) -> list[tuple[int, str]]:
+    """The lines ``parts`` of a text split at its line breaks, each with its offset."""
     out, pos = [], 0
-    for line in text.split("\n"):
+    for line in parts:
         out.append((pos, line))
         pos += len(line) + 1
     return out

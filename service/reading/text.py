@@ -6,11 +6,14 @@ import codecs
 import re
 
 from service.errors import InputError
-from service.reading.normalize import strip_invisible
+from service.reading.normalize import INVISIBLE_RE, strip_invisible
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
 _BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Anything ``_finish`` changes or counts: an invisible character, a carriage return, a control character
+#: or U+FFFD. A text without any (most texts) is returned as it is, after one search.
+_TO_CLEAN_RE = re.compile("[\r" + INVISIBLE_RE.pattern[1:-1] + _BAD_CHARS_RE.pattern[1:-1] + "]")
 _CONTROL_NAMES = {"\x00": "NUL", "\x1a": "SUB", "\x1b": "ESC", "\x7f": "DEL", "\x08": "BS", "\x0b": "VT"}
 
 
@@ -120,6 +123,10 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
 
 
 def _finish(text: str, encoding: str, path: str | None) -> Decoded:
+    if not _TO_CLEAN_RE.search(text):
+        if not text.strip():
+            raise InputError("文件中没有文字", path)
+        return text, encoding, {}
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("文件中没有文字", path)
