@@ -32,7 +32,7 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     findings += check_c10(doc, sections, tables.table3)
     findings += check_s5(doc, sections)
     findings += conflict_findings(tables)
-    if any(f.status is Status.FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
+    if any(f.status is _FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
         findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
     findings += [Finding(rule="READ", name="reading note", category="parse", status=Status.INFO, subject="文件",
@@ -40,7 +40,11 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     return reading_doubts(findings) + unchecked_doubts(tables.table2)
 
 
+# Enum members and values looked up once: on Python 3.11 an Enum class's attribute costs ten times a
+# global name, a member's ``.value`` twenty times.
+_FAIL, _UNCERTAIN = Status.FAIL, Status.UNCERTAIN
 _ORDER = {Status.FAIL: 0, Status.UNCERTAIN: 1, Status.WARN: 2, Status.INFO: 3, Status.PASS: 4}
+_VALUES = {s: s.value for s in Status}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -49,13 +53,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def summarize(findings: list[Finding]) -> tuple[Status, dict[str, int], list[str]]:
-    counts: dict[str, int] = {s.value: 0 for s in Status}
+    counts: dict[str, int] = dict.fromkeys(_VALUES.values(), 0)
     for f in findings:
-        counts[f.status.value] += 1
-    failed = sorted({f.rule for f in findings if f.status is Status.FAIL and f.category == "report"})
+        counts[_VALUES[f.status]] += 1
+    failed = sorted({f.rule for f in findings if f.status is _FAIL and f.category == "report"})
     if failed:
         status = Status.FAIL
-    elif any(f.status is Status.UNCERTAIN for f in findings):
+    elif counts[_VALUES[_UNCERTAIN]]:
         status = Status.UNCERTAIN
     else:
         status = Status.PASS

@@ -20,6 +20,7 @@ from service.reading.ocr import LOW_CONFIDENCE
 from service.tables.model import Table
 
 _RELATIONS = ("C1", "C3", "C4", "C5", "LOCATE")
+_FAIL = Status.FAIL  # looked up once: on Python 3.11 an Enum class's attribute costs ten times a global name
 
 
 def _doubtful(c: CellRef) -> bool:
@@ -50,7 +51,7 @@ def unchecked_doubts(table2: Table) -> list[Finding]:
 
 def reading_doubts(findings: list[Finding]) -> list[Finding]:
     """The findings with failures through OCR'd cells turned into reading doubts (see module doc)."""
-    failing = [f for f in findings if f.status is Status.FAIL and f.rule in _RELATIONS and f.category == "report"
+    failing = [f for f in findings if f.status is _FAIL and f.rule in _RELATIONS and f.category == "report"
                and any(c.confidence is not None for c in f.cells)]
     if not failing:
         return findings

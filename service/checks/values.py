@@ -12,6 +12,10 @@ from service.sections import SectionMap
 from service.tables.model import CellKind, Row, Table, Tables
 from service.tables.tokens import absurd_reason, classify
 
+# Enum members looked up once: on Python 3.11 an Enum class's attribute costs ten times a global name.
+_NUMBER, _ABSENT = CellKind.NUMBER, CellKind.ABSENT
+_NOT_A_NUMBER = (CellKind.BLANK, CellKind.SLASH, CellKind.DASH, CellKind.TEXT)  # printed, but no number
+
 _FEE_WORDS = re.compile(r"信息处理费|处理费|收费")
 _FEE_NAME = re.compile(r"信息处理费|处理费")
 
@@ -23,9 +27,9 @@ def check_c8(tables: Tables) -> list[Finding]:
     for table in (tables.table2, tables.table3, tables.table4):
         for key, row in table.rows.items():
             for c, cell in enumerate(row.cells):
-                v = cell.value
-                if cell.kind is not CellKind.NUMBER:
+                if cell.kind is not _NUMBER:
                     continue
+                v = cell.value
                 if v is None:  # printed as a number, but no count or amount ("1e30", a thousand digits)
                     why = absurd_reason(cell.printed or "")
                     if why:
@@ -114,7 +118,29 @@ def reading_findings(tables: Tables) -> list[Finding]:
             out.append(Finding(rule="READ", name="table found", category="parse", status=Status.UNCERTAIN,
                                subject=table.name, message=f"文中未找到{table.name}"))
             continue
-        absent = [row for row in table.rows.values() if all(c.kind is CellKind.ABSENT for c in row.cells)]
+        absent: list[Row] = []
+        inferred = []
+        unknown = []
+        blanks = []
+        for key, row in table.rows.items():
+            row_absent = True
+            for c, cell in enumerate(row.cells):
+                kind = cell.kind
+                if kind is _NUMBER:
+                    row_absent = False
+                    continue
+                if kind is _ABSENT:
+                    continue
+                row_absent = False
+                col = _column_name(table, row, c)
+                if kind in _NOT_A_NUMBER:
+                    blanks.append(ref(table, key, c, col))
+                if cell.value is None:
+                    unknown.append(ref(table, key, c, col))
+                elif cell.inferred_from:
+                    inferred.append(ref(table, key, c, col))
+            if row_absent:
+                absent.append(row)
         undetermined = [row.label for row in absent if any(c.value is None for c in row.cells)]
         determined = [row.label for row in absent if all(c.value is not None for c in row.cells)]
         if undetermined:
@@ -126,21 +152,6 @@ def reading_findings(tables: Tables) -> list[Finding]:
                                subject=table.name,
                                message=f"{len(determined)} 行未印出，数值均由勾稽关系确定："
                                        f"{'；'.join(determined[:6])}"))
-        inferred = []
-        unknown = []
-        blanks = []
-        for key, row in table.rows.items():
-            for c, cell in enumerate(row.cells):
-                kind = cell.kind
-                if kind is CellKind.NUMBER:
-                    continue
-                col = _column_name(table, row, c)
-                if kind in (CellKind.BLANK, CellKind.SLASH, CellKind.DASH, CellKind.TEXT):
-                    blanks.append(ref(table, key, c, col))
-                if cell.value is None and kind is not CellKind.ABSENT:
-                    unknown.append(ref(table, key, c, col))
-                elif cell.inferred_from and kind is not CellKind.ABSENT:
-                    inferred.append(ref(table, key, c, col))
         if inferred:
             out.append(Finding(rule="READ", name="cells inferred", category="parse", status=Status.INFO,
                                subject=table.name,
