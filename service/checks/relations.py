@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import cast
 
 from service.checks.evidence import ref
 from service.checks.model import CellRef, Finding, Status
@@ -45,50 +44,53 @@ def _sum_finding(
     """A finding for Σ parts == Σ total: the operands are ``cells``, those of rows ``keys`` and columns
     ``cols`` of ``table`` (None: the row is absent), the first ``n`` the parts; UNCERTAIN when any operand
     is unknown. ``column_names`` overrides the evidence's column names."""
-    values = [None if cell is None else cell.value for cell in cells]
-    if None in values:
-        evidence = _refs(table, keys, cols, column_names, range(len(cells)))
-        missing = [i for i, v in enumerate(values) if v is None]
-        which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
-        return Finding(rule=rule, name=name, status=_UNCERTAIN, subject=subject,
-                       message=f"无法核对：{len(missing)} 个数值未知（{which}）", cells=evidence,
-                       lines=_lines(c for c in cells if c is not None))
-    present = cast(Sequence[Cell], cells)  # every cell is there and has a value
-    nums = cast(list[Number], values)
-    # Left to right from 0, as the cells stand (a float sum depends on the order).
-    expected: Number = 0
-    actual: Number = 0
-    for v in nums[:n]:
-        expected += v
-    for v in nums[n:]:
-        actual += v
+    # One pass over the operands (most relations hold: this is the path to keep short), left to right
+    # from 0 as the cells stand (a float sum depends on the order).
+    sums: list[Number] = []
+    lines: set[int] = set()
+    inferred = False
+    for side in (cells[:n], cells[n:]):
+        total: Number = 0
+        for cell in side:
+            if cell is None or cell.value is None:
+                return _unknown(rule, name, subject, table, keys, cols, cells, column_names)
+            total += cell.value
+            if cell.line is not None:
+                lines.add(cell.line)
+            if cell.inferred_from:
+                inferred = True
+        sums.append(total)
+    expected, actual = sums
     parts_label, total_label = labels
     if abs(expected - actual) < _EPS:
         msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
-        inferred = [i for i, cell in enumerate(present) if cell.inferred_from]
+        evidence = []
         if inferred:
-            msg += f"（其中 {len(inferred)} 个数值由勾稽关系推定，非原表印出）"
+            which = [i for i, cell in enumerate(cells) if cell is not None and cell.inferred_from]
+            msg += f"（其中 {len(which)} 个数值由勾稽关系推定，非原表印出）"
             # A passing relation keeps only the evidence worth reading: the operands that were inferred.
-            evidence = _refs(table, keys, cols, column_names, inferred)
-        else:
-            evidence = []
+            evidence = _refs(table, keys, cols, column_names, which)
         status = _PASS
     else:
-        detail = " + ".join(_fmt(v) for v in nums[:n])
-        tot_detail = " + ".join(_fmt(v) for v in nums[n:])
+        detail = " + ".join(_fmt(cell.value) for cell in cells[:n] if cell is not None)
+        tot_detail = " + ".join(_fmt(cell.value) for cell in cells[n:] if cell is not None)
         msg = (f"{parts_label} = {detail} = {_fmt(expected)}，但 {total_label} = "
-               f"{tot_detail + ' = ' if len(nums) - n > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
+               f"{tot_detail + ' = ' if len(cells) - n > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
         evidence = _refs(table, keys, cols, column_names, range(len(cells)))
         status = _FAIL
     return Finding(rule=rule, name=name, category="report", status=status, subject=subject, message=msg,
-                   expected=expected, actual=actual, cells=evidence, lines=_lines(present))
+                   expected=expected, actual=actual, cells=evidence, lines=sorted(lines))
 
 
-def _lines(cells: Iterable[Cell]) -> list[int]:
-    """The source lines of ``cells``, in order, each once."""
-    lines = {cell.line for cell in cells}
-    lines.discard(None)
-    return sorted(cast(set[int], lines))
+def _unknown(rule: str, name: str, subject: str, table: Table, keys: Sequence[str], cols: Sequence[int],
+             cells: Sequence[Cell | None], column_names: Sequence[str | None] | None) -> Finding:
+    """The UNCERTAIN finding of a relation with an operand unknown."""
+    evidence = _refs(table, keys, cols, column_names, range(len(cells)))
+    missing = [i for i, cell in enumerate(cells) if cell is None or cell.value is None]
+    which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
+    return Finding(rule=rule, name=name, status=_UNCERTAIN, subject=subject,
+                   message=f"无法核对：{len(missing)} 个数值未知（{which}）", cells=evidence,
+                   lines=sorted({cell.line for cell in cells if cell is not None and cell.line is not None}))
 
 
 def _refs(table: Table, keys: Sequence[str], cols: Sequence[int], column_names: Sequence[str | None] | None,
@@ -96,10 +98,11 @@ def _refs(table: Table, keys: Sequence[str], cols: Sequence[int], column_names: 
     return [ref(table, keys[i], cols[i], column_names[i] if column_names else None) for i in which]
 
 
-def _column_cells(table: Table, keys: Sequence[str]) -> list[list[Cell | None]]:
-    """The cells of rows ``keys`` (None where a row is absent), column by column."""
-    rows = [table.rows.get(k) for k in keys]
-    return [[None if r is None else r.cells[c] for r in rows] for c in range(len(table.columns))]
+def _t3_columns(t3: Table, keys: Sequence[str]) -> list[list[Cell | None]]:
+    """The cells of 表三's rows ``keys`` (None where a row is absent), column by column."""
+    rows = [t3.rows.get(k) for k in keys]
+    return [[None if r is None else r.cells[c] for r in rows] for c in range(len(T3_COLUMNS))]
+
 
 _C1_KEYS = ("new_received", "carried_over", "total_processed", "carried_forward")
 _T3_SUBJECTS = [f"表三 column {col}" for col in T3_COLUMNS]
@@ -110,7 +113,7 @@ _C5_COLS = tuple(range(5))
 def check_c1(t3: Table) -> list[Finding]:
     return [_sum_finding("C1", "一 + 二 = (七)总计 + 四", _T3_SUBJECTS[c], t3, _C1_KEYS, (c,) * 4, cells, 2,
                          ("一 本年新收 + 二 上年结转", "(七)总计 + 四 结转下年度"))
-            for c, cells in enumerate(_column_cells(t3, _C1_KEYS))]
+            for c, cells in enumerate(_t3_columns(t3, _C1_KEYS))]
 
 
 def check_c3(t3: Table) -> list[Finding]:
@@ -121,7 +124,7 @@ def check_c3(t3: Table) -> list[Finding]:
     keys.append("total_processed")
     return [_sum_finding("C3", "(七)总计 = (一)+(二)+(三)+(四)+(五)+(六)", _T3_SUBJECTS[c], t3, keys, (c,) * (n + 1),
                          cells, n, ("办理结果(一)至(六)之和", "(七)总计"))
-            for c, cells in enumerate(_column_cells(t3, keys))]
+            for c, cells in enumerate(_t3_columns(t3, keys))]
 
 
 def check_c4(t3: Table) -> list[Finding]:
