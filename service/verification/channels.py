@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from itertools import chain, starmap
 
 from service.extraction.model import Alignment, Channel, ChannelKind
 from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, number_value
@@ -38,7 +39,7 @@ def number_near(view: TextView, a: int, b: int, value: int, forbidden: list[tupl
 def _normalized(folded: str) -> tuple[str, list[int]]:
     """``folded`` without the characters _NAME_STRIP_RE strips, and the position of each one kept."""
     runs = [m.span() for m in _NAME_KEEP_RE.finditer(folded)]
-    return "".join(folded[a:b] for a, b in runs), [i for a, b in runs for i in range(a, b)]
+    return "".join(folded[a:b] for a, b in runs), list(chain.from_iterable(starmap(range, runs)))
 
 
 def _name_hits(

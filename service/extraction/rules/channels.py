@@ -115,8 +115,12 @@ def _clause_end(folded: str, a: int, limit: int) -> int:
     """Where the clause from ``a`` ends: a stop, ``limit``, or _MAX_GAP characters on (blanks, which a
     layout dump pads lines with, not counted)."""
     end = min(limit, len(folded))
-    span = _GAP_RE.match(folded, a, end)
-    end = span.end() if span else end
+    near = folded[a : min(end, a + _MAX_GAP)]
+    if a <= end and " " not in near and "\t" not in near and "\u3000" not in near:
+        end = a + len(near)  # no blank to pass over: what _GAP_RE takes
+    else:
+        span = _GAP_RE.match(folded, a, end)
+        end = span.end() if span else end
     m = _CLAUSE_STOP_RE.search(folded, a, end)
     return m.start() if m else end
 
