@@ -299,14 +299,13 @@ class _Pass:
         self.records = 0
         self.years: set[int] = set()
         self.errors: list[ErrorRow] = []
-        self.by_sha: dict[bytes, str | list[str]] = {}  # content hash → the report, or the reports sharing it
+        self.by_sha: dict[str, str | list[str]] = {}  # content hash → the report, or the reports sharing it
         self.all_orgs: Counter[str] = Counter()  # organisations of every year (their labels in per_year)
         self.all_who: dict[str, tuple[str | None, int | None]] = {}  # named in per_year: organisation and year
         self.who: list[Who] = []  # every analysed report with an organisation (cross-year checks, 同比)
         self.undated: list[tuple[str, str | None]] = []
         self.per_year: dict[str, dict[str, Total]] = {}
         # the year's own
-        self.orgs: Counter[str] = Counter()
         self.by_org: dict[str | None, str | list[str]] = {}
         self.units: list[UnitRow] = []
         self.t3: dict[str, list[Total]] = {k: [Total() for _ in range(7)] for k in T3_SUMMARY_ROWS}
@@ -333,8 +332,7 @@ class _Pass:
         if r.status == "error":
             self.errors.append(ErrorRow(r.name, r.path, r.error_kind or "internal", r.error or ""))
         if r.file_sha256:
-            _group(self.by_sha, bytes.fromhex(r.file_sha256) if _HEX.fullmatch(r.file_sha256) else
-                   r.file_sha256.encode(), r.name)
+            _group(self.by_sha, r.file_sha256, r.name)
         d = r.digest
         if r.status != "ok" or d is None:
             return
@@ -358,8 +356,6 @@ class _Pass:
     def _add_unit(self, r: Record, d: UnitDigest) -> None:
         who = r.name
         self.units.append(_unit_row(r, d, who))
-        if d.organization:
-            self.orgs[d.organization] += 1
         _group(self.by_org, d.organization, who)
         self.formats[d.format] += 1
         self.narrative_units += d.narrative
@@ -513,7 +509,6 @@ class _Pass:
         )
 
 
-_HEX = re.compile(r"[0-9a-f]{64}")
 #: Problems quoted per category as its typical wording.
 _EXAMPLES = 3
 
