@@ -41,6 +41,8 @@ _PLACE_RE = lazy_compile(r"(?:省|市|县|区|州|盟|旗|镇|乡)$")
 _NOT_ORG_RE = lazy_compile(r"^(?:本|我|该|各|全|现|根据)|网站|门户|首页|报告|年报|栏目|专栏|位置|欢迎|版权|主办|承办|信息公开")
 _SITE_SUFFIX_RE = lazy_compile(r"(?:门户网站|官方网站|网站|官网|门户|政务网|(?<=府)网)$")
 _HTML_SPLIT_RE = lazy_compile(r"[_|\-]+")
+# A crawled page's field label before its value: "标题：", "发布时间：", "来源：".
+_FIELD_RE = lazy_compile(r"(?:^|(?<=\s))(?:标题|题目|名称|发布时间|发布日期|成文日期|来源|信息来源|索引号|文号|发文字号|浏览次数|字号)[:：]")
 _PUBLISHER_RE = lazy_compile(r"发布机构\s*[:：]\s*([\u4e00-\u9fff()·]{2,40})")
 
 _ARABIC_DATE = r"(?P<y>20\d\d)(?:年|[-./])(?P<m>\d{1,2})(?:月|[-./])(?P<d>\d{1,2})日?"
@@ -225,14 +227,22 @@ def _signature(folded: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _head_lines(folded: str, limit: int) -> list[str]:
-    """The first 24 non-blank lines before ``limit``."""
+def _head_lines(folded: str, limit: int, breaks: tuple[int, ...] = ()) -> list[str]:
+    """The first 24 non-blank lines before ``limit`` (a zero-width line start in ``breaks`` starts a line
+    too); a line of a crawled page's fields (标题：… 发布时间：… 来源：…) is one line per blank-separated piece."""
     out: list[str] = []
+    pos = 0
     for line in folded[:limit].split("\n"):
-        if line.strip():
-            out.append(line)
-            if len(out) == 24:
-                break
+        pieces = [line]
+        if breaks:
+            cuts = [b - pos for b in breaks if pos < b < pos + len(line)]
+            pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        pos += len(line) + 1
+        for piece in pieces:
+            parts = [_FIELD_RE.sub("", x) for x in piece.split()] if _FIELD_RE.search(piece) else [piece]
+            out += [x for x in parts if x.strip()]
+            if len(out) >= 24:
+                return out[:24]
     return out
 
 
@@ -241,7 +251,7 @@ def read_meta(doc: SourceDocument, sections: SectionMap) -> Meta:
     meta = Meta()
     folded = _folded(doc)
     first = min((s.start for s in sections.sections), default=min(len(doc.text), 3000))
-    head = _head_lines(folded, max(first, 200) if first < 4000 else 4000)
+    head = _head_lines(folded, max(first, 200) if first < 4000 else 4000, doc.breaks)
     org, year = _from_body_title(head)
     html_org = html_year = site = None
     if doc.title and (org is None or year is None):

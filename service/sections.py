@@ -104,7 +104,7 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
     if not m:
         return None
     title = m.group("title").strip().strip("*").strip()
-    if not title or len(title) > _MAX_TITLE:
+    if not title or len(title) - title.count(" ") > _MAX_TITLE:  # letter-spaced titles: blanks not counted
         return None
     key_text = compact(title)
     if not key_text or len(key_text) > 32:
@@ -175,7 +175,8 @@ def find_sections(doc: SourceDocument) -> SectionMap:
                 heading=doc.text[offset:line_end].strip(),
                 line=line_no,
                 start=offset,
-                body_start=min(line_end + 1, len(doc.text)),
+                # after the heading's newline; a zero-width line start (doc.breaks) has none to skip
+                body_start=line_end + 1 if doc.text[line_end : line_end + 1] == "\n" else line_end,
                 end=nxt,
                 numbered=numbered,
             )

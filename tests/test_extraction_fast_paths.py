@@ -122,15 +122,35 @@ def _build_ref(doc: SourceDocument, start: int, end: int) -> tuple[str, str, lis
             if not wrapped:
                 chars.append("\n")
                 offsets.append(src.find("\n", pb))
+        dropped = _spaced_blanks(src, a, b)
         i = a
         while i < b:
             j = src.find("**", i, b)
             j = b if j == -1 else j
-            chars.extend(src[i:j])
-            offsets.extend(range(i, j))
+            kept = [k for k in range(i, j) if k not in dropped]
+            chars.extend(src[k] for k in kept)
+            offsets.extend(kept)
             i = j + 2
     text = "".join(chars)
     return text, fold(text), offsets
+
+
+def _spaced_blanks(src: str, a: int, b: int) -> set[int]:
+    """The blanks of letter-spaced runs in ``src[a:b]`` (three or more single characters one blank apart,
+    two of them CJK at least), scanning left to right."""
+    out: set[int] = set()
+    i = a
+    while i < b:
+        j = i
+        while not src[i].isspace() and j + 2 < b and src[j + 1] in " \u3000" and not src[j + 2].isspace():
+            j += 2
+        if j - i >= 4:
+            if sum(1 for k in range(i, j + 1, 2) if "\u4e00" <= src[k] <= "\u9fff") >= 2:
+                out.update(range(i + 1, j, 2))
+            i = j + 1
+        else:
+            i += 1
+    return out
 
 
 # ---------------------------------------------------------------- tests
@@ -196,6 +216,7 @@ def test_view_matches_the_line_by_line_build() -> None:
     rng = random.Random(5)
     docs = [SourceDocument(text=p.read_text(encoding="utf-8")) for p in SEEDS]
     noise = ["- 4 -", "第 3 页 共 9 页", "**加粗**", "  ", "\r", "# 标题", "> 引用", "12", "1/3", "\u3000\u3000文本**", "٣", "（一）",
+             "政 府 网 站 发 布 1 2 条", "在 政 务 新 媒 体发布", "1 2 3 4", "** 一 是 **", "微 信\u3000公 众 号",
              "- 5 -\n某某局年度报告", "某某局年度报告\n- 6 -"]
     for _ in range(150):
         lines = rng.choice(docs[:5]).text.split("\n")

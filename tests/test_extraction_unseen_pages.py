@@ -22,9 +22,9 @@ from service.evaluation.score_narrative import score_narrative
 from service.evaluation.similarity import PRF, match_items, similarity
 from service.extraction.model import Alignment, Narrative
 from service.extraction.rules import extract_rules
+from service.reading import read_bytes
 from service.reading.document import SourceDocument
 from service.reading.normalize import fold
-from service.reading.reflow import restore_breaks
 from service.sections import find_sections
 from service.verification import verify_narrative
 from service.verification.alignment import FUZZY_MIN
@@ -59,8 +59,9 @@ class Pool:
 
 
 def _narrative(text: str) -> tuple[SourceDocument, Narrative]:
-    restored, _ = restore_breaks(text)  # what the text reader does with a page run together
-    doc = SourceDocument(text=restored)
+    # The text reader's own path: a page run together gets its line breaks back, in place or as
+    # zero-width line starts (doc.breaks).
+    doc = read_bytes(text.encode("utf-8"), "report.txt")
     sections = find_sections(doc)
     return doc, verify_narrative(doc, sections, extract_rules(doc, sections)).narrative
 
@@ -189,6 +190,17 @@ def test_numbering_restarts_in_the_measures(restart: str, layout: str) -> None:
 @pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
 def test_channel_prose(style: str, number: str, page: str) -> None:
     variants = [(t.stem, v) for t in TRUTHS if (v := with_channel_prose(t, style, number)) is not None]
+    _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
+
+
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent", "crawl_glued"])
+@pytest.mark.parametrize("number", ["plain", "thousands"])
+@pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
+def test_letter_spaced_platform_names(style: str, number: str, page: str) -> None:
+    """A platform's name printed with its characters spaced apart (``政 府 门 户 网 站``) is the name."""
+    variants = [(t.stem, v) for t in TRUTHS
+                if (v := with_channel_prose(t, style, number, spaced_names=True)) is not None]
+    assert any("政 务" in v.text or "网 站" in v.text for _, v in variants)
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 

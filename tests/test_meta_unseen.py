@@ -12,7 +12,7 @@ from functools import lru_cache
 import pytest
 
 from service.meta import read_meta
-from service.reading import read_document
+from service.reading import read_bytes, read_document
 from service.reading.document import SourceDocument
 from service.sections import find_sections
 from tests._corpus import EVAL, GOLD_DIR
@@ -182,6 +182,11 @@ VARIANTS: dict[str, Callable[[Case], Built]] = {
     "title-no-year-chrome-period": lambda c: _build(
         c, _CHROME.format(n=c.year + 1, org=c.org) + f"{c.org}政府信息公开工作年度报告",
         signature=_signature(c, "iso"), expected_date=_iso(c)),
+    # A crawled page's fields on the title's line ("标题：… 发布时间：… 来源：…").
+    "title-in-crawl-fields": lambda c: _build(
+        c, f"标题：{c.org}{c.year}年政府信息公开工作年度报告 发布时间：{c.year + 1}-01-20 来源：某某市人民政府"),
+    "title-after-crawl-fields": lambda c: _build(
+        c, f"发布时间：{c.year + 1}-01-20 来源：某某市人民政府 {c.org}{c.year}年政府信息公开工作年度报告"),
     # Organisation only in the signature block.
     "org-in-signature-only": lambda c: _build(
         c, f"{c.year}年政府信息公开工作年度报告", signature=_signature(c), expected_date=_iso(c)),
@@ -302,3 +307,19 @@ def test_chrome_and_sentences_are_not_organisations() -> None:
             "根据条例，现发布本机关2024年政府信息公开工作年度报告。\n" + _BODY)
     assert _meta(text) == (None, 2024, None)
 
+
+
+@pytest.mark.parametrize("joiner", ["", " ", "\u3000\u3000"])
+def test_meta_of_a_page_run_together(joiner: str) -> None:
+    """A crawled page with its line breaks gone, read as the text reader reads it (in-place or zero-width
+    line starts): the title among the page's fields, run into section 一 with no blank (``joiner=""``)."""
+    failures = []
+    for case in _cases():
+        head = f"标题：{case.org}{case.year}年政府信息公开工作年度报告 发布时间：{case.year + 1}-01-20 来源：某某市人民政府"
+        body = joiner.join(line for line in case.body.split("\n") if line.strip())
+        doc = read_bytes((head + " " + case.org + f"{case.year}年政府信息公开工作年度报告" + joiner + body).encode(),
+                         "page.txt")
+        meta = read_meta(doc, find_sections(doc))
+        if (meta.organization, meta.year) != (case.org, case.year):
+            failures.append(f"{case.name}: got {(meta.organization, meta.year)}")
+    assert not failures, "\n".join(failures)

@@ -98,6 +98,25 @@ def one_line(text: str, joiner: str = "\u3000\u3000") -> str:
     return head + joiner.join(p for p in text.split("\n") if p) + " 【打印本页】【关闭窗口】\n"
 
 
+def letter_spaced(line: str) -> str:
+    """A line as a justified PDF line with wide character spacing comes out of a text dump: every
+    character one blank apart (``政 府 网 站 发 布 信 息 1 6 1 条``)."""
+    return " ".join(ch for ch in line if not ch.isspace())
+
+
+def spaced_lines(text: str, every: int = 3, offset: int = 1) -> str:
+    """Every ``every``-th non-blank line of ``text`` letter-spaced (headings and paragraphs alike)."""
+    out = []
+    k = 0
+    for line in text.split("\n"):
+        if line.strip() and not line.startswith("- "):
+            k += 1
+            if k % every == offset:
+                line = letter_spaced(line)
+        out.append(line)
+    return "\n".join(out)
+
+
 PAGE_STYLES: dict[str, Callable[[str], str]] = {
     "pdf_w56_dash": lambda t: pdf_dump(t, 56, 14, "dash"),
     "pdf_w60_of_ff": lambda t: pdf_dump(t, 60, 17, "of", form_feed=True),
@@ -108,6 +127,8 @@ PAGE_STYLES: dict[str, Callable[[str], str]] = {
     "crawl_indent": lambda t: one_line(t, "\u3000\u3000"),
     "crawl_space": lambda t: one_line(t, " "),
     "crawl_glued": lambda t: one_line(t, ""),  # no blank at all where the paragraphs were
+    "letter_spaced_paragraphs": lambda t: spaced_lines(t, 2, 0),  # every other paragraph
+    "pdf_w56_letter_spaced": lambda t: spaced_lines(pdf_dump(t, 56, 14, "dash"), 3, 1),  # every third line
 }
 
 
@@ -240,9 +261,13 @@ NAMES = {"website": "区政府门户网站", "wechat": "“某某政务”微信
          "video": "“某某发布”视频号", "app": "“某某”政务客户端", "other": "政务公开平台"}
 
 
-def channel_prose(channels: tuple[dict, ...], style: str, number: str, sep: str = "；") -> str:
+def channel_prose(channels: tuple[dict, ...], style: str, number: str, sep: str = "；",
+                  spaced_names: bool = False) -> str:
     num = NUMBER_FORMS[number]
-    return sep.join(CHANNEL_PROSE[style](NAMES.get(c["kind"], c["channel"]), c, num) for c in channels) + "。"
+    names = [NAMES.get(c["kind"], c["channel"]) for c in channels]
+    if spaced_names:
+        names = [" " + letter_spaced(n) + " " for n in names]
+    return sep.join(CHANNEL_PROSE[style](n, c, num) for n, c in zip(names, channels, strict=True)) + "。"
 
 
 def new_media_total(truth: Truth) -> dict | None:
@@ -260,8 +285,9 @@ def in_wan(c: dict) -> tuple[dict, str]:
 
 
 def with_channel_prose(truth: Truth, style: str, number: str = "plain", new_media: bool = False,
-                       wan: bool = False) -> Variant | None:
-    """The report of ``truth`` with its 平台建设 paragraph in the prose of ``style``."""
+                       wan: bool = False, spaced_names: bool = False) -> Variant | None:
+    """The report of ``truth`` with its 平台建设 paragraph in the prose of ``style`` (``spaced_names``: each
+    platform's name letter-spaced, ``政 府 门 户 网 站``, the rest of the sentence not)."""
     base = render(truth)
     if base is None or not truth.channels:
         return None
@@ -276,7 +302,7 @@ def with_channel_prose(truth: Truth, style: str, number: str = "plain", new_medi
             + (f"，关注用户{c['followers']}人" if c["followers"] else "") for c, w in zip(channels, words, strict=True)
         ) + "。"
     else:
-        prose = channel_prose(tuple(channels), style, number)
+        prose = channel_prose(tuple(channels), style, number, spaced_names=spaced_names)
     if new_media and (nm := new_media_total(truth)):
         prose = f"全区政务新媒体矩阵全年发布信息{NUMBER_FORMS[number](nm['posts'])}条。" + prose
         channels.append(nm)

@@ -25,6 +25,10 @@ _TERMINAL = frozenset("。！？!?：:；;")
 _HEADING_AT = (
     r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+部分|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
+# Letter-spaced text: three or more single characters, each one blank apart (``政 府 网 站``); the blanks
+# are dropped from the view where the run holds two CJK characters at least.
+_SPACED_RE = lazy_compile(r"(?:[^\s][ \u3000]){2,}[^\s]")
+_CJK_RE = lazy_compile(r"[\u4e00-\u9fff]")
 # A line starting a heading or a point: _HEADING_AT_RE.match(text, a, b) (no ^: it would not match at a > 0).
 _HEADING_AT_RE = lazy_compile(_HEADING_AT)
 
@@ -104,20 +108,59 @@ def wrap_width(widths: list[int]) -> int:
     return ranked[len(ranked) // 10]
 
 
+def _dropped(src: str, a: int, b: int, stars: bool) -> list[tuple[int, int]]:
+    """What a reader does not see in the line ``src[a:b]``, in order: markdown emphasis markers (``**``)
+    and the blanks of letter-spaced text (``政 府 网 站``: a justified line's character spacing)."""
+    out: list[tuple[int, int]] = []
+    if stars:
+        j = src.find("**", a, b)
+        while j != -1:
+            out.append((j, j + 2))
+            j = src.find("**", j + 2, b)
+    if " " in src[a:b] or "\u3000" in src[a:b]:
+        for m in _SPACED_RE.finditer(src, a, b):
+            if len(_CJK_RE.findall(m.group())) >= 2:
+                out += [(k, k + 1) for k in range(m.start() + 1, m.end(), 2)]
+        out.sort()
+    return out
+
+
+def _zero_width_cuts(doc: SourceDocument, start: int, end: int) -> list[int]:
+    """The zero-width line starts (``doc.breaks``: a page run together with no blank) inside the range."""
+    if not doc.breaks:
+        return []
+    i = bisect.bisect_right(doc.breaks, start)
+    j = bisect.bisect_left(doc.breaks, end)
+    return list(doc.breaks[i:j])
+
+
 def _build(doc: SourceDocument, start: int, end: int) -> TextView:
     src = doc.text
     fsrc = doc.folded if len(doc.folded) == len(src) else fold(src)  # same offsets as the text
-    lines: list[tuple[int, int, int]] = []  # (doc start, doc end, line end) of kept, non-blank lines, markup stripped
+    # (doc start, doc end, line end, after a zero-width break) of kept, non-blank lines, markup stripped
+    lines: list[tuple[int, int, int, bool]] = []
     running = running_lines(doc)
+    cuts = _zero_width_cuts(doc, start, end)
+    k = 0  # next zero-width cut
     pos = start
     for raw in src[start:end].split("\n"):
         n = len(raw)
-        if raw and not raw.isspace() and not is_chrome(raw, running):
-            m = _LINE_MARKUP_RE.match(raw) if raw[0] in _MARKUP_FIRST else None
-            a = pos + m.end() if m else pos
-            lines.append((a, max(a, pos + len(raw.rstrip(" \t\r\u3000"))), pos + n))
+        seg = pos
+        forced = False
+        while True:  # the line's pieces between zero-width line starts (doc.breaks), each a line of its own
+            while k < len(cuts) and cuts[k] <= seg:
+                k += 1
+            cut = cuts[k] if k < len(cuts) and cuts[k] < pos + n else pos + n
+            piece = src[seg:cut]
+            if piece and not piece.isspace() and not is_chrome(piece, running):
+                m = _LINE_MARKUP_RE.match(piece) if piece[0] in _MARKUP_FIRST else None
+                a = seg + m.end() if m else seg
+                lines.append((a, max(a, seg + len(piece.rstrip(" \t\r\u3000"))), cut, forced))
+            if cut >= pos + n:
+                break
+            seg, forced = cut, True
         pos += n + 1
-    wide = 0.8 * wrap_width([display_width(src[a:b]) for a, b, _ in lines])  # a line this wide may wrap
+    wide = 0.8 * wrap_width([display_width(src[a:b]) for a, b, _, _ in lines])  # a line this wide may wrap
     stars = "**" in src[start:end]
     tparts: list[str] = []
     fparts: list[str] = []
@@ -125,39 +168,34 @@ def _build(doc: SourceDocument, start: int, end: int) -> TextView:
     sources: list[int] = []
     vpos = 0
     pa = pb = pend = -1
-    for a, b, line_end in lines:
-        if pend != -1 and not (
+    for a, b, line_end, forced in lines:
+        if pend != -1 and (forced or not (
             (src[pb - 1] if pb > pa else "") not in _TERMINAL
             and not _HEADING_AT_RE.match(src, a, b)
             and display_width(src[pa:pb]) >= wide
-        ):
-            # Not a wrapped line: keep the newline that ends the previous one (only stripped blanks between).
+        )):
+            # Not a wrapped line: keep the newline that ends the previous one (only stripped blanks between);
+            # a zero-width line start is never a wrap (the text ran on there), its "\n" maps to that start.
             starts.append(vpos)
             sources.append(pend)
             tparts.append("\n")
             fparts.append("\n")
             vpos += 1
         pa, pb, pend = a, b, line_end
-        if not stars:
-            if b > a:
-                starts.append(vpos)
-                sources.append(a)
-                tparts.append(src[a:b])
-                fparts.append(fsrc[a:b])
-                vpos += b - a
-            continue
-        # The line, without markdown emphasis markers (``**``).
         i = a
-        while i < b:
-            j = src.find("**", i, b)
-            if j == -1:
-                j = b
-            if j > i:
+        for da, db in _dropped(src, a, b, stars):
+            if da > i:
                 starts.append(vpos)
                 sources.append(i)
-                tparts.append(src[i:j])
-                fparts.append(fsrc[i:j])
-                vpos += j - i
-            i = j + 2
+                tparts.append(src[i:da])
+                fparts.append(fsrc[i:da])
+                vpos += da - i
+            i = db
+        if b > i:
+            starts.append(vpos)
+            sources.append(i)
+            tparts.append(src[i:b])
+            fparts.append(fsrc[i:b])
+            vpos += b - i
     return TextView(text="".join(tparts), folded="".join(fparts), starts=tuple(starts), sources=tuple(sources),
                     end_offset=end)

@@ -37,7 +37,7 @@ _BREAK_RE = lazy_compile(
 #: after a header word or a value. No character stands there to become a line break: these are
 #: line starts of their own (``SourceDocument.breaks``), the text unchanged.
 _ZERO_WIDTH_RE = lazy_compile(
-    r"(?<=[。；！？\d])(?=[一二三四五六七八九十]、[\u4e00-\u9fff])"
+    r"(?<=[。；！？\d）)])(?=[一二三四五六七八九十]、[\u4e00-\u9fff])"
     r"|(?:(?<=[。；！？\d])|(?<=情况|事项))(?=[（(][一二三四五六七八九十][）)][\u4e00-\u9fff])"
     r"|(?<=\S)(?=第二十条第)|(?<=项)(?=信息内容)|(?<=情况)(?=[（(]本列|申请人情况)"
     r"|(?:(?<=\d)|(?<=件数|数量)|(?<=万元[）)]))(?=规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制"
@@ -45,7 +45,8 @@ _ZERO_WIDTH_RE = lazy_compile(
     # 表四's values straight after its header's last word
     r"|(?:(?<=审结\s总计)|(?<=审结总计))(?=\d)"
     # a section's body straight after its title's last words
-    r"|(?:(?<=总体情况)|(?<=信息情况)|(?<=申请情况)|(?<=诉讼情况)|(?<=改进情况)|(?<=的事项))(?=[^\s，,。；、）)])"
+    r"|(?:(?<=总体情况)|(?<=信息情况)|(?<=申请情况)|(?<=诉讼情况)|(?<=改进情况)|(?<=工作打算)|(?<=[及和与]改进措施)|(?<=的事项))"
+    r"(?=[^\s，,。；、：:）)])"
 )
 
 
