@@ -48,13 +48,15 @@ class _Context:
 WHOLE_LABEL = 0.75
 
 
-def _context(unit: Unit, with_gaps: bool = True, side: str = "both") -> _Context:
+def _context(unit: Unit, with_gaps: bool = True, side: str = "both",
+             compacted: Callable[[str], str] = compact) -> _Context:
     """A unit's label contexts. A unit with no label of its own takes its label from one ``side`` only
-    ("before" or "after") when the caller has decided which way the table prints its labels."""
-    own = compact(unit.label)
+    ("before" or "after") when the caller has decided which way the table prints its labels.
+    ``compacted`` is ``compact``, or a memo of it."""
+    own = compacted(unit.label)
     if not with_gaps:
         return _Context(own, ((_bigrams(own), 1.0),) if own else ())
-    before, after = compact(unit.gap_before), compact(unit.gap_after)
+    before, after = compacted(unit.gap_before), compacted(unit.gap_after)
     if not own and side == "before":
         after = ""
     elif not own and side == "after":
@@ -68,53 +70,63 @@ def _spec_keys(spec: RowSpec) -> tuple[frozenset[str], str]:
     return _bigrams(spec.core), (spec.enum + compact(spec.core)[:1]) if spec.enum else ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The rows' labels as ``_score_row`` reads them."""
+
+    bigrams: dict[str, tuple[int, ...]]  # for every bigram of the rows' labels, the rows whose label holds it
+    sizes: tuple[int, ...]  # each row's number of label bigrams
+    weights: tuple[float, ...]
+    without_enum: tuple[float, ...]  # 1.0 for a row without enumerator
+    enums: dict[str, tuple[int, ...]]  # enumerator key (two characters) -> the rows it precedes
+
+
 @lru_cache(maxsize=32)
-def _spec_index(
-    specs: tuple[RowSpec, ...],
-) -> tuple[dict[str, int], tuple[tuple[int, int, str, float, float], ...]]:
-    """Bit positions for every bigram of the rows' labels, and each row as (mask, size, enum key, weight,
-    factor without enumerator)."""
-    index: dict[str, int] = {}
-    out = []
-    for sp in specs:
+def _spec_index(specs: tuple[RowSpec, ...]) -> _Index:
+    bigrams: dict[str, list[int]] = {}
+    enums: dict[str, list[int]] = {}
+    sizes, without = [], []
+    for j, sp in enumerate(specs):
         want, enum_key = _spec_keys(sp)
-        mask = 0
         for bg in want:
-            mask |= 1 << index.setdefault(bg, len(index))
-        out.append((mask, len(want), enum_key, sp.weight, sp.without_enum))
-    return index, tuple(out)
+            bigrams.setdefault(bg, []).append(j)
+        if enum_key and want:  # a row without label bigrams scores 0 whatever precedes it
+            enums.setdefault(enum_key, []).append(j)
+        sizes.append(len(want))
+        without.append(sp.without_enum if enum_key else 1.0)
+    assert all(len(k) == 2 for k in enums), "an enumerator key is the enumerator and the label's first character"
+    return _Index({bg: tuple(js) for bg, js in bigrams.items()}, tuple(sizes), tuple(sp.weight for sp in specs),
+                  tuple(without), {k: tuple(js) for k, js in enums.items()})
 
 
-def _score_row(
-    ctx: _Context, index: dict[str, int], specs: tuple[tuple[int, int, str, float, float], ...]
-) -> list[float]:
+def _score_row(ctx: _Context, index: _Index) -> list[float]:
     """Each row's score for one unit: the share of the row label's bigrams found in the best-weighted
     context (own label, with the text before, after, or both), plus 0.1 when its enumerator precedes
-    it, times the row's weight; bitmask intersections over all rows at once."""
-    masks = []
+    it (else times the row's factor without enumerator), times the row's weight.
+
+    A context counts its bigrams only for the rows that hold them; a row that shares none scores 0, or
+    0.1 × its weight when its enumerator is in the label (a two-character key is in the label exactly
+    when it is one of the label's bigrams)."""
+    best: dict[int, float] = {}
+    sizes = index.sizes
     for have, w in ctx.variants:
-        m = 0
+        counts: dict[int, int] = {}
         for bg in have:
-            bit = index.get(bg)
-            if bit is not None:
-                m |= 1 << bit
-        masks.append((m, w))
-    row = []
-    for smask, n, enum_key, weight, without_enum in specs:
-        if not n:
-            row.append(0.0)
-            continue
-        best = 0.0
-        for m, w in masks:
-            sc = (m & smask).bit_count() / n * w
-            if sc > best:
-                best = sc
-        if enum_key and enum_key in ctx.own:
-            best += 0.1
-        elif enum_key:
-            best *= without_enum
-        row.append(best * weight)
-    return row
+            for j in index.bigrams.get(bg, ()):
+                counts[j] = counts.get(j, 0) + 1
+        for j, c in counts.items():
+            sc = c / sizes[j] * w
+            if sc > best.get(j, 0.0):
+                best[j] = sc
+    hit = {j for key in _bigrams(ctx.own).intersection(index.enums) for j in index.enums[key]} if ctx.own else set()
+    out = [0.0] * len(sizes)
+    weights, without = index.weights, index.without_enum
+    for j, b in best.items():
+        out[j] = (b + 0.1 if j in hit else b * without[j]) * weights[j]
+    for j in hit:
+        if j not in best:
+            out[j] = (0.0 + 0.1) * weights[j]
+    return out
 
 
 ORDER_FILL_SCORE = 0.2
@@ -122,9 +134,9 @@ ORDER_FILL_SCORE = 0.2
 _PREFIX_RE = re.compile(r"^[一二三四五六七]?(?:本年度办理结果)?[一二三四五六七]?(?:不予公开|无法提供|不予处理|其他处理)?[1-8]?")
 
 
-def bare_label(label: str) -> str:
+def bare_label(label: str, compacted: Callable[[str], str] = compact) -> str:
     """A label without enumerators and group names: '(三)不予公开 1.属于国家秘密' -> '属于国家秘密'."""
-    return _PREFIX_RE.sub("", compact(label), count=1)
+    return _PREFIX_RE.sub("", compacted(label), count=1)
 
 
 @lru_cache(maxsize=32)
@@ -137,13 +149,14 @@ def _bare_index(specs: tuple[RowSpec, ...]) -> dict[str, int]:
     return index
 
 
-def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec]) -> dict[str, int] | None:
+def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec],
+                      compacted: Callable[[str], str] = compact) -> dict[str, int] | None:
     """When every unit's label is a template label, in template order, the assignment needs no scoring."""
     index = _bare_index(tuple(specs))
     out: dict[str, int] = {}
     last = -1
     for i, u in enumerate(units):
-        j = index.get(bare_label(u.label))
+        j = index.get(bare_label(u.label, compacted))
         if j is None or j <= last:
             return None
         out[specs[j].key] = i
@@ -180,40 +193,27 @@ def assign_scored(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}, 0.0
-    exact = _exact_assignment(units, specs)
+    memo: dict[str, str] = {}  # neighbouring units share their gap text
+
+    def compacted(text: str) -> str:
+        out = memo.get(text)
+        if out is None:
+            out = memo[text] = compact(text)
+        return out
+
+    exact = _exact_assignment(units, specs, compacted)
     if exact is not None:
         return exact, float(len(exact))
-    index, spec_masks = _spec_index(tuple(specs))
+    index = _spec_index(tuple(specs))
     s: list[list[float]] = []
     for u in units:
         # A unit whose own label matches a row well needs no look at the label text around it.
-        own = _context(u, with_gaps=False)
-        row = _score_row(own, index, spec_masks)
+        own = _context(u, with_gaps=False, compacted=compacted)
+        row = _score_row(own, index)
         if max(row, default=0.0) < WHOLE_LABEL:
-            row = _score_row(_context(u, side=side), index, spec_masks)
+            row = _score_row(_context(u, side=side, compacted=compacted), index)
         s.append(row)
-    # dp[i][j]: best total using units[:i] and specs[:j]; back: 0 skip unit, 1 skip spec, 2 match
-    dp = [[0.0] * (n + 1)]
-    back: list[list[int]] = [[0] * (n + 1)]
-    for i in range(m):
-        up = dp[i]
-        srow = s[i]
-        cur = [0.0] * (n + 1)
-        brow = [0] * (n + 1)
-        left = 0.0
-        for j in range(n):
-            best, move = up[j + 1], 0
-            if left > best:
-                best, move = left, 1
-            sc = srow[j]
-            if sc >= min_score:
-                diag = up[j] + sc
-                if diag > best:
-                    best, move = diag, 2
-            cur[j + 1] = left = best
-            brow[j + 1] = move
-        dp.append(cur)
-        back.append(brow)
+    dp, back = _order_dp(s, n, min_score)
     pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 and j > 0:
@@ -230,6 +230,46 @@ def assign_scored(
     if fits is not None:
         pairs = _fill_by_order(pairs, s, units, specs, fits, order_fill)
     return {specs[j].key: i for i, j in pairs}, total
+
+
+def _order_dp(s: list[list[float]], n: int, min_score: float) -> tuple[list[list[float]], list[list[int]]]:
+    """dp[i][j]: the best total using units[:i] and specs[:j]; back[i][j]: the move that gives it (0 skip
+    the unit, 1 skip the spec, 2 match them; ties go to the lower move).
+
+    Sparse form of the full table: a row's values never fall below the row above, and a cell that is
+    no candidate (score under ``min_score``) where the row still equals the row above takes its value
+    with move 0. So each row starts as a copy of the row above with moves 0, and only its candidates
+    and the cells after them, up to where the row meets the row above again, are computed — by the
+    same comparisons and additions as the full table."""
+    dp = [[0.0] * (n + 1)]
+    back: list[list[int]] = [[0] * (n + 1)]
+    for srow in s:
+        up = dp[-1]
+        cur = up.copy()
+        brow = [0] * (n + 1)
+        cands = [j for j, sc in enumerate(srow) if sc >= min_score]
+        k, j = 0, (cands[0] if cands else n)
+        while j < n:
+            best, move = up[j + 1], 0
+            left = cur[j]
+            if left > best:
+                best, move = left, 1
+            sc = srow[j]
+            if sc >= min_score:
+                diag = up[j] + sc
+                if diag > best:
+                    best, move = diag, 2
+            cur[j + 1] = best
+            brow[j + 1] = move
+            j += 1
+            if j < n and best == up[j] and srow[j] < min_score:
+                # In step with the row above again: on to the next candidate.
+                while k < len(cands) and cands[k] < j:
+                    k += 1
+                j = cands[k] if k < len(cands) else n
+        dp.append(cur)
+        back.append(brow)
+    return dp, back
 
 
 def _fill_by_order(

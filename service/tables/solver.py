@@ -56,16 +56,25 @@ class Solution:
 MAX_COMBINATIONS = 4096
 
 
+#: An equation as ``_propagate`` reads it: (its index, its name, the sum of the terms known in advance, the
+#: other terms). The known terms' sum is exact, so taking it first changes no result.
+_Relation = tuple[int, str, Exact, tuple[tuple[CellId, int], ...]]
+
+
+def _relations(equations: Sequence[Equation]) -> list[_Relation]:
+    return [(i, eq.name, 0, eq.terms) for i, eq in enumerate(equations)]
+
+
 def _propagate(
     known: dict[CellId, Exact],
-    equations: Sequence[Equation],
+    equations: Sequence[_Relation],
     variables: set[CellId],
     sources: dict[CellId, int] | None = None,
     clashed: list[int] | None = None,
 ) -> tuple[dict[CellId, Exact], dict[CellId, str], set[str]]:
     """Derive forced values. Returns (values, provenance, names of contradicted equations); when given,
-    ``sources`` receives the equation index that set each derived cell and ``clashed`` the indices of
-    contradicted equations."""
+    ``sources`` receives the index of the equation that set each derived cell and ``clashed`` the
+    indices of contradicted equations."""
     vals = dict(known)
     prov: dict[CellId, str] = {}
     contradictions: set[str] = set()
@@ -77,12 +86,12 @@ def _propagate(
     done: set[int] = set()
     while changed:
         changed = False
-        for idx, eq in enumerate(equations):
+        for idx, name, const0, terms in equations:
             if idx in done:
                 continue
-            const: Exact = 0
+            const: Exact = const0
             unknown: list[tuple[CellId, int]] = []
-            for cell, coef in eq.terms:
+            for cell, coef in terms:
                 known_v = vals.get(cell)
                 if known_v is None:
                     if cell in variables:
@@ -98,19 +107,19 @@ def _propagate(
                 if not unknown:
                     done.add(idx)
                     if const != 0:
-                        contradictions.add(eq.name)
+                        contradictions.add(name)
                         clashed.append(idx)
                     continue
                 if len(unknown) == 1:
                     cell, coef = unknown[0]
                     v: Exact = -const * coef if coef in (1, -1) else Fraction(-const) / coef
                     if v < 0 or (isinstance(v, Fraction) and v.denominator != 1):
-                        contradictions.add(eq.name)
+                        contradictions.add(name)
                         clashed.append(idx)
                         done.add(idx)
                         continue
                     vals[cell] = v
-                    prov[cell] = eq.name
+                    prov[cell] = name
                     sources[cell] = idx
                     done.add(idx)
                     changed = True
@@ -122,12 +131,12 @@ def _propagate(
                     if rest == 0:
                         for cell, _ in unknown:
                             vals[cell] = 0
-                            prov[cell] = eq.name + "（各项非负且合计为 0）"
+                            prov[cell] = name + "（各项非负且合计为 0）"
                             sources[cell] = idx
                         done.add(idx)
                         changed = True
                     elif rest < 0:
-                        contradictions.add(eq.name)
+                        contradictions.add(name)
                         clashed.append(idx)
                         done.add(idx)
     return vals, prov, contradictions
@@ -145,7 +154,7 @@ class _Group:
 
 def _segment_groups(seg: Segment, equations: Sequence[Equation]) -> list[_Group]:
     cells = set(seg.cells)
-    local = [eq for eq in equations if all(c in cells for c, _ in eq.terms)]
+    local = _relations([eq for eq in equations if all(c in cells for c, _ in eq.terms)])
     groups: dict[tuple[object, ...], _Group] = {}
     for pos in itertools.combinations(range(len(seg.cells)), len(seg.values)):
         known = {seg.cells[p]: _exact(v) for p, v in zip(pos, seg.values, strict=True)}
@@ -178,15 +187,16 @@ def solve(
             seg_groups, total = fitting, _combinations(fitting)
     if total > max_combinations:
         # Too many ways to place the values: leave every cell of those segments unknown.
-        base = _run(fixed, equations, segments, [None] * len(segments))
+        base = _run(_prepare(fixed, equations, segments), equations, segments, [None] * len(segments))
         base.placements = dict.fromkeys(range(len(segments)))
         base.note = f"印出数值的可能排列有 {total} 种，未逐一枚举"
         return base
     best: list[tuple[Solution, tuple[_Group | None, ...]]] = []
     best_viol: int | None = None
     choices: list[list[_Group | None]] = [list(g) if g else [None] for g in seg_groups]
+    prepared = _prepare(fixed, equations, segments)
     for combo in itertools.product(*choices):
-        sol = _run(fixed, equations, segments, combo)
+        sol = _run(prepared, equations, segments, combo)
         if best_viol is None or sol.violations < best_viol:
             best, best_viol = [(sol, tuple(combo))], sol.violations
         elif sol.violations == best_viol:
@@ -249,19 +259,65 @@ def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) 
     return Solution(values, {}, {}, len(violated), violated=violated)
 
 
-def _run(
-    fixed: dict[CellId, Num | None],
-    equations: Sequence[Equation],
-    segments: Sequence[Segment],
-    combo: Sequence[_Group | None],
-) -> Solution:
+@dataclass(slots=True)
+class _Prepared:
+    """What every placement of the segments shares: the printed values (exact, and as ``_run`` returns
+    them), the open cells, the relations an open cell enters (with their indexes), and the relations
+    that only printed values enter, broken or not whatever the placements are."""
+
+    known: dict[CellId, Exact]
+    nums: dict[CellId, Num]
+    variables: set[CellId]
+    active: list[_Relation]  # with the printed terms summed in advance
+    broken: set[str]
+    overlap: bool  # a segment's cell was also given a printed value (``known`` is then not final)
+
+
+def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], segments: Sequence[Segment]) -> _Prepared:
     known: dict[CellId, Exact] = {}
+    nums: dict[CellId, Num] = {}
     variables: set[CellId] = set()
     for cell, v in fixed.items():
         if v is None:
             variables.add(cell)
+        elif isinstance(v, int):
+            known[cell] = nums[cell] = v
         else:
-            known[cell] = _exact(v)
+            known[cell] = x = _exact(v)
+            nums[cell] = _num(x)
+    placed = {c for seg in segments for c in seg.cells}
+    overlap = not placed.isdisjoint(known)
+    active: list[_Relation] = []
+    broken: set[str] = set()
+    for idx, eq in enumerate(equations):
+        const: Exact = 0
+        rest: list[tuple[CellId, int]] = []
+        for cell, coef in eq.terms:
+            if cell in placed or cell in variables:
+                rest.append((cell, coef))
+                continue
+            printed = known.get(cell)
+            if printed is None:
+                break  # an operand that can never be known: the relation says nothing in any placement
+            const += coef * printed
+        else:
+            if overlap and rest:
+                active.append((idx, eq.name, 0, eq.terms))
+            elif rest:
+                active.append((idx, eq.name, const, tuple(rest)))
+            elif const != 0:
+                broken.add(eq.name)
+    return _Prepared(known, nums, variables, active, broken, overlap)
+
+
+def _run(
+    prepared: _Prepared,
+    equations: Sequence[Equation],
+    segments: Sequence[Segment],
+    combo: Sequence[_Group | None],
+) -> Solution:
+    known = dict(prepared.known)
+    variables = set(prepared.variables)
     seeded: dict[CellId, str] = {}
     local_bad: set[str] = set()
     for seg, group in zip(segments, combo, strict=True):
@@ -273,12 +329,20 @@ def _run(
         seeded.update(group.provenance)
         local_bad |= group.contradicted
     sources: dict[CellId, int] = {}
-    clashed: list[int] = []
-    vals, prov, contradicted = _propagate(known, equations, variables, sources, clashed)
-    contradicted |= local_bad
+    clashed: list[int] = []  # relations of printed values only are left out: their cells are none derived
+    vals, prov, contradicted = _propagate(known, prepared.active, variables, sources, clashed)
+    contradicted |= local_bad | prepared.broken
     # A lost cell of a placed row (seeded) keeps its value: the placement already fits the relations best.
     unsettled, clashes = _unsettled(equations, clashed, vals, sources, set(prov))
-    out: dict[CellId, Num] = {cell: _num(x) for cell, x in vals.items() if cell not in unsettled}
+    if prepared.overlap:
+        out: dict[CellId, Num] = {cell: _num(x) for cell, x in vals.items() if cell not in unsettled}
+    else:
+        # The printed values come first in ``vals``, unchanged (only open cells are derived, and only
+        # derived cells are unsettled).
+        out = dict(prepared.nums)
+        for cell, x in itertools.islice(vals.items(), len(prepared.known), None):
+            if cell not in unsettled:
+                out[cell] = _num(x)
     inferred = {cell: why for cell, why in {**seeded, **prov}.items() if cell not in unsettled}
     return Solution(out, inferred, {}, len(contradicted), violated=contradicted, clashes=clashes, unsettled=unsettled)
 
