@@ -136,12 +136,11 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
 def find_sections(doc: SourceDocument) -> SectionMap:
     """Locate the six sections. The first plausible heading of each key wins, in document order."""
     text = doc.text
-    lines: list[tuple[int, int, str]] = []  # (line number, offset, text) of the non-blank lines of ≤ 120 characters
+    quick = _QUICK_RE.search  # classify_heading's first test, on the line in place (no copy of every line)
+    lines: list[tuple[int, int, str]] = []  # (line number, offset, text) of the lines of ≤ 120 characters worth classifying
     for i, (start, end) in enumerate(doc.line_spans(), start=1):
-        if end - start <= 120:
-            line = text[start:end]
-            if line and not line.isspace():
-                lines.append((i, start, line))
+        if end - start <= 120 and quick(text, start, end):
+            lines.append((i, start, text[start:end]))
     candidates: list[tuple[int, str, bool, int]] = []  # (line, key, numbered, offset)
     for i, start, line in lines:
         hit = classify_heading(line)
