@@ -34,6 +34,7 @@ from tests.unseen_narrative_pages import (
     CHANNEL_PROSE,
     MEASURE_RUN_STYLES,
     NUMBER_FORMS,
+    OTHER_NAMES,
     PAGE_STYLES,
     PROBLEM_RUN_STYLES,
     TITLE,
@@ -201,6 +202,17 @@ def test_letter_spaced_platform_names(style: str, number: str, page: str) -> Non
     variants = [(t.stem, v) for t in TRUTHS
                 if (v := with_channel_prose(t, style, number, spaced_names=True)) is not None]
     assert any("政 务" in v.text or "网 站" in v.text for _, v in variants)
+    _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
+
+
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_glued"])
+@pytest.mark.parametrize("names", range(len(OTHER_NAMES)))
+@pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
+def test_other_names_of_the_platforms(style: str, names: int, page: str) -> None:
+    """The same platforms under the names other reports give them: 区政府网, 局官网, 政务服务网, 微信服务号,
+    微信订阅号 (its 订阅 is no follower count), 政务号, 人民号, 公开栏."""
+    variants = [(t.stem, v) for t in TRUTHS
+                if (v := with_channel_prose(t, style, names_by_kind=OTHER_NAMES[names])) is not None]
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 
