@@ -289,3 +289,24 @@ def test_inline_points_are_no_sub_headings_where_lines_exist() -> None:
     _, n = _narrative(text)
     assert [i.text for i in n.problems] == ["信息发布不够及时", "整改措施落实不到位"]
     assert [i.text.rstrip("。") for i in n.measures] == ["加强业务培训，提升工作人员能力"]
+
+
+SECTION5_TITLES = ("五、工作中存在的不足及改进方向", "五、存在的不足与下一步打算", "五、问题与整改", "五、存在的不足和改进措施",
+                   "五、存在的主要问题及下一步工作计划", "五、主要问题和改进措施", "第五部分 存在的主要问题及改进情况",
+                   "五、政府信息公开工作存在的问题及改进措施")
+
+
+@pytest.mark.parametrize("title", SECTION5_TITLES)
+def test_section_five_under_other_titles(title: str) -> None:
+    """Section 五 titled as other reports title it is found as section 五 (no section reported missing), and
+    its problems and measures are read."""
+    variants = []
+    for t in TRUTHS:
+        v = render(t, problem_style="p_shi_inline", measure_style="m_paren_cn_colon")
+        if v is not None:
+            assert "五、存在的主要问题及改进情况" in v.text
+            variants.append((t.stem, replace(v, text=v.text.replace("五、存在的主要问题及改进情况", title))))
+    for _, v in variants:
+        doc = read_bytes(v.text.encode("utf-8"), "report.txt")
+        assert find_sections(doc).missing == [], title
+    _assert(pool(variants))
