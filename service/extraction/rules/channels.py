@@ -28,6 +28,9 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
+#: Keywords that only say "an account": right after another platform's keyword (抖音政务号) that one names
+#: the kind.
+WEAK_KEYWORDS = frozenset({"政务号"})
 KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 # A comma inside a number ("13,528") does not end a clause.
 _CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
@@ -83,7 +86,10 @@ def find_channels(view: TextView) -> list[Channel]:
             if not _POST_VERB_RE.match(folded, clause_end + 1, after):
                 continue
             clause_end = after
-        stat = _Stat(KEYWORD_KIND[m.group()], (_name_start(folded, m.start()), name_end))
+        kind = KEYWORD_KIND[m.group()]
+        if m.group() in WEAK_KEYWORDS and idx and hits[idx - 1].end() == m.start():
+            kind = KEYWORD_KIND[hits[idx - 1].group()]
+        stat = _Stat(kind, (_name_start(folded, m.start()), name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
         found = stat.followers is not None or stat.posts is not None
