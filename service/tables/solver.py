@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import mul
+from typing import cast
 
 CellId = tuple[str, int]  # (row key, column index)
 Num = int | float
@@ -259,7 +260,7 @@ def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) 
             vals = list(map(get, eq.cells))
             if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
                 violated.add(eq.name)
-        return Solution(dict(fixed), {}, {}, len(violated), violated=violated)
+        return Solution(cast(dict[CellId, Num], fixed.copy()), {}, {}, len(violated), violated=violated)  # no None: all int
     for eq in equations:
         total: Exact = 0
         for cell, coef in eq.terms:
