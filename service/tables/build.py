@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from service.tables.digit_runs import Group, split_digits
-from service.tables.model import Cell, CellKind, Conflict, Row
+from service.tables.model import Cell, CellKind, Conflict, Row, printed_cell
 from service.tables.solver import CellId, Equation, Segment, solve
 from service.tables.tokens import Token, Unit
 
@@ -87,10 +87,10 @@ def build_rows(
                 value = tok.value if kind is _NUMBER else None
                 fixed[(key, c)] = value
                 if start >= 0:
-                    cell = Cell(value=value, kind=kind, printed=tok.text, span=(start, tok.end),
-                                line=line if line is not None or line_of is None else line_of(start))
+                    cell = printed_cell(value, kind, tok.text,
+                                        line if line is not None or line_of is None else line_of(start), (start, tok.end))
                 else:
-                    cell = Cell(value=value, kind=kind, printed=tok.text, line=line)
+                    cell = printed_cell(value, kind, tok.text, line, None)
                 cells[(key, c)] = cell
                 if kind is not _NUMBER:
                     open_cells.append((key, c))
@@ -244,7 +244,7 @@ def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int]
     if span and line is None and line_of is not None:
         line = line_of(tok.start)
     value = tok.value if tok.kind is CellKind.NUMBER else None
-    return Cell(value=value, kind=tok.kind, printed=tok.text, line=line, span=span)
+    return printed_cell(value, tok.kind, tok.text, line, span)
 
 
 def _placing_adds_violations(

@@ -143,7 +143,7 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
                 continue
         kind, value = classify(raw)
         if kind is CellKind.TEXT:
-            g = _GLUED_RE.match(raw)
+            g = _GLUED_RE.match(raw) if raw[-1].isdecimal() else None  # (a token holds no line break)
             if g and not _is_enumerator_only(g.group(1)):
                 cut = s + len(g.group(1))
                 out.append(Token(g.group(1), s, cut, CellKind.TEXT))
@@ -225,7 +225,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
             vals.append(Token(core, s + lead, s + lead + len(core), kind, value))
             i -= 1
             continue
-        g = _GLUED_RE.match(core) if core else None
+        g = _GLUED_RE.match(core) if core and core[-1].isdecimal() else None
         if g and not _is_enumerator_only(g.group(1)):
             lead = len(raw) - len(raw.lstrip(_STRIP))
             cut = s + lead + len(g.group(1))
@@ -339,8 +339,7 @@ def text_units(
                     and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
                 units[-1].last_line = ln
                 continue
-            unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
-                        headless=not pieces)
+            unit = Unit(ln, label, vals, "".join(gap), "", [], ln, not pieces)  # (positional: a cheaper call)
             if units:
                 units[-1].gap_after = unit.gap_before
                 if unit.headless and not gap and len(vals) < max_values:
