@@ -1,13 +1,14 @@
 """Benchmark: the batch's memory per report, beside the size of its record on disk.
 
-    .venv/bin/python bench/batch_memory.py [--reports 500 2000]
+    .venv/bin/python bench/batch_memory.py [--reports 500 3000]
 
 For each size it builds that many report files (the bundled seeds, each made distinct) and, in a fresh
 process, runs the batch on them (serially, the analysis replaced by a precomputed report so that only
 what the batch itself keeps in memory grows: records, aggregation, summaries), then resumes it. The
-figure is the growth of the peak resident memory between the two sizes per report added, for the run
-without summaries, with summaries, and for the resume; beside it, the baseline: the bytes per report of
-results.jsonl from the same run. From these it projects a 100,000-report batch.
+figure is the growth of the peak resident memory per report added (the least-squares slope over the sizes
+given, two or more), for the run without summaries, with summaries, and for the resume; beside it, the
+baseline: the bytes per report of results.jsonl from the same run. From these it projects a 100,000-report
+batch. Peak RSS moves by a few MiB from run to run: the further apart the sizes, the steadier the slope.
 """
 
 from __future__ import annotations
@@ -54,20 +55,32 @@ def measure(n: int, summaries: bool) -> dict[str, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reports", type=int, nargs=2, default=[500, 2000], metavar=("SMALL", "LARGE"))
+    ap.add_argument("--reports", type=int, nargs="+", default=[500, 3000], metavar="N",
+                    help="batch sizes (two or more)")
     args = ap.parse_args()
-    small, large = args.reports
-    print(f"peak resident memory, batches of {small} and {large} reports; KiB per report added")
+    sizes = sorted(set(args.reports))
+    if len(sizes) < 2:
+        ap.error("--reports needs two sizes or more")
+    large = sizes[-1]
+    print(f"peak resident memory, batches of {', '.join(map(str, sizes))} reports; KiB per report added")
     for summaries in (False, True):
-        a, b = measure(small, summaries), measure(large, summaries)
-        record_kib = b["record_bytes"] / 1024
+        runs = [measure(n, summaries) for n in sizes]
+        record_kib = runs[-1]["record_bytes"] / 1024
         for phase in ("run", "resume"):
-            per = (b[phase] - a[phase]) * 1024 / (large - small)
-            at_100k = b[phase] + per * (100_000 - large) / 1024
+            peaks = [r[phase] for r in runs]
+            per = slope(sizes, peaks) * 1024
+            at_100k = peaks[-1] + per * (100_000 - large) / 1024
             label = f"{phase}, {'with' if summaries else 'no'} summaries"
             print(f"{label:<24} {per:7.1f} KiB/report = {per / record_kib:5.1f} × its record on disk "
-                  f"({record_kib:.1f} KiB); {b[phase]:6.0f} MiB at {large}, ~{at_100k:,.0f} MiB at 100,000")
+                  f"({record_kib:.1f} KiB); peaks {' / '.join(f'{p:.0f}' for p in peaks)} MiB, "
+                  f"~{at_100k:,.0f} MiB at 100,000")
     return 0
+
+
+def slope(xs: list[int], ys: list[float]) -> float:
+    """Least-squares slope of ys over xs."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 if __name__ == "__main__":

@@ -128,7 +128,7 @@ def main() -> int:
         line("machinery, resume (no summaries)", n, time.perf_counter() - t0)
         assert result.skipped == n
         t0 = time.perf_counter()
-        agg = aggregate(result.records, found=n)
+        agg = aggregate(result.source, found=n)
         t1 = time.perf_counter()
         write_summaries(agg, out)
         t2 = time.perf_counter()

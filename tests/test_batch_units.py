@@ -297,13 +297,13 @@ def test_risk_grades_use_thresholds_and_a_minimum_count() -> None:
                         upheld=6, corrected=4)  # 纠错率 40 % over 10 cases
     recs = [record(n, d) for n, d in (("a", low_open), ("b", mid_open), ("c", fine), ("d", tiny), ("e", corrected))]
     agg = aggregate(recs)
-    grades = {r.label: r for r in grade_units(agg, recs, agg.thresholds)}
+    grades = {r.label: r for r in grade_units(agg, agg.thresholds)}
     assert grades["甲区民政局"].grade == "高" and "实质公开率 20.0% 低于 30%" in grades["甲区民政局"].reasons
     assert grades["乙区民政局"].grade == "中"
     assert grades["丙区民政局"].grade == "低" and grades["丙区民政局"].reasons == []
     assert grades["丁区民政局"].grade == "样本不足" and grades["丁区民政局"].substantive is None
     assert grades["戊区民政局"].grade == "高" and grades["戊区民政局"].correction == 0.4
-    strict = grade_units(agg, recs, Thresholds(min_processed=1, substantive_high=0.1))
+    strict = grade_units(agg, Thresholds(min_processed=1, substantive_high=0.1))
     assert {r.label: r.grade for r in strict}["丁区民政局"] == "高"
 
 

@@ -7,6 +7,7 @@ and paths, and a few names that are the same in both languages (govreport, rules
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 from pathlib import Path
@@ -26,7 +27,7 @@ ALLOWED = {
     "tools",
 }
 
-_TOKEN = re.compile(r"--?[\w-]+|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w.-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
+_TOKEN = re.compile(r"--?[\w-]+|\b[a-z]+(?:\.[a-z0-9_]+)+\b|[\w./\\+@:-]*[/\\][\w./\\+@:-]*|[\w.-]+\.(?:txt|md|html?|docx?|pdf|xlsx|json|jsonl|png)\b"
                     r"|\b[A-Z][A-Z0-9_]+\b|\b\w*[_\d]\w*\b|'[^']*'|`[^`]*`|\{[^}]*\}")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -142,3 +143,27 @@ def test_eval_errors_are_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[s
         err = capsys.readouterr().err
         assert re.search(r"[\u4e00-\u9fff]", err) and english_words(err) == [], (name, err)
         assert len(err.strip().splitlines()) == 1, (name, err)
+
+
+def test_eval_scorecard_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The scorecard of a run that finds things wrong (a wrong label, a wrong meta field, a wrong category),
+    its Markdown and the planted run's: Chinese, with figure names (``tables.wrong_cells``) and gold keys
+    (`granted`) as identifiers."""
+    from tests.test_eval_cli import _new_gold_dir
+
+    gold_dir = _new_gold_dir(tmp_path / "set")
+    b = json.loads((gold_dir / "b.json").read_text(encoding="utf-8"))
+    b["applications"]["granted"][0] += 1
+    b["meta"]["year"] = 1999
+    if b["narrative"]["problems"]:
+        b["narrative"]["problems"][0]["category"] = "other"
+    b["narrative"]["applications_received"] = 12345
+    (gold_dir / "b.json").write_text(json.dumps(b, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["eval", "--gold", str(gold_dir), "--out", str(out), "--no-baseline"]) == 1
+    text = capsys.readouterr().out
+    assert "未通过：" in text and "单元格错误" in text and "年度: 标注 1999" in text
+    md = (out / "eval-rules.md").read_text(encoding="utf-8")
+    for shown in (text, md):
+        lines = [ln for ln in shown.splitlines() if not ln.startswith(("govreport eval", "# govreport", "标注集"))]
+        assert english_words("\n".join(lines)) == [], english_words("\n".join(lines))[:5]

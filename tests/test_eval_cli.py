@@ -51,13 +51,13 @@ def test_eval_on_a_gold_directory_never_seen(tmp_path, monkeypatch, capsys):
     code = main(["eval", "--gold", str(gold_dir), "--no-narrative", "--out", str(out), "--thresholds", str(thr)])
     text = capsys.readouterr().out
     assert code == 0, text
-    assert "PASS: every figure meets its threshold" in text
+    assert "通过：每项指标均达到阈值" in text
     data = json.loads((out / "eval-rules-tables.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in data["reports"]] == ["a", "b"]
     assert data["figures"]["tables.cell_accuracy"] == 1.0
     assert data["reports"][1]["tables"]["表三"]["right"] == 175
     assert "problems.f1" in data["verdict"]["not_scored"] or "problems.f1" not in data["figures"]
-    assert (out / "eval-rules-tables.md").read_text(encoding="utf-8").startswith("# govreport evaluation")
+    assert (out / "eval-rules-tables.md").read_text(encoding="utf-8").startswith("# govreport 评估")
 
 
 def test_a_wrong_label_shows_as_a_wrong_cell_and_fails_the_threshold(tmp_path, capsys):
@@ -70,8 +70,8 @@ def test_a_wrong_label_shows_as_a_wrong_cell_and_fails_the_threshold(tmp_path, c
                  "--thresholds", str(thr), "--no-baseline"])
     text = capsys.readouterr().out
     assert code == 1
-    assert "FAIL: tables.wrong_cells = 1, above threshold 0" in text
-    assert "wrong cell 表三 granted · 自然人" in text
+    assert "未通过：tables.wrong_cells = 1，高于阈值 0" in text
+    assert "单元格错误 表三 `granted` · 自然人" in text
 
 
 def test_an_unreadable_report_is_recorded_and_the_run_goes_on(tmp_path, capsys):
@@ -81,8 +81,8 @@ def test_an_unreadable_report_is_recorded_and_the_run_goes_on(tmp_path, capsys):
     code = main(["eval", "--gold", str(gold_dir), "--no-narrative", "--out", str(tmp_path / "o"), "--thresholds", str(thr)])
     text = capsys.readouterr().out
     assert code == 1
-    assert "reports.errors = 1, above threshold 0" in text
-    assert "error: cannot read:" in text
+    assert "reports.errors = 1，高于阈值 0" in text
+    assert "出错: 无法读取:" in text
     data = json.loads((tmp_path / "o" / "eval-rules-tables.json").read_text(encoding="utf-8"))
     assert data["reports"][1]["tables"]["表三"]["right"] == 175  # the other report was still scored
 
@@ -123,11 +123,11 @@ def test_baseline_regression_beyond_the_margin_fails(tmp_path, capsys):
     b["applications"]["granted"][0] += 1  # now one cell is wrong: 399/400
     (gold_dir / "b.json").write_text(json.dumps(b, ensure_ascii=False), encoding="utf-8")
     assert main(args) == 0  # another gold set (digest changed): the baseline does not apply
-    assert "baseline was made on another gold set" in capsys.readouterr().out
+    assert "基线是在另一套标注上生成的" in capsys.readouterr().out
     recorded["runs"]["rules-tables"]["gold_digest"] = gold_digest(load_gold_dir(gold_dir))
     base.write_text(json.dumps(recorded), encoding="utf-8")
     assert main(args) == 1
-    assert "tables.cell_accuracy = 0.998, dropped from baseline 1 (margin 0.001)" in capsys.readouterr().out
+    assert "tables.cell_accuracy = 0.998，低于基线 1（容差 0.001）" in capsys.readouterr().out
 
 
 def test_gate_and_compare_directly():
@@ -166,4 +166,4 @@ def test_bundled_run_scores_every_figure_the_extraction_issue_names(tmp_path, ca
                  "narrative.disclosure_total", "cost.llm_calls_per_report", "checks.agreement", "tables.cell_accuracy"):
         assert name in data["figures"], name
     text = capsys.readouterr().out
-    assert ("PASS:" in text) == (code == 0)
+    assert ("通过：" in text) == (code == 0)

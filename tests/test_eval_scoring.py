@@ -134,7 +134,7 @@ def test_a_narrative_not_from_the_backend_asked_for_is_counted(seed_report):
     assert figures_of([res], narrative=True)["extraction.fallbacks"] == 1
     fell.extraction = ExtractionInfo(backend="rules")
     assert score_report(SEED, fell, doc, narrative=True, backend="rules").fallback is None
-    assert score_report(SEED, fell, doc, narrative=True, backend="llm").fallback == "asked for llm, got rules"
+    assert score_report(SEED, fell, doc, narrative=True, backend="llm").fallback == "所选后端 llm, 实际为 rules"
 
 
 def test_c9_applications_received_is_decided_by_gold_when_the_narrative_is_scored():

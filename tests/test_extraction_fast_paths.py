@@ -31,8 +31,15 @@ _KEYWORD_GROUPS_RE = re.compile(
 
 
 def _categorize_ref(text: str) -> str:
-    m = re.search(r"[。，,；;：:]", text)
-    lead = text[: m.start()] if m else text
+    cues = [c for v in categories.CUES.values() for c in v]
+    clauses = re.split(r"([。，,；;：:])", text)  # clause, stop, clause, stop, …
+    k = 0
+    while (k + 1 < len(clauses) and clauses[k + 1] in "，,：:"
+           and re.fullmatch(r"\s*(?:针对|对照|对此|为此|从|经|根据|按照|结合|同时|此外|另外|下一步|下步|下一阶段|今后|未来|明年"
+                            r"|\d{4}\s*年|我们|我局|我单位|本单位|本机关)[^。，,；;：:]{0,14}", clauses[k])
+           and not any(cue in clauses[k] for cue in cues)):
+        k += 2
+    lead = clauses[k] if k < len(clauses) else ""
     best, best_score = "other", 0
     for name in categories.PRIORITY:
         score = 0
@@ -168,7 +175,8 @@ def test_keyword_scan_matches_one_group_per_kind() -> None:
 def test_categorize_matches_the_plain_scoring() -> None:
     rng = random.Random(2)
     cues = [c for v in categories.CUES.values() for c in v]
-    filler = ["的", "工作", "和", "，", "。", "；", "：", "信息", "公开", "进一步加强"]
+    filler = ["的", "工作", "和", "，", "。", "；", "：", "信息", "公开", "进一步加强", "针对上述问题", "下一步", "从",
+              "2025年", " ", "我们将", "\n"]
     for _ in range(5000):
         t = "".join(rng.choice(cues if rng.random() < 0.5 else filler) for _ in range(rng.randint(0, 12)))
         assert categories.categorize(t) == _categorize_ref(t), t

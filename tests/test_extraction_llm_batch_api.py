@@ -117,14 +117,14 @@ def test_end_to_end_one_batch_validated_grounded_costed(server: FakeOpenAI, repo
     report = json.loads((out / "reports" / f"{SEEDS[1].stem}.json").read_text(encoding="utf-8"))
     assert ex["dropped"] == {"problems": 1}
     assert [p["text"] for p in report["narrative"]["problems"]] == [p["text"] for p in _fixtures.GOOD_001["problems"]]
-    assert any("batch API: 5 requests; 5 answered by the batch" in n for n in result.notes)
+    assert any("批处理接口: 5 个请求; 批处理回答 5 个" in n for n in result.notes)
     assert request_body(settings, messages(load_prompt(), "x"))["model"] == "fake-model"
 
 
 def test_resumes_the_same_batch_across_runs(server: FakeOpenAI, reports: Path, tmp_path: Path) -> None:
     server.batch = BatchBehaviour(polls=3)
     out = tmp_path / "out"
-    with pytest.raises(BatchPendingError, match="run the same command again"):
+    with pytest.raises(BatchPendingError, match="稍后再运行同一命令"):
         run(reports, out, batch_wait=0)
     state = json.loads((out / BATCH_DIR / STATE).read_text())
     assert state["batches"][0]["id"] == "batch_fake_1" and state["batches"][0]["status"] == "in_progress"
@@ -177,7 +177,7 @@ def test_cancelled_batch_uses_what_it_answered(server: FakeOpenAI, reports: Path
     assert server.stats.cancels == 1 and server.stats.batches_created == 1
     outcomes = sorted(extraction(out, n)["batch"]["outcome"] for n in names())
     assert outcomes == ["answered"] + ["realtime"] * 4 and server.stats.requests == 4
-    assert any("cancel" in n for n in result.notes)
+    assert any("取消" in n for n in result.notes)
     assert json.loads((out / BATCH_DIR / STATE).read_text())["batches"][0]["status"] == "cancelled"
 
 
@@ -186,7 +186,7 @@ def test_rejected_batch_goes_real_time_with_the_reason(server: FakeOpenAI, repor
     out = tmp_path / "out"
     run(reports, out)
     ex = extraction(out, SEEDS[0].stem)
-    assert ex["batch"]["outcome"] == "realtime" and "batch failed" in ex["batch"]["reason"]
+    assert ex["batch"]["outcome"] == "realtime" and "批处理失败" in ex["batch"]["reason"]
     assert "rejected (fake)" in ex["batch"]["reason"] and server.stats.requests == 5
 
 
@@ -228,7 +228,7 @@ def test_cli_errors_and_pending_exit_code(reports: Path, tmp_path: Path, monkeyp
     server.batch = BatchBehaviour(polls=5)
     code = main(["batch", str(reports), "--out", out, "--backend", "llm", "--via", "batch-api", "--batch-wait", "0",
                  "--no-progress"])
-    assert code == 75 and "batch_fake_1 is still in_progress" in capsys.readouterr().err
+    assert code == 75 and "批处理 batch_fake_1 仍进行中" in capsys.readouterr().err
     refusing = _RefusingUploads(0.0).start_in_thread()
     try:
         monkeypatch.setenv("GOVREPORT_LLM_BASE_URL", refusing.base_url)
@@ -237,4 +237,4 @@ def test_cli_errors_and_pending_exit_code(reports: Path, tmp_path: Path, monkeyp
     finally:
         refusing.stop()
     err = capsys.readouterr().err
-    assert code == 2 and "the batch API refused the upload" in err and "HTTP 404" in err
+    assert code == 2 and "拒绝了请求文件的上传" in err and "HTTP 404" in err

@@ -8,14 +8,16 @@ known; a zero denominator gives no rate ("—") with the reason.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from service.batch.crossyear import CrossYearFinding, Entry, cross_year, normalise_org
+from service.batch.crossyear import CrossYearFinding, Who, cross_year, normalise_org
 from service.batch.model import FindingDigest, Record, UnitDigest
+from service.batch.source import RecordSource, as_source
 from service.batch.thresholds import DEFAULT, Thresholds
 
 if TYPE_CHECKING:
@@ -123,6 +125,10 @@ class UnitRow:
     measures: int = 0
     report_date: str | None = None
     late: bool | None = None
+    # for the risk grades (service.batch.risk)
+    carried_over: Number | None = None
+    unable_not_held: Number | None = None
+    unable: Number | None = None  # 无法提供 1–3 together
 
 
 @dataclass(slots=True)
@@ -195,8 +201,8 @@ class Aggregate:
     measure_categories: Counter[str]
     problem_units: Counter[str]
     measure_units: Counter[str]
-    unaddressed: list[Unaddressed]
-    items: list[ItemRow]
+    unaddressed_count: int  # (unit, category) pairs of problems without a measure of that category
+    examples: dict[str, list[tuple[str, str]]]  # per category, its first problems: (text, unit label)
     per_year: dict[str, dict[str, Total]]
     cross: list[CrossYearFinding]
     narrative_units: int
@@ -215,6 +221,29 @@ class Aggregate:
     #: filled by the summary writer (they read the digests and the report files): service.batch.risk, .yoy
     risk: list[RiskRow] = field(default_factory=list)
     yoy: list[YoyRow] = field(default_factory=list)
+    #: the batch's records, read again for what the summaries list per item (problems, measures)
+    source: RecordSource | None = None
+    #: every analysed report with an organisation, of any year (units matched across years)
+    who: list[Who] = field(default_factory=list)
+
+    def _own(self) -> Iterator[tuple[str, str, UnitDigest]]:
+        """The year's units' digests, read again from the records: (name, label, digest)."""
+        labels = {u.name: u.label for u in self.units}
+        for r in self.source or ():
+            if r.status == "ok" and r.digest is not None and r.digest.year == self.year and r.name in labels:
+                yield r.name, labels[r.name], r.digest
+
+    def iter_items(self) -> Iterator[ItemRow]:
+        """Every problem and measure of the year's units, in unit order (each unit's problems first)."""
+        for name, label, d in self._own():
+            yield from (ItemRow(name, label, "问题", p.category, p.text) for p in d.problems)
+            yield from (ItemRow(name, label, "措施", m.category, m.text) for m in d.measures)
+
+    def iter_unaddressed(self) -> Iterator[Unaddressed]:
+        """Per unit, each category of its problems that none of its measures addresses."""
+        for name, label, d in self._own():
+            for cat in _unaddressed_categories(d):
+                yield Unaddressed(name, label, cat, [p.text for p in d.problems if p.category == cat])
 
 
 def unit_type(org: str | None) -> str:
@@ -233,177 +262,284 @@ def deadline(org: str | None, year: int) -> date:
     return date(year + 1, 3, 31) if unit_type(org) == "人民政府" else date(year + 1, 1, 31)
 
 
-def batch_years(records: Sequence[Record]) -> list[int]:
+def batch_years(records: Iterable[Record]) -> list[int]:
     """The years with analysed reports, oldest first."""
     return sorted({r.digest.year for r in records if r.status == "ok" and r.digest is not None
                    and r.digest.year is not None})
 
 
-def aggregate(records: Sequence[Record], found: int | None = None, expected: Sequence[str] | None = None,
-              year: int | None = None, thresholds: Thresholds = DEFAULT, notes: Sequence[str] = ()) -> Aggregate:
+def aggregate(records: RecordSource | Iterable[Record], found: int | None = None,
+              expected: Sequence[str] | None = None, year: int | None = None, thresholds: Thresholds = DEFAULT,
+              notes: Sequence[str] = ()) -> Aggregate:
     """Everything one year's summary shows, from the batch's records (ok records carry their digest).
 
     Only the reports of ``year`` (default: the latest year in the batch) are summed: years are never
-    added together. The others take part only in the per-year comparison and the cross-year checks."""
-    every = [(r, r.digest) for r in records if r.status == "ok" and r.digest is not None]
-    years = batch_years(records)
-    if year is None and years:
-        year = years[-1]
-    ok = [(r, d) for r, d in every if d.year == year]
-    undated = [(r, d) for r, d in every if d.year is None]
-    labels = _labels(ok)
-    units = [_unit_row(r, d, labels[r.name]) for r, d in ok]
-    errors = [ErrorRow(r.name, r.path, r.error_kind or "internal", r.error or "") for r in records if r.status == "error"]
+    added together. The others take part only in the per-year comparison and the cross-year checks.
 
-    t3: dict[str, list[Total]] = {k: [Total() for _ in range(7)] for k in T3_SUMMARY_ROWS}
-    t4: dict[str, dict[str, Total]] = {g: {c: Total() for c in T4_COLUMNS} for g in T4_GROUPS}
-    t2: dict[str, Total] = {lab: Total() for _, _, lab in T2_FIELDS}
-    t2_units = 0
-    for r, d in ok:
-        who = labels[r.name]
+    One pass over the records, none of them kept: per unit of the year a row of figures (UnitRow) and
+    its findings; the problems and measures are read again from ``records`` when a summary lists them
+    (``Aggregate.iter_items``). Who is named in a total or a rate is settled when the pass is done (a
+    unit's label depends on the year's other reports)."""
+    source = as_source(records)
+    if year is None:
+        years = batch_years(source)
+        year = years[-1] if years else None
+    acc = _Pass(year, thresholds)
+    for r in source:
+        acc.add(r)
+    return acc.finish(source, found, expected, notes)
+
+
+class _Pass:
+    """The running state of aggregate(): totals name their unknown reports by record name until finish()."""
+
+    def __init__(self, year: int | None, thresholds: Thresholds) -> None:
+        self.year = year
+        self.thresholds = thresholds
+        self.records = 0
+        self.years: set[int] = set()
+        self.errors: list[ErrorRow] = []
+        self.by_sha: dict[str, str | list[str]] = {}  # content hash → the report, or the reports sharing it
+        self.all_orgs: Counter[str] = Counter()  # organisations of every year (their labels in per_year)
+        self.all_who: dict[str, tuple[str | None, int | None]] = {}  # named in per_year: organisation and year
+        self.who: list[Who] = []  # every analysed report with an organisation (cross-year checks, 同比)
+        self.undated: list[tuple[str, str | None]] = []
+        self.per_year: dict[str, dict[str, Total]] = {}
+        # the year's own
+        self.by_org: dict[str | None, str | list[str]] = {}
+        self.units: list[UnitRow] = []
+        self.t3: dict[str, list[Total]] = {k: [Total() for _ in range(7)] for k in T3_SUMMARY_ROWS}
+        self.t4: dict[str, dict[str, Total]] = {g: {c: Total() for c in T4_COLUMNS} for g in T4_GROUPS}
+        self.t2: dict[str, Total] = {lab: Total() for _, _, lab in T2_FIELDS}
+        self.t2_units = 0
+        self.has_2019 = False
+        self.outcomes = [(key, label, rows, Total()) for key, label, rows in OUTCOME_GROUPS]
+        self.findings: list[FindingRow] = []
+        self.rule_stats: dict[str, Counter[str]] = {}
+        self.pc: Counter[str] = Counter()
+        self.mc: Counter[str] = Counter()
+        self.pu: Counter[str] = Counter()
+        self.mu: Counter[str] = Counter()
+        self.unaddressed = 0
+        self.examples: dict[str, list[tuple[str, str]]] = {}
+        self.channels: dict[str, ChannelStat] = {}
+        self.rates = rates()
+        self.formats: Counter[str] = Counter()
+        self.narrative_units = 0
+
+    def add(self, r: Record) -> None:
+        self.records += 1
+        if r.status == "error":
+            self.errors.append(ErrorRow(r.name, r.path, r.error_kind or "internal", r.error or ""))
+        if r.file_sha256:
+            _group(self.by_sha, r.file_sha256, r.name)
+        d = r.digest
+        if r.status != "ok" or d is None:
+            return
+        if d.year is not None:
+            self.years.add(d.year)
+        if d.organization:
+            self.all_orgs[d.organization] += 1
+            self.who.append(Who(r.name, d.organization, d.year))
+        if d.year is None:
+            self.undated.append((r.name, d.organization))
+        y = str(d.year) if d.year is not None else "年份未识别"
+        slot = self.per_year.setdefault(y, {k: Total() for k in _YEAR_KEYS})
+        for k, getter in _YEAR_KEYS.items():
+            v = getter(d)
+            slot[k].add(v, r.name)
+            if v is None:
+                self.all_who[r.name] = (d.organization, d.year)
+        if d.year == self.year:
+            self._add_unit(r, d)
+
+    def _add_unit(self, r: Record, d: UnitDigest) -> None:
+        who = r.name
+        self.units.append(_unit_row(r, d, who))
+        _group(self.by_org, d.organization, who)
+        self.formats[d.format] += 1
+        self.narrative_units += d.narrative
         for key, values in (d.applications or {}).items():
-            if key in t3:
+            if key in self.t3:
                 for i in range(7):
-                    t3[key][i].add(values[i] if i < len(values) else None, who)
+                    self.t3[key][i].add(values[i] if i < len(values) else None, who)
         for g, cols in (d.review_litigation or {}).items():
-            if g in t4:
+            if g in self.t4:
                 for c in T4_COLUMNS:
-                    t4[g][c].add(cols.get(c), who)
+                    self.t4[g][c].add(cols.get(c), who)
         if d.active_disclosure is not None:
-            t2_units += 1
+            self.t2_units += 1
             for row, col, lab in T2_FIELDS:
                 v = d.active_disclosure.get(row)
                 if col is not None:
                     v = v.get(col) if isinstance(v, dict) else None
-                t2[lab].add(v if isinstance(v, int | float) else None, who)
-    has_2019 = any(d.format == "2019" for _, d in ok)
-    if not has_2019:
-        t3.pop("other_processing")
-
-    outcomes = []
-    for key, label, rows in OUTCOME_GROUPS:
-        tot = Total()
-        for r, d in ok:
-            apps = d.applications or {}
+                self.t2[lab].add(v if isinstance(v, int | float) else None, who)
+        self.has_2019 = self.has_2019 or d.format == "2019"
+        apps = d.applications or {}
+        for _, _, rows, tot in self.outcomes:
             present = [apps[k][TOTAL] for k in rows if k in apps]
             if present:
-                tot.add(None if None in present else sum(v for v in present if v is not None), labels[r.name])
-        outcomes.append((key, label, tot))
-
-    all_labels = _labels(every)
-    cross = [CrossYearFinding(c.name, labels[c.name], c.finding)
-             for c in cross_year([Entry(r.name, all_labels[r.name], d) for r, d in every]) if c.name in labels]
-    findings = [FindingRow(r.name, labels[r.name], d.year, f) for r, d in ok for f in d.findings]
-    findings += [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
-                 for c in cross if c.finding.status is not Status.PASS]
-    rule_stats: dict[str, Counter[str]] = {}
-    for _, d in ok:
+                tot.add(None if None in present else sum(v for v in present if v is not None), who)
+        self.findings += [FindingRow(who, who, d.year, f) for f in d.findings]
         for rule in d.failed_rules:
-            rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
+            self.rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
         for f in d.findings:
-            rule_stats.setdefault(f.rule, Counter())[str(f.status)] += 1
-    for xf in cross:
-        rule_stats.setdefault(xf.finding.rule, Counter())[str(xf.finding.status)] += 1
-
-    items: list[ItemRow] = []
-    pc: Counter[str] = Counter()
-    mc: Counter[str] = Counter()
-    pu: Counter[str] = Counter()
-    mu: Counter[str] = Counter()
-    unaddressed: list[Unaddressed] = []
-    channels: dict[str, ChannelStat] = {}
-    for r, d in ok:
-        who = labels[r.name]
-        items += [ItemRow(r.name, who, "问题", p.category, p.text) for p in d.problems]
-        items += [ItemRow(r.name, who, "措施", m.category, m.text) for m in d.measures]
-        pc.update(p.category for p in d.problems)
-        mc.update(m.category for m in d.measures)
-        pu.update({p.category for p in d.problems})
-        mu.update({m.category for m in d.measures})
-        covered = {m.category for m in d.measures}
-        for cat in sorted({p.category for p in d.problems} - covered - {"other"}):
-            unaddressed.append(Unaddressed(r.name, who, cat, [p.text for p in d.problems if p.category == cat]))
+            self.rule_stats.setdefault(f.rule, Counter())[str(f.status)] += 1
+        self.pc.update(p.category for p in d.problems)
+        self.mc.update(m.category for m in d.measures)
+        self.pu.update({p.category for p in d.problems})
+        self.mu.update({m.category for m in d.measures})
+        self.unaddressed += len(_unaddressed_categories(d))
+        for p in d.problems:
+            shown = self.examples.setdefault(p.category, [])
+            if len(shown) < _EXAMPLES:
+                shown.append((p.text, who))
         for kind in {ch.kind for ch in d.channels}:
-            channels.setdefault(kind, ChannelStat(kind)).units += 1
+            self.channels.setdefault(kind, ChannelStat(kind)).units += 1
         for ch in d.channels:
-            stat = channels.setdefault(ch.kind, ChannelStat(ch.kind))
+            stat = self.channels.setdefault(ch.kind, ChannelStat(ch.kind))
             stat.posts.add(ch.posts, who)
             stat.followers.add(ch.followers, who)
+        for rate in self.rates:
+            rate.add(d, who)
 
-    # Rankings: only units whose own tables pass (no FAIL), and a rate only over enough cases.
-    ranked = [u for u in units if not u.fails]
-    with_apps = [u for u in ranked if u.new_received]
-    top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[: thresholds.top]
-    top_corr = sorted((u for u in ranked if u.correction.value is not None
-                       and u.correction.denominator >= thresholds.min_decided_cases),
-                      key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[: thresholds.top]
+    def finish(self, source: RecordSource, found: int | None, expected: Sequence[str] | None,
+               notes: Sequence[str]) -> Aggregate:
+        year, thresholds, units = self.year, self.thresholds, self.units
+        count = Counter(u.organization for u in units if u.organization)
+        labels = {u.name: _label(u.name, u.organization, u.year, count) for u in units}
+        for u in units:
+            u.label = labels[u.name]
+            _rename(u.correction.excluded, labels)
+        for f in self.findings:
+            f.label = labels[f.name]
+        for cols in self.t3.values():
+            for t in cols:
+                _rename(t.unknown, labels)
+        for cols4 in self.t4.values():
+            for t in cols4.values():
+                _rename(t.unknown, labels)
+        for t in self.t2.values():
+            _rename(t.unknown, labels)
+        for _, _, _, t in self.outcomes:
+            _rename(t.unknown, labels)
+        for ch in self.channels.values():
+            _rename(ch.posts.unknown, labels)
+            _rename(ch.followers.unknown, labels)
+        for rs in self.rates:
+            _rename(rs.rate.excluded, labels)
+        all_labels = {name: _label(name, org, y, self.all_orgs) for name, (org, y) in self.all_who.items()}
+        for slot in self.per_year.values():
+            for t in slot.values():
+                _rename(t.unknown, all_labels)
+        undated_orgs = Counter(org for _, org in self.undated if org)
+        if not self.has_2019:
+            self.t3.pop("other_processing")
 
-    per_year: dict[str, dict[str, Total]] = {}
-    for r, d in every:
-        y = str(d.year) if d.year is not None else "年份未识别"
-        slot = per_year.setdefault(y, {k: Total() for k in _YEAR_KEYS})
-        slot["报告数"].add(1, all_labels[r.name])
-        for k, getter in _YEAR_KEYS.items():
-            if k != "报告数":
-                slot[k].add(getter(d), all_labels[r.name])
+        def digest(name: str) -> UnitDigest:
+            r = source.get(name)
+            assert r is not None and r.digest is not None
+            return r.digest
 
-    by_sha: dict[str, list[str]] = {}
-    for r in records:
-        if r.file_sha256:
-            by_sha.setdefault(r.file_sha256, []).append(r.name)
-    orgs: dict[tuple[str | None, int | None], list[str]] = {}
-    for r, d in ok:
-        orgs.setdefault((d.organization, d.year), []).append(r.name)
-    duplicates = [v for v in by_sha.values() if len(v) > 1]
-    duplicates += [v for (org, _), v in orgs.items() if org and len(v) > 1 and v not in duplicates]
+        cross = cross_year(self.who, digest, lambda name: labels.get(name, name), year) if year is not None else []
+        findings = self.findings + [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
+                                    for c in cross if c.finding.status is not Status.PASS]
+        for xf in cross:
+            self.rule_stats.setdefault(xf.finding.rule, Counter())[str(xf.finding.status)] += 1
 
-    missing: list[str] = []
-    if expected is not None:
-        have = {normalise_org(d.organization) for _, d in ok if d.organization}
-        missing = [e for e in expected if normalise_org(e) not in have
-                   and not any(h.endswith(normalise_org(e)) or normalise_org(e).endswith(h) for h in have)]
+        # Rankings: only units whose own tables pass (no FAIL), and a rate only over enough cases.
+        ranked = [u for u in units if not u.fails]
+        with_apps = [u for u in ranked if u.new_received]
+        top_apps = sorted(with_apps, key=lambda u: (-(u.new_received or 0), u.label))[: thresholds.top]
+        top_corr = sorted((u for u in ranked if u.correction.value is not None
+                           and u.correction.denominator >= thresholds.min_decided_cases),
+                          key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[: thresholds.top]
 
-    return Aggregate(
-        found=found if found is not None else len(records),
-        records=len(records),
-        units=units,
-        errors=errors,
-        formats=Counter(d.format for _, d in ok),
-        unit_types=Counter(u.unit_type for u in units),
-        years=Counter(str(d.year) for _, d in ok),
-        late=[u for u in units if u.late],
-        expected=list(expected) if expected is not None else None,
-        missing=missing,
-        duplicates=duplicates,
-        t2=t2,
-        t2_units=t2_units,
-        t3=t3,
-        t4=t4,
-        outcomes=outcomes,
-        rates=rates([d for _, d in ok], [labels[r.name] for r, _ in ok]),
-        rule_stats=dict(sorted(rule_stats.items())),
-        findings=sorted(findings, key=_finding_order),
-        top_applications=top_apps,
-        top_correction=top_corr,
-        channels=sorted(channels.values(), key=lambda c: (-c.units, c.kind)),
-        problem_categories=pc,
-        measure_categories=mc,
-        problem_units=pu,
-        measure_units=mu,
-        unaddressed=unaddressed,
-        items=items,
-        per_year=dict(sorted(per_year.items())),
-        cross=cross,
-        narrative_units=sum(1 for _, d in ok if d.narrative),
-        has_2019=has_2019,
-        year=year,
-        batch_years=years,
-        undated=[_labels(undated)[r.name] for r, _ in undated],
-        nested=nested_units([(labels[r.name], d.organization) for r, d in ok]),
-        unranked=[u.label for u in units if u.fails],
-        thresholds=thresholds,
-        notes=list(notes),
-    )
+        duplicates = [v for v in self.by_sha.values() if isinstance(v, list)]
+        duplicates += [v for org, v in self.by_org.items() if org and isinstance(v, list) and v not in duplicates]
+
+        missing: list[str] = []
+        if expected is not None:
+            have = {normalise_org(u.organization) for u in units if u.organization}
+            missing = [e for e in expected if normalise_org(e) not in have
+                       and not any(h.endswith(normalise_org(e)) or normalise_org(e).endswith(h) for h in have)]
+
+        return Aggregate(
+            found=found if found is not None else self.records,
+            records=self.records,
+            units=units,
+            errors=self.errors,
+            formats=self.formats,
+            unit_types=Counter(u.unit_type for u in units),
+            years=Counter(str(u.year) for u in units),
+            late=[u for u in units if u.late],
+            expected=list(expected) if expected is not None else None,
+            missing=missing,
+            duplicates=duplicates,
+            t2=self.t2,
+            t2_units=self.t2_units,
+            t3=self.t3,
+            t4=self.t4,
+            outcomes=[(key, label, tot) for key, label, _, tot in self.outcomes],
+            rates=[rs.settle() for rs in self.rates],
+            rule_stats=dict(sorted(self.rule_stats.items())),
+            findings=sorted(findings, key=_finding_order),
+            top_applications=top_apps,
+            top_correction=top_corr,
+            channels=sorted(self.channels.values(), key=lambda c: (-c.units, c.kind)),
+            problem_categories=self.pc,
+            measure_categories=self.mc,
+            problem_units=self.pu,
+            measure_units=self.mu,
+            unaddressed_count=self.unaddressed,
+            examples={c: [(text, labels[name]) for text, name in shown] for c, shown in self.examples.items()},
+            per_year=dict(sorted(self.per_year.items())),
+            cross=cross,
+            narrative_units=self.narrative_units,
+            has_2019=self.has_2019,
+            year=year,
+            batch_years=sorted(self.years),
+            undated=[_label(name, org, None, undated_orgs) for name, org in self.undated],
+            nested=nested_units([(u.label, u.organization) for u in units]),
+            unranked=[u.label for u in units if u.fails],
+            thresholds=thresholds,
+            notes=list(notes),
+            source=source,
+            who=self.who,
+        )
+
+
+#: Problems quoted per category as its typical wording.
+_EXAMPLES = 3
+
+
+def _group(groups: dict[Any, str | list[str]], key: Any, name: str) -> None:
+    """``groups[key]``: the first name, then the list of every name under that key."""
+    have = groups.get(key)
+    if have is None:
+        groups[key] = name
+    elif isinstance(have, list):
+        have.append(name)
+    else:
+        groups[key] = [have, name]
+
+
+def _rename(names: list[str], labels: dict[str, str]) -> None:
+    names[:] = [labels[n] for n in names]
+
+
+def _label(name: str, org: str | None, year: int | None, count: Counter[str]) -> str:
+    """'沙坡头区民政局', or '沙坡头区民政局(2023)' where a unit has several reports; the file name when unnamed."""
+    if not org:
+        return f"〈{name}〉"
+    if count[org] > 1:
+        return f"{org}({year or name})"
+    return org
+
+
+def _unaddressed_categories(d: UnitDigest) -> list[str]:
+    covered = {m.category for m in d.measures}
+    return sorted({p.category for p in d.problems} - covered - {"other"})
 
 
 def _region(norm: str) -> str | None:
@@ -454,24 +590,40 @@ _YEAR_KEYS: dict[str, Callable[[UnitDigest], Number | None]] = {
 }
 
 
-def _rate(key: str, label: str, formula: str, den_label: str, digests: Sequence[UnitDigest], who: Sequence[str],
-          num: Callable[[UnitDigest], list[Number | None]], den: Callable[[UnitDigest], list[Number | None]]) -> Rate:
-    rate = Rate(key=key, label=label, formula=formula, denominator_label=den_label)
-    for d, w in zip(digests, who, strict=True):
-        n, m = num(d), den(d)
+Getter = Callable[[UnitDigest], list[Number | None]]
+
+
+@dataclass(slots=True)
+class RateSum:
+    """A Rate being summed report by report: ``num`` and ``den`` give a report's operands."""
+
+    rate: Rate
+    num: Getter
+    den: Getter
+
+    def add(self, d: UnitDigest, who: str) -> None:
+        n, m = self.num(d), self.den(d)
+        rate = self.rate
         if not n or not m or None in n or None in m:
-            rate.excluded.append(w)
-            continue
+            rate.excluded.append(who)
+            return
         rate.numerator += sum(v for v in n if v is not None)
         rate.denominator += sum(v for v in m if v is not None)
         rate.reports += 1
-    if rate.reports == 0:
-        rate.reason = "没有数据完整的报告"
-    elif rate.denominator == 0:
-        rate.reason = f"分母({den_label})为 0"
-    else:
-        rate.value = rate.numerator / rate.denominator
-    return rate
+
+    def settle(self) -> Rate:
+        rate = self.rate
+        if rate.reports == 0:
+            rate.reason = "没有数据完整的报告"
+        elif rate.denominator == 0:
+            rate.reason = f"分母({rate.denominator_label})为 0"
+        else:
+            rate.value = rate.numerator / rate.denominator
+        return rate
+
+
+def _rate(key: str, label: str, formula: str, den_label: str, num: Getter, den: Getter) -> RateSum:
+    return RateSum(Rate(key=key, label=label, formula=formula, denominator_label=den_label), num, den)
 
 
 def _cells(*rows: str) -> Callable[[UnitDigest], list[Number | None]]:
@@ -491,46 +643,34 @@ _LIT = ("litigation_direct", "litigation_after_review")
 _DECIDED = ("upheld", "corrected", "other")
 
 
-def rates(digests: Sequence[UnitDigest], who: Sequence[str]) -> list[Rate]:
+def rates() -> list[RateSum]:
     """The rates of the summary, each over the reports whose operands are all known (表三 总计 column)."""
     return [
-        _rate("grant", "予以公开率", "(一)予以公开 ÷ (七)总计", "(七)总计", digests, who,
-              _cells("granted"), _cells("total_processed")),
-        _rate("substantive", "实质公开率", "((一)予以公开 + (二)部分公开) ÷ (七)总计", "(七)总计", digests, who,
+        _rate("grant", "予以公开率", "(一)予以公开 ÷ (七)总计", "(七)总计", _cells("granted"), _cells("total_processed")),
+        _rate("substantive", "实质公开率", "((一)予以公开 + (二)部分公开) ÷ (七)总计", "(七)总计",
               _cells("granted", "partially_granted"), _cells("total_processed")),
-        _rate("carry", "结转率", "四、结转下年度 ÷ (一、本年新收 + 二、上年结转)", "本年新收 + 上年结转", digests, who,
+        _rate("carry", "结转率", "四、结转下年度 ÷ (一、本年新收 + 二、上年结转)", "本年新收 + 上年结转",
               _cells("carried_forward"), _cells("new_received", "carried_over")),
         _rate("not_held", "无法提供中“不掌握”占比", "(四)1 本机关不掌握 ÷ (四)无法提供 1–3", "(四)无法提供合计",
-              digests, who, _cells("unable_not_held"), _cells(*_UNABLE)),
+              _cells("unable_not_held"), _cells(*_UNABLE)),
         _rate("correction_review", "纠错率(行政复议)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果)",
-              "已审结复议案件(维持+纠正+其他)", digests, who,
-              _groups(["review"], ["corrected"]), _groups(["review"], _DECIDED)),
+              "已审结复议案件(维持+纠正+其他)", _groups(["review"], ["corrected"]), _groups(["review"], _DECIDED)),
         _rate("correction_litigation", "纠错率(行政诉讼)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果), 两类诉讼合计",
-              "已审结诉讼案件(维持+纠正+其他)", digests, who,
-              _groups(_LIT, ["corrected"]), _groups(_LIT, _DECIDED)),
+              "已审结诉讼案件(维持+纠正+其他)", _groups(_LIT, ["corrected"]), _groups(_LIT, _DECIDED)),
         _rate("correction", "纠错率(复议与诉讼合计)", "结果纠正 ÷ (结果维持 + 结果纠正 + 其他结果), 复议与诉讼合计",
-              "已审结案件(维持+纠正+其他)", digests, who,
-              _groups(T4_GROUPS, ["corrected"]), _groups(T4_GROUPS, _DECIDED)),
+              "已审结案件(维持+纠正+其他)", _groups(T4_GROUPS, ["corrected"]), _groups(T4_GROUPS, _DECIDED)),
     ]
 
 
-def _labels(ok: Sequence[tuple[Record, UnitDigest]]) -> dict[str, str]:
-    """'沙坡头区民政局', or '沙坡头区民政局(2023)' where a unit has several reports; the file name when unnamed."""
-    count = Counter(d.organization for _, d in ok if d.organization)
-    out: dict[str, str] = {}
-    for r, d in ok:
-        if not d.organization:
-            out[r.name] = f"〈{r.name}〉"
-        elif count[d.organization] > 1:
-            out[r.name] = f"{d.organization}({d.year or r.name})"
-        else:
-            out[r.name] = d.organization
-    return out
+def _unit_correction() -> RateSum:
+    return _rate("correction", "纠错率", "", "已审结案件", _groups(T4_GROUPS, ["corrected"]),
+                 _groups(T4_GROUPS, _DECIDED))
+
 
 
 def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
-    corr = _rate("correction", "纠错率", "", "已审结案件", [d], [label],
-                 _groups(T4_GROUPS, ["corrected"]), _groups(T4_GROUPS, _DECIDED))
+    corr = _unit_correction()
+    corr.add(d, label)
     late: bool | None = None
     if d.report_date and d.year:
         try:
@@ -540,14 +680,20 @@ def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
     statuses = Counter(f.status for f in d.findings if f.category == "report")
     return UnitRow(
         name=r.name, label=label, organization=d.organization, year=d.year, unit_type=unit_type(d.organization),
-        format=d.format, kind=d.kind, status=str(d.status or ""), failed_rules=d.failed_rules,
+        format=sys.intern(d.format), kind=sys.intern(d.kind), status=str(d.status or ""), failed_rules=d.failed_rules,
         new_received=_cell(d, "new_received"), total_processed=_cell(d, "total_processed"),
         granted=_cell(d, "granted"), partially_granted=_cell(d, "partially_granted"),
         carried_forward=_cell(d, "carried_forward"),
         review_total=_t4(d, ["review"], "total"), litigation_total=_t4(d, _LIT, "total"),
-        correction=corr, fails=statuses[Status.FAIL], uncertain=statuses[Status.UNCERTAIN], warns=statuses[Status.WARN],
+        correction=corr.settle(), fails=statuses[Status.FAIL], uncertain=statuses[Status.UNCERTAIN], warns=statuses[Status.WARN],
         problems=len(d.problems), measures=len(d.measures), report_date=d.report_date, late=late,
+        carried_over=_cell(d, "carried_over"), unable_not_held=_cell(d, "unable_not_held"),
+        unable=_sum([_cell(d, k) for k in _UNABLE]),
     )
+
+
+def _sum(values: list[Number | None]) -> Number | None:
+    return None if None in values else sum(v for v in values if v is not None)
 
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.UNCERTAIN: 2, Status.INFO: 3, Status.PASS: 4}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol, TypeVar
 
 from service.batch.model import FindingDigest, UnitDigest
 from service.checks.model import Status
@@ -33,14 +35,44 @@ class Entry:
     label: str  # what the summary calls the unit
     digest: UnitDigest
 
+    @property
+    def organization(self) -> str | None:
+        return self.digest.organization
 
-def group_units(entries: list[Entry]) -> list[list[Entry]]:
+    @property
+    def year(self) -> int | None:
+        return self.digest.year
+
+
+class Who(NamedTuple):
+    """A report as the grouping of units sees it (what a batch keeps of every report for the cross-year checks)."""
+
+    name: str
+    organization: str | None
+    year: int | None
+
+
+class _Unit(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def organization(self) -> str | None: ...
+
+    @property
+    def year(self) -> int | None: ...
+
+
+U = TypeVar("U", bound=_Unit)
+
+
+def group_units(entries: Sequence[U]) -> list[list[U]]:
     """Group reports of one unit: the same normalised name, or one name is the other with a region in front
     (the shorter must itself name a place, so '民政局' never swallows every 民政局)."""
-    by_norm: dict[str, list[Entry]] = {}
+    by_norm: dict[str, list[U]] = {}
     for e in entries:
-        if e.digest.organization:
-            by_norm.setdefault(normalise_org(e.digest.organization), []).append(e)
+        if e.organization:
+            by_norm.setdefault(normalise_org(e.organization), []).append(e)
     parent = {n: n for n in by_norm}
 
     def find(n: str) -> str:
@@ -53,10 +85,10 @@ def group_units(entries: list[Entry]) -> list[list[Entry]]:
         for suffix in _suffixes(norm):
             if suffix in by_norm and any(m in suffix for m in _PLACE_MARK):
                 parent[find(norm)] = find(suffix)
-    groups: dict[str, list[Entry]] = {}
+    groups: dict[str, list[U]] = {}
     for norm, items in by_norm.items():
         groups.setdefault(find(norm), []).extend(items)
-    return [sorted(g, key=lambda e: (e.digest.year or 0, e.name)) for g in groups.values()]
+    return [sorted(g, key=lambda e: (e.year or 0, e.name)) for g in groups.values()]
 
 
 @dataclass(slots=True)
@@ -68,17 +100,20 @@ class CrossYearFinding:
     finding: FindingDigest
 
 
-def cross_year(entries: list[Entry]) -> list[CrossYearFinding]:
-    """C6 and C7 for every unit with reports for two consecutive years in the batch."""
+def cross_year(entries: Sequence[Who], digest: Callable[[str], UnitDigest], label: Callable[[str], str],
+               year: int | None = None) -> list[CrossYearFinding]:
+    """C6 and C7 for every unit with reports for two consecutive years in the batch (with ``year``: only
+    where the later report is of that year). ``digest`` fetches a report's digest by name, when needed."""
     out: list[CrossYearFinding] = []
     for group in group_units(entries):
-        by_year: dict[int, Entry] = {}
+        by_year: dict[int, Who] = {}
         for e in group:
-            if e.digest.year is not None:
-                by_year.setdefault(e.digest.year, e)
-        for year in sorted(by_year):
-            if year + 1 in by_year:
-                prev, cur = by_year[year], by_year[year + 1]
+            if e.year is not None:
+                by_year.setdefault(e.year, e)
+        for y in sorted(by_year):
+            if y + 1 in by_year and (year is None or y + 1 == year):
+                p, c = by_year[y], by_year[y + 1]
+                prev, cur = Entry(p.name, label(p.name), digest(p.name)), Entry(c.name, label(c.name), digest(c.name))
                 out.append(CrossYearFinding(cur.name, cur.label, c6(prev, cur)))
                 out.append(CrossYearFinding(cur.name, cur.label, c7(prev, cur)))
     return out

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 
 from service.batch.aggregate import Aggregate, UnitRow
 from service.batch.model import FindingDigest, Record
+from service.batch.source import RecordSource, as_source
 from service.checks.model import Finding, Status
 from service.errors import InputError
 from service.outputs.check_text import display_subject
@@ -66,16 +67,21 @@ class FixItem:
         return RULE_NAMES.get(self.rule, self.rule)
 
 
-def fix_items(agg: Aggregate, records: Sequence[Record], out: Path) -> dict[str, list[FixItem]]:
-    """Per report name in ``agg``: its FAILs first, then its WARNs (report category only)."""
-    by_name = {r.name: r for r in records}
+def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Path) -> dict[str, list[FixItem]]:
+    """Per report name in ``agg`` that has any: its FAILs first, then its WARNs (report category only).
+    Only those reports' records are read from ``records``."""
+    source = as_source(records)
     cross: dict[str, list[FindingDigest]] = {}
     for c in agg.cross:
         if c.finding.status in (Status.FAIL, Status.WARN):
             cross.setdefault(c.name, []).append(c.finding)
+    flagged = {f.name for f in agg.findings if not f.cross_year and f.finding.category == "report"
+               and f.finding.status in (Status.FAIL, Status.WARN)}
     items: dict[str, list[FixItem]] = {}
     for u in agg.units:
-        rec = by_name.get(u.name)
+        if u.name not in flagged and u.name not in cross:
+            continue
+        rec = source.get(u.name) if u.name in flagged else None
         found = _findings(rec, out) if rec is not None else []
         lines = _source_lines(rec, found) if rec is not None else {}
         rows = [_item(u.name, u.label, u.year, f, lines) for f in found]
@@ -83,7 +89,8 @@ def fix_items(agg: Aggregate, records: Sequence[Record], out: Path) -> dict[str,
             rows.append(FixItem(u.name, u.label, u.year, x.rule, x.status, "表三", "二、上年结转 / 上年 四、结转下年度",
                                 "各列", "—", "—", None, x.evidence, f"{PLAIN.get(x.rule, '')}: {x.message}"))
         rows.sort(key=lambda i: (i.status is not Status.FAIL, i.rule != "LOCATE"))
-        items[u.name] = rows
+        if rows:
+            items[u.name] = rows
     return items
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from service.batch.aggregate import Aggregate, UnitRow
-from service.batch.model import Record, UnitDigest
 from service.batch.thresholds import Thresholds
 from service.tables.model import Number
 
@@ -31,32 +30,23 @@ def _ratio(num: Number | None, den: Number | None, minimum: int) -> float | None
     return num / den
 
 
-def grade_units(agg: Aggregate, records: list[Record], t: Thresholds) -> list[RiskRow]:
+def grade_units(agg: Aggregate, t: Thresholds) -> list[RiskRow]:
     """One row per unit of ``agg``, highest risk first."""
-    digests = {r.name: r.digest for r in records if r.digest is not None}
-    rows = [_grade(u, digests.get(u.name), t) for u in agg.units]
+    rows = [_grade(u, t) for u in agg.units]
     order = {g: i for i, g in enumerate(GRADES)}
     return sorted(rows, key=lambda r: (order[r.grade], r.label))
-
-
-def _cell(apps: dict[str, list[Number | None]], key: str) -> Number | None:
-    row = apps.get(key)
-    return row[6] if row and len(row) > 6 else None
 
 
 def _sum(*values: Number | None) -> Number | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
 
-def _grade(u: UnitRow, d: UnitDigest | None, t: Thresholds) -> RiskRow:
-    apps = (d.applications or {}) if d is not None else {}
+def _grade(u: UnitRow, t: Thresholds) -> RiskRow:
     row = RiskRow(u.name, u.label, "低")
     row.substantive = _ratio(_sum(u.granted, u.partially_granted), u.total_processed, t.min_processed)
     row.correction = u.correction.value if u.correction.denominator >= t.min_decided_cases else None
-    row.carry = _ratio(u.carried_forward, _sum(u.new_received, _cell(apps, "carried_over")), t.min_processed)
-    unable = _sum(*(_cell(apps, k) for k in ("unable_not_held", "unable_needs_creation",
-                                              "unable_unclear_after_correction")))
-    row.not_held = _ratio(_cell(apps, "unable_not_held"), unable, t.min_processed)
+    row.carry = _ratio(u.carried_forward, _sum(u.new_received, u.carried_over), t.min_processed)
+    row.not_held = _ratio(u.unable_not_held, u.unable, t.min_processed)
     high: list[str] = []
     medium: list[str] = []
     if row.substantive is not None:

@@ -15,7 +15,8 @@ from service.batch.discovery import Found, discover, real_path
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.state import ResultStore, reusable, run_key, run_versions, summary_key
+from service.batch.source import HeldRecords, RecordSource, as_source
+from service.batch.state import ResultStore, Stored, reusable, run_key, run_versions, summary_key
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 from service.errors import InputError, OutputError
@@ -53,7 +54,7 @@ class BatchResult:
     found: int
     processed: int
     skipped: int
-    records: list[Record]
+    source: RecordSource  # the batch's records, in order, read back from results.jsonl on each pass
     aggregate: Aggregate | None  # None with summaries off, or when those on disk were already current
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -62,8 +63,13 @@ class BatchResult:
     earlier: int = 0  # records of earlier runs kept although their files were not among this run's inputs
 
     @property
+    def records(self) -> list[Record]:
+        """Every record of the batch (read from results.jsonl: in memory only while the list is kept)."""
+        return list(self.source)
+
+    @property
     def errors(self) -> list[Record]:
-        return [r for r in self.records if r.status == "error"]
+        return [r for r in self.source if r.status == "error"]
 
 
 @dataclass
@@ -159,9 +165,9 @@ def output_error(exc: OSError, out: Path) -> OutputError:
 def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, llm: bool, notes: list[str],
          counts: Counts | None) -> BatchResult:
     out = opts.out
-    previous = {r.name: r for r in store.load()}
+    previous = {r.name: r for r in store.load_stored()}
     found, earlier = _merge_earlier(found, previous, opts.replace, notes)
-    keep: list[Record] = list(earlier)
+    keep: list[Stored] = list(earlier)
     tasks: list[Task] = []
     unreadable: list[Record] = []
     for f in found:
@@ -181,12 +187,13 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     for name in previous:
         if name not in kept:
             store.report_path(name).unlink(missing_ok=True)
+    del previous, kept
     store.begin(keep)
+    fell_back = [s.name for s in keep if s.fallback]  # LLM extraction fell back to rules
 
     # LLM-bound: threads, a few more than the client's request slots so parsing overlaps the waits.
     jobs = opts.jobs or (_llm_in_flight() + (os.cpu_count() or 1) if llm else (os.cpu_count() or 1))
     mode: Mode = opts.mode or ("thread" if llm else ("process" if jobs > 1 and len(tasks) >= 4 * jobs else "serial"))
-    records = {r.name: r for r in keep}
     batch_api = contextlib.ExitStack()
     if opts.via == "batch-api" and tasks:  # the batch's answers are used by the threads below
         from service.extraction.llm.batch_api import prepared
@@ -200,7 +207,6 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     try:
         for rec in unreadable:
             store.append(rec)
-            records[rec.name] = rec
         # Processes take a few reports per round trip: the hand-over costs about as much as a report.
         size = CHUNK if mode == "process" else 1
         chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
@@ -211,21 +217,22 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             recs = outcome if isinstance(outcome, list) else [
                 error_record(task, "internal", f"{type(outcome).__name__}: {outcome}") for task in chunk]
             for task, rec in zip(chunk, recs, strict=True):
-                store.append(rec)
-                records[rec.name] = rec
+                store.append(rec)  # on disk, not kept: the summaries read the records back from results.jsonl
+                if rec.digest is not None and rec.digest.extraction_fallback:
+                    fell_back.append(rec.name)
                 counts.done += 1
                 progress.advance(task.name, ok=rec.status == "ok")
     finally:
         progress.close()
         batch_api.close()
 
-    ordered = [records[f.name] for f in found if f.name in records] + list(earlier)
-    fell_back = [r.name for r in ordered if r.digest is not None and r.digest.extraction_fallback]
+    source = store.source([*(f.name for f in found), *(r.name for r in earlier)])
+    fell_back.sort(key=source.index)
     if fell_back:
         notes.append(f"{len(fell_back)} 份报告的 LLM 抽取失败, 已改用规则抽取(原因见 reports/<名称>.json 的 "
                      f"extraction.fallback_reason): " + "、".join(fell_back[:10]) + (" 等" if len(fell_back) > 10 else ""))
     result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
-                         records=ordered, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
+                         source=source, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
     if opts.summaries:
         skey = summary_key(store.results, {**summary_inputs(opts), "notes": repr(notes)})
         current = store.summaries_current(skey)
@@ -233,13 +240,13 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             notes.append("汇总文件已是最新(记录与选项未变), 未重写: " + ", ".join(p.name for p in current if p.suffix != ".png"))
         else:
             store.forget_summaries()
-            result.aggregate, result.outputs = summarise(ordered, opts, total=len(ordered), notes=notes)
+            result.aggregate, result.outputs = summarise(source, opts, total=len(source), notes=notes)
             store.record_summaries(skey, result.outputs)
     return result
 
 
-def _merge_earlier(found: list[Found], previous: dict[str, Record], replace: bool,
-                   notes: list[str]) -> tuple[list[Found], list[Record]]:
+def _merge_earlier(found: list[Found], previous: dict[str, Stored], replace: bool,
+                   notes: list[str]) -> tuple[list[Found], list[Stored]]:
     """Reports of earlier runs into the same folder that this run was not given (units send their
     reports over weeks). Those whose file is still there are processed again like any input (reused
     when unchanged); the others are kept as recorded. With ``replace`` they are dropped instead."""
@@ -259,11 +266,13 @@ def _merge_earlier(found: list[Found], previous: dict[str, Record], replace: boo
     return sorted(found + again, key=lambda f: str(f.path)), kept
 
 
-def summarise(records: list[Record], opts: BatchOptions, total: int | None = None,
+def summarise(records: RecordSource | Sequence[Record], opts: BatchOptions, total: int | None = None,
               notes: Sequence[str] = ()) -> tuple[Aggregate, list[Path]]:
     """One summary per year, never adding years together: summary.* for ``opts.year`` (default the latest
-    year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s."""
+    year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s.
+    Each year's aggregate is one pass over the records; one year's is let go before the next is made."""
     out = opts.out
+    records = as_source(records)
     years = batch_years(records)
     main_year = opts.year if opts.year is not None else (years[-1] if years else None)
     if opts.year is not None and opts.year not in years:
@@ -272,11 +281,12 @@ def summarise(records: list[Record], opts: BatchOptions, total: int | None = Non
     outputs: list[Path] = []
     for y in years if len(years) > 1 else []:
         agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes)
-        outputs += write_summaries(agg, out, records, stem=f"summary-{y}",
+        outputs += write_summaries(agg, out, stem=f"summary-{y}",
                                    feedback=None if y == main_year else out / FEEDBACK / str(y))
+        del agg
     main = aggregate(records, found=total, expected=opts.expected, year=main_year, thresholds=opts.thresholds,
                      notes=notes)
-    outputs = write_summaries(main, out, records, feedback=out / FEEDBACK) + outputs
+    outputs = write_summaries(main, out, feedback=out / FEEDBACK) + outputs
     current = {out / f"summary-{y}{ext}" for y in years for ext in _EXTS} if len(years) > 1 else set()
     for old in out.glob("summary-*"):
         if old.suffix in _EXTS and old not in current:
@@ -300,22 +310,23 @@ def summary_inputs(opts: BatchOptions) -> dict[str, str]:
 FEEDBACK = "feedback"
 
 
-def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), stem: str = "summary",
-                    feedback: Path | None = None) -> list[Path]:
+def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: Path | None = None) -> list[Path]:
     """<stem>.xlsx (with the 整改清单 of every unit), <stem>.md, <stem>.docx, the charts they show, and
-    with ``feedback`` one 整改清单 per unit there."""
+    with ``feedback`` one 整改清单 per unit there. What they list per unit comes from ``agg`` (and, for
+    the problems and measures and the reports with findings, from its records, read again)."""
     from service.batch.charts import render_charts
     from service.batch.feedback import fix_items, write_feedback
     from service.batch.risk import grade_units
     from service.batch.state import write_atomic
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
-    from service.batch.summary_json import summary_json
-    from service.batch.summary_md import render_markdown
+    from service.batch.summary_json import summary_json_parts
+    from service.batch.summary_md import markdown_parts
     from service.batch.summary_xlsx import render_xlsx
     from service.batch.yoy import year_over_year
 
-    agg.risk = grade_units(agg, list(records), agg.thresholds)
+    records = agg.source if agg.source is not None else HeldRecords(())
+    agg.risk = grade_units(agg, agg.thresholds)
     agg.yoy = year_over_year(agg, records, agg.thresholds)
     folder = "charts" if stem == "summary" else f"charts/{stem}"
     charts = render_charts(agg, out, folder=folder)
@@ -327,9 +338,9 @@ def write_summaries(agg: Aggregate, out: Path, records: Sequence[Record] = (), s
     paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx", out / f"{stem}.json"]
     items = fix_items(agg, records, out)
     render_xlsx(agg, paths[0], items)
-    write_atomic(paths[1], render_markdown(blocks), durable=False)
+    write_atomic(paths[1], markdown_parts(blocks), durable=False)
     render_docx(blocks, out, paths[2])
-    write_atomic(paths[3], summary_json(agg), durable=False)
+    write_atomic(paths[3], summary_json_parts(agg), durable=False)
     if feedback is not None:
         paths += write_feedback(agg, items, feedback)
     return paths + sorted(drawn)

@@ -17,13 +17,15 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from pydantic import ValidationError
 
-from service.batch.model import Record
+from service.batch.model import ErrorKind, Record
+from service.batch.source import StoredRecords
 from service.errors import InputError
 from service.versions import PARSER_VERSION, SCHEMA_VERSION
 
@@ -57,14 +59,18 @@ def summary_key(results: Path, inputs: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def write_atomic(path: Path, text: str, durable: bool = True, sync_dir: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file and rename: readers see the old file or the new one.
+def write_atomic(path: Path, text: str | Iterable[str], durable: bool = True, sync_dir: bool = False) -> None:
+    """Write ``text`` (a string, or pieces of one) to ``path`` via a temporary file and rename: readers see
+    the old file or the new one.
     ``durable`` fsyncs the data before the rename; ``sync_dir`` also the folder after it (a per-report JSON
     skips that: should a crash lose the rename, the report's JSON is missing and the report is redone)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
@@ -85,18 +91,43 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+@dataclass(slots=True)
+class Stored:
+    """What a run needs of a record already in results.jsonl to decide whether to reuse it (the record
+    itself stays on disk, at ``offset``, and is read again only when it must be rewritten)."""
+
+    name: str
+    path: str
+    file_sha256: str | None
+    key: str
+    status: str
+    error_kind: ErrorKind | None
+    report: str | None
+    fallback: bool  # its LLM extraction fell back to rules
+    offset: int
+
+    @staticmethod
+    def of(record: Record, offset: int) -> Stored:
+        return Stored(record.name, record.path, record.file_sha256, record.key, record.status, record.error_kind,
+                      record.report, record.digest is not None and record.digest.extraction_fallback, offset)
+
+
 class ResultStore:
-    """The output folder's results.jsonl and reports/ folder."""
+    """The output folder's results.jsonl and reports/ folder. It keeps no record, only where each record's
+    line starts (``source`` reads them back)."""
 
     def __init__(self, out: Path, durable: bool = True) -> None:
         self.out = out
         self.reports = out / REPORTS
         self.results = out / RESULTS
         self.durable = durable
-        self._fh: IO[str] | None = None
+        self._fh: IO[bytes] | None = None
         self._lock: IO[str] | None = None
         self._synced = 0.0
-        self._loaded: list[Record] = []  # what load() returned, when every line of the file was a valid record
+        self._loaded: list[Stored] = []  # what load_stored() returned, when every line was a valid record
+        self._end = 0  # the size of results.jsonl while a run appends to it
+        #: where each record's line starts in results.jsonl (the current run's and those it kept)
+        self.offsets: dict[str, int] = {}
 
     def lock(self) -> None:
         """Hold the output folder for this run (released on exit, even on kill -9); a second batch
@@ -112,39 +143,76 @@ class ResultStore:
 
     def load(self) -> list[Record]:
         """Records from a previous run, in file order; a torn or invalid line is skipped."""
-        if not self.results.exists():
-            return []
-        records: list[Record] = []
+        return [r for r, _ in self._lines() if r is not None]
+
+    def load_stored(self) -> list[Stored]:
+        """What a run needs of the records of a previous run, in file order (see load)."""
         clean = True
-        with self.results.open("r", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if not line.endswith("\n"):
-                    clean = False
+        stored: list[Stored] = []
+        for record, offset in self._lines():
+            if record is None:
+                clean = False
+            else:
+                stored.append(Stored.of(record, offset))
+        self._loaded = stored if clean else []
+        return stored
+
+    def _lines(self) -> Iterator[tuple[Record | None, int]]:
+        """Each valid record with the offset of its line; (None, offset) for an invalid or torn line."""
+        if not self.results.exists():
+            return
+        offset = 0
+        with self.results.open("rb") as f:
+            for raw in f:
+                at, offset = offset, offset + len(raw)
+                if not raw.endswith(b"\n"):
+                    yield None, at
                     break  # torn last line: the write never completed
                 try:
-                    records.append(Record.model_validate_json(line))
+                    yield Record.model_validate_json(raw.decode("utf-8", errors="replace")), at
                 except (ValidationError, ValueError):
-                    clean = False
-                    continue
-        self._loaded = records if clean else []
-        return records
+                    yield None, at
 
-    def begin(self, keep: Iterable[Record]) -> None:
+    def begin(self, keep: Iterable[Stored]) -> None:
         """Start a run: results.jsonl rewritten (atomically) with only the records kept, then opened for append.
-        When the records kept are exactly the lines load() read (a resumed batch with nothing to drop), the
-        file already says that and is left as it is."""
+        When the records kept are exactly the lines load_stored() read (a resumed batch with nothing to drop),
+        the file already says that and is left as it is."""
         self.reports.mkdir(parents=True, exist_ok=True)
         for stale in self.reports.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
         keep = list(keep)
-        if not self._same_as_loaded(keep):
-            write_atomic(self.results, "".join(r.model_dump_json() + "\n" for r in keep), durable=self.durable,
-                         sync_dir=self.durable)
+        self.offsets = {}
+        if self._same_as_loaded(keep):
+            self.offsets = {s.name: s.offset for s in keep}
+        else:
+            write_atomic(self.results, self._kept_lines(keep), durable=self.durable, sync_dir=self.durable)
         self._loaded = []
-        self._fh = self.results.open("a", encoding="utf-8")
+        self._fh = self.results.open("ab")
+        self._end = self._fh.seek(0, os.SEEK_END)
 
-    def _same_as_loaded(self, keep: list[Record]) -> bool:
-        """``keep`` holds every record load() read, unchanged (the same objects), and nothing else."""
+    def _kept_lines(self, keep: list[Stored]) -> Iterator[str]:
+        """The kept records' lines, read again from the old results.jsonl (a moved file's path updated)."""
+        if not keep:
+            return
+        offset = 0
+        with self.results.open("rb") as old:
+            for s in keep:
+                old.seek(s.offset)
+                record = Record.model_validate_json(old.readline())
+                if record.path != s.path:
+                    record.path = s.path
+                line = record.model_dump_json() + "\n"
+                self.offsets[s.name] = offset
+                offset += len(line.encode("utf-8"))
+                yield line
+
+    def source(self, names: Iterable[str]) -> StoredRecords:
+        """The records of ``names`` (each must have been kept or appended), read back from results.jsonl."""
+        order = [n for n in names if n in self.offsets]
+        return StoredRecords(self.results, order, [self.offsets[n] for n in order])
+
+    def _same_as_loaded(self, keep: list[Stored]) -> bool:
+        """``keep`` holds every record load_stored() read, unchanged (the same objects), and nothing else."""
         loaded = {id(r) for r in self._loaded}
         return bool(loaded) and len(keep) == len(self._loaded) == len(loaded) and all(id(r) in loaded for r in keep)
 
@@ -177,8 +245,11 @@ class ResultStore:
         that much, and those reports are redone on the next run)."""
         if self._fh is None:
             raise RuntimeError("ResultStore.begin() was not called")
-        self._fh.write(record.model_dump_json() + "\n")
+        line = (record.model_dump_json() + "\n").encode("utf-8")
+        self._fh.write(line)
         self._fh.flush()
+        self.offsets[record.name] = self._end
+        self._end += len(line)
         now = time.monotonic()
         if self.durable and now - self._synced >= SYNC_EVERY:
             os.fsync(self._fh.fileno())
@@ -196,7 +267,7 @@ class ResultStore:
             self._lock = None
 
 
-def reusable(record: Record, name: str, sha: str | None, key: str, store: ResultStore,
+def reusable(record: Stored, name: str, sha: str | None, key: str, store: ResultStore,
              redo_fallback: bool = False) -> bool:
     """A previous record stands for this file: same name, content and versions, and its output still there.
     Internal errors are never reused (they may be transient); unreadable input is, as it reads the same again.
@@ -205,7 +276,7 @@ def reusable(record: Record, name: str, sha: str | None, key: str, store: Result
         return False
     if record.status == "error":
         return record.error_kind != "internal"
-    if redo_fallback and record.digest is not None and record.digest.extraction_fallback:
+    if redo_fallback and record.fallback:
         return False
     if record.report is None:
         return False

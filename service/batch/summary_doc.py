@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from service.batch.aggregate import (
     ERROR_KIND_LABELS,
     T3_SUMMARY_ROWS,
     Aggregate,
+    FindingRow,
     Rate,
     Total,
     UnitRow,
@@ -44,10 +46,31 @@ class Bullets:
     items: list[str]
 
 
+class RowSet(Protocol):
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __len__(self) -> int: ...
+
+
+class Rows:
+    """Rows made when a document is written, as often as it is (summary.md and summary.docx): a table with
+    a row per unit is never held whole."""
+
+    def __init__(self, make: Callable[[], Iterable[list[str]]], count: int) -> None:
+        self._make = make
+        self._count = count
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return self._count
+
+
 @dataclass(slots=True)
 class Table:
     header: list[str]
-    rows: list[list[str]]
+    rows: RowSet
     note: str | None = None
     widths: list[float] | None = None  # relative column widths in the Word file (default: a wide label column)
 
@@ -121,8 +144,8 @@ def summary_blocks(agg: Aggregate, charts: Sequence[Chart], today: date | None =
     b += _appendix(agg)
     if agg.errors:
         b.append(Heading("附: 未能处理的文件"))
-        b.append(Table(["文件", "原因", "说明"], [[e.name, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message]
-                                               for e in agg.errors]))
+        b.append(Table(["文件", "原因", "说明"], Rows(lambda: ([e.name, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message]
+                                                     for e in agg.errors), len(agg.errors))))
     return b
 
 
@@ -173,9 +196,10 @@ def _risk(agg: Aggregate, numeral: str) -> list[Block]:
         f"否则为“样本不足”。")]
     counts = {g: sum(1 for r in agg.risk if r.grade == g) for g in ("高", "中", "低", "样本不足")}
     out.append(Para("高风险 {高} 个, 中风险 {中} 个, 低风险 {低} 个, 样本不足 {样本不足} 个。".format(**counts)))
-    rows = [[r.label, r.grade, "; ".join(r.reasons) or "—"] for r in agg.risk if r.grade in ("高", "中")]
-    if rows:
-        out.append(Table(["单位", "风险", "依据"], rows, widths=[4, 1.2, 10]))
+    flagged = [r for r in agg.risk if r.grade in ("高", "中")]
+    if flagged:
+        out.append(Table(["单位", "风险", "依据"], Rows(lambda: ([r.label, r.grade, "; ".join(r.reasons) or "—"]
+                                                            for r in flagged), len(flagged)), widths=[4, 1.2, 10]))
     return out
 
 
@@ -187,13 +211,16 @@ def _yoy(agg: Aggregate, numeral: str) -> list[Block]:
         f"本批次中 {len(agg.yoy)} 个单位同时有上一年度的报告。数字增长超过 {t.jump_up:g} 倍或降至 {t.jump_down:g} 倍以下"
         f"(上年数不少于 {t.jump_min_base} 时)标为同比异常; 第一、五、六部分文字(去掉数字后按字符片段比较)与上年相似度"
         f"不低于 {t.copy_similarity:.0%} 标为与上年高度雷同。")]
-    rows = []
-    for r in agg.yoy:
-        figures = ", ".join(f"{d.label} {num(d.before) if d.before is not None else '—'}→{num(d.now) if d.now is not None else '—'}"
-                            for d in r.deltas[:3])
-        sim = r.similarity.get("all")
-        rows.append([r.label, figures, f"{sim:.0%}" if sim is not None else "—", "; ".join(r.flags) or "未见异常"])
-    out.append(Table(["单位", "主要数字(上年→本年)", "文字相似度", "提示"], rows, widths=[3.2, 5.5, 1.6, 5.3]))
+
+    def rows() -> Iterator[list[str]]:
+        for r in agg.yoy:
+            figures = ", ".join(f"{d.label} {num(d.before) if d.before is not None else '—'}→"
+                                f"{num(d.now) if d.now is not None else '—'}" for d in r.deltas[:3])
+            sim = r.similarity.get("all")
+            yield [r.label, figures, f"{sim:.0%}" if sim is not None else "—", "; ".join(r.flags) or "未见异常"]
+
+    out.append(Table(["单位", "主要数字(上年→本年)", "文字相似度", "提示"], Rows(rows, len(agg.yoy)),
+                     widths=[3.2, 5.5, 1.6, 5.3]))
     return out
 
 
@@ -208,13 +235,18 @@ def brief(evidence: str) -> str:
 
 def _appendix(agg: Aggregate) -> list[Block]:
     """附件: every finding of the units with its full evidence (cells and source lines)."""
-    rows = [[f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.subject, f.finding.message,
-             f.finding.evidence or "—"]
-            for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
-    if not rows:
+    report = _report_findings(agg)
+    if not report:
         return []
+    rows = Rows(lambda: ([f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.subject,
+                          f.finding.message, f.finding.evidence or "—"] for f in report), len(report))
     return [PageBreak(), Heading("附件: 审核发现明细"),
             Table(["单位", "规则", "结论", "对象", "说明", "依据(单元格与原文行)"], rows, widths=[2.6, 2.6, 1.3, 2.4, 3.5, 4.2])]
+
+
+def _report_findings(agg: Aggregate) -> list[FindingRow]:
+    """The units' own FAILs and WARNs (what they must correct or check)."""
+    return [f for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
 
 
 def _error_kinds(agg: Aggregate) -> str:
@@ -237,12 +269,13 @@ def _checks(agg: Aggregate) -> list[Block]:
             rows.append([rule_label(rule), str(fails), str(warns), str(unc)])
     if rows:
         out.append(Table(["规则", "不通过", "提示", "无法确认"], rows))
-    report = [f for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
+    report = _report_findings(agg)
     if report:
         out.append(Heading("存在问题的单位", 3))
         out.append(Table(["单位", "规则", "结论", "说明", "依据(摘要)"],
-                         [[f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.message,
-                           brief(f.finding.evidence)] for f in report], widths=[3, 3, 1.4, 5.5, 3.5],
+                         Rows(lambda: ([f.label, rule_label(f.finding.rule), _status(f.finding.status), f.finding.message,
+                                        brief(f.finding.evidence)] for f in report), len(report)),
+                         widths=[3, 3, 1.4, 5.5, 3.5],
                          note="依据全文见附件“审核发现明细”; 各单位的整改清单见 feedback 目录和 summary.xlsx “整改清单”表。"))
     else:
         out.append(Para("未发现表格错误。"))
@@ -375,16 +408,16 @@ def _problems(agg: Aggregate, chart: Chart | None) -> list[Block]:
                        str(agg.measure_categories[c]), str(agg.measure_units[c])] for c in cats]))
     examples = []
     for c in [c for c in cats if agg.problem_units[c]][:3]:
-        texts = [f"“{i.text}”({i.label})" for i in agg.items if i.kind == "问题" and i.category == c][:3]
+        texts = [f"“{text}”({label})" for text, label in agg.examples.get(c, [])]
         examples.append(f"{CATEGORY_LABELS.get(c, c)}: " + "; ".join(texts))
     if examples:
         out.append(Heading("常见问题的典型表述", 3))
         out.append(Bullets(examples))
-    if agg.unaddressed:
+    if agg.unaddressed_count:
         out.append(Heading("没有对应改进措施的问题", 3))
         out.append(Table(["单位", "问题类别", "问题"],
-                         [[u.label, CATEGORY_LABELS.get(u.category, u.category), ";".join(u.problems)]
-                          for u in agg.unaddressed]))
+                         Rows(lambda: ([u.label, CATEGORY_LABELS.get(u.category, u.category), ";".join(u.problems)]
+                                       for u in agg.iter_unaddressed()), agg.unaddressed_count)))
     else:
         out.append(Para("各单位列出的问题均有同类别的改进措施。"))
     return out

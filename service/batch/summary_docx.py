@@ -9,6 +9,7 @@ page numbers "— N —" at the foot, centred. Opens in Word and WPS; fonts miss
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ BODY_FONT = "仿宋_GB2312"
 #: Widths of an A4 page's text area (21 − 2.8 − 2.6 cm) and the label column of a table, in cm.
 TEXT_WIDTH = 15.6
 LABEL_WIDTH = 5.2
+#: Rows a table of the summary lists at most (the tables with a row per unit, finding or problem): python-docx
+#: builds the whole document in memory, about 20 KiB a row. The table then says how many rows it has and
+#: that summary.md lists them all (summary.xlsx and summary.json hold the data). Feedback documents list all.
+MAX_ROWS = 200
 
 
 def new_document() -> DocxDocument:
@@ -54,13 +59,14 @@ def new_document() -> DocxDocument:
 
 
 def render_docx(blocks: Sequence[Block], out: Path, path: Path) -> None:
-    """Write ``path``; image paths in the blocks are relative to ``out``."""
+    """Write ``path``; image paths in the blocks are relative to ``out``; a table lists at most MAX_ROWS rows."""
     doc = new_document()
-    add_blocks(doc, blocks, out)
+    add_blocks(doc, blocks, out, max_rows=MAX_ROWS, stem=path.stem)
     save(doc, path)
 
 
-def add_blocks(doc: DocxDocument, blocks: Sequence[Block], out: Path | None = None) -> None:
+def add_blocks(doc: DocxDocument, blocks: Sequence[Block], out: Path | None = None, max_rows: int | None = None,
+               stem: str = "summary") -> None:
     for b in blocks:
         if isinstance(b, Heading):
             heading(doc, b.text, b.level)
@@ -75,7 +81,7 @@ def add_blocks(doc: DocxDocument, blocks: Sequence[Block], out: Path | None = No
             cap = paragraph(doc, b.caption, indent=False, size=10.5)
             cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif isinstance(b, Table):
-            table(doc, b)
+            table(doc, b, max_rows, stem)
         elif isinstance(b, PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -106,8 +112,9 @@ def paragraph(doc: DocxDocument, text: str, indent: bool = True, size: float | N
     return p
 
 
-def table(doc: DocxDocument, b: Table) -> None:
-    """A grid with fixed widths: ``b.widths`` (relative) or a wide first (label) column and even others."""
+def table(doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = "summary") -> None:
+    """A grid with fixed widths: ``b.widths`` (relative) or a wide first (label) column and even others;
+    with ``max_rows``, the first that many rows and a note that ``stem``.md has them all."""
     n = len(b.header)
     widths = _widths(b, n)
     t = doc.add_table(rows=1, cols=n)
@@ -120,10 +127,13 @@ def table(doc: DocxDocument, b: Table) -> None:
     for i, (cell, text) in enumerate(zip(t.rows[0].cells, b.header, strict=True)):
         _cell(cell, text, widths[i], bold=True, center=True)
     _repeat_header(t.rows[0])
-    for row in b.rows:
+    for row in islice(b.rows, max_rows):
         cells = t.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
             _cell(cell, text, widths[i], center=i > 0 and _numeric(text))
+    if max_rows is not None and len(b.rows) > max_rows:
+        paragraph(doc, f"注: 本表共 {len(b.rows):,} 行, 此处只列前 {max_rows} 行; 全部各行见 {stem}.md, "
+                       f"逐项数据见 {stem}.xlsx 和 {stem}.json。", indent=False, size=10.5)
     if b.note:
         paragraph(doc, "注: " + b.note, indent=False, size=10.5)
     else:

@@ -6,6 +6,7 @@ tests keep the file in sync and validate a real batch's summary.json against it)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -208,7 +209,9 @@ def _t2_key(row: str, col: str | None) -> str:
     return f"{row}.{col}" if col else row
 
 
-def summary_model(agg: Aggregate, today: date | None = None) -> Summary:
+def summary_model(agg: Aggregate, today: date | None = None, lists: bool = True) -> Summary:
+    """The summary of ``agg``; without ``lists``, its lists with a row per unit or finding are left empty
+    (summary_json_parts writes them row by row)."""
     t = agg.thresholds
     t2_keys = {label: _t2_key(row, col) for row, col, label in T2_FIELDS}
     rankings = [
@@ -233,29 +236,65 @@ def summary_model(agg: Aggregate, today: date | None = None) -> Summary:
                           duplicates=[list(d) for d in agg.duplicates], undated=list(agg.undated),
                           nested=[Nested(unit=u, parent=p) for u, p in agg.nested]),
         errors=[ErrorOut(name=e.name, path=e.path, kind=e.kind, message=e.message) for e in agg.errors],
-        units=[_unit(u) for u in agg.units],
+        units=list(_units(agg)) if lists else [],
         table2={t2_keys[label]: _total(v) for label, v in agg.t2.items()},
         table3={k: [_total(c) for c in cols] for k, cols in agg.t3.items()},
         table4={g: {c: _total(v) for c, v in cols.items()} for g, cols in agg.t4.items()},
         outcomes=[Outcome(key=k, label=lab, total=_total(v)) for k, lab, v in agg.outcomes],
         rates=[_rate(r) for r in agg.rates],
         rule_stats={rule: dict(c) for rule, c in agg.rule_stats.items()},
-        findings=[FindingOut(name=f.name, label=f.label, year=f.year, rule=f.finding.rule,
-                             rule_name=RULE_NAMES.get(f.finding.rule, f.finding.rule), status=f.finding.status,
-                             category=f.finding.category, subject=f.finding.subject, message=f.finding.message,
-                             evidence=f.finding.evidence, cross_year=f.cross_year) for f in agg.findings],
+        findings=list(_findings(agg)) if lists else [],
         rankings=rankings,
         per_year={y: {YEAR_KEYS.get(k, k): _total(v) for k, v in row.items()} for y, row in agg.per_year.items()},
-        risk=[RiskOut(name=r.name, label=r.label, grade=r.grade, reasons=list(r.reasons), substantive=r.substantive,
-                      correction=r.correction, carry=r.carry, not_held=r.not_held) for r in agg.risk],
-        yoy=[YoyOut(name=y.name, label=y.label, year=y.year, previous=y.previous,
-                    deltas=[DeltaOut(key=d.key, label=d.label, before=d.before, now=d.now, ratio=d.ratio, jump=d.jump)
-                            for d in y.deltas], similarity=dict(y.similarity), copied=y.copied, flags=list(y.flags))
-             for y in agg.yoy],
+        risk=list(_risk(agg)) if lists else [],
+        yoy=list(_yoy(agg)) if lists else [],
         thresholds=t.as_dict(),
         notes=list(agg.notes),
     )
 
 
+def _units(agg: Aggregate) -> Iterator[UnitOut]:
+    return (_unit(u) for u in agg.units)
+
+
+def _findings(agg: Aggregate) -> Iterator[FindingOut]:
+    return (FindingOut(name=f.name, label=f.label, year=f.year, rule=f.finding.rule,
+                       rule_name=RULE_NAMES.get(f.finding.rule, f.finding.rule), status=f.finding.status,
+                       category=f.finding.category, subject=f.finding.subject, message=f.finding.message,
+                       evidence=f.finding.evidence, cross_year=f.cross_year) for f in agg.findings)
+
+
+def _risk(agg: Aggregate) -> Iterator[RiskOut]:
+    return (RiskOut(name=r.name, label=r.label, grade=r.grade, reasons=list(r.reasons), substantive=r.substantive,
+                    correction=r.correction, carry=r.carry, not_held=r.not_held) for r in agg.risk)
+
+
+def _yoy(agg: Aggregate) -> Iterator[YoyOut]:
+    return (YoyOut(name=y.name, label=y.label, year=y.year, previous=y.previous,
+                   deltas=[DeltaOut(key=d.key, label=d.label, before=d.before, now=d.now, ratio=d.ratio, jump=d.jump)
+                           for d in y.deltas], similarity=dict(y.similarity), copied=y.copied, flags=list(y.flags))
+            for y in agg.yoy)
+
+
+#: The lists written row by row, in the order of their fields in Summary.
+_ROWS: tuple[tuple[str, Callable[[Aggregate], Iterator[BaseModel]]], ...] = (
+    ("units", _units), ("findings", _findings), ("risk", _risk), ("yoy", _yoy))
+
+
 def summary_json(agg: Aggregate, today: date | None = None) -> str:
-    return summary_model(agg, today).model_dump_json(indent=1) + "\n"
+    return "".join(summary_json_parts(agg, today))
+
+
+def summary_json_parts(agg: Aggregate, today: date | None = None) -> Iterator[str]:
+    """summary.json in pieces, a unit or finding at a time: the bytes of ``summary_model(agg).model_dump_json(
+    indent=1)``, without the whole document (or its models) in memory at once."""
+    rest = summary_model(agg, today, lists=False).model_dump_json(indent=1) + "\n"
+    for key, rows in _ROWS:
+        before, rest = rest.split(f'\n "{key}": []', 1)  # a top-level key: one space of indent
+        yield before + f'\n "{key}": '
+        sep = "[\n"
+        for row in rows(agg):
+            yield sep + "\n".join("  " + line for line in row.model_dump_json(indent=1).split("\n"))
+            sep = ",\n"
+        yield "[]" if sep == "[\n" else "\n ]"
+    yield rest

@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from service.batch.escape import markdown_text
 from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
 
-def render_markdown(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
+def render_markdown(blocks: Iterable[Block]) -> str:
+    return "".join(markdown_parts(blocks))
+
+
+def markdown_parts(blocks: Iterable[Block]) -> Iterator[str]:
+    """The Markdown in pieces, a table row at a time (write_atomic writes them as they come)."""
+    sep = ""
     for b in blocks:
-        if isinstance(b, PageBreak):
-            continue
-        if isinstance(b, Heading):
-            out.append("#" * b.level + " " + markdown_text(b.text))
-        elif isinstance(b, Para):
-            out.append(markdown_text(b.text))
-        elif isinstance(b, Bullets):
-            out.append("\n".join(f"- {_inline(i)}" for i in b.items))
-        elif isinstance(b, Image):
-            out.append(f"![{markdown_text(b.caption)}]({b.path})")
-        elif isinstance(b, Table):
-            lines = ["| " + " | ".join(_inline(h) for h in b.header) + " |",
-                     "|" + "|".join("---" for _ in b.header) + "|"]
-            lines += ["| " + " | ".join(_inline(c) for c in row) + " |" for row in b.rows]
-            out.append("\n".join(lines))
-            if b.note:
-                out.append(f"注: {markdown_text(b.note)}")
-    return "\n\n".join(out) + "\n"
+        for entry in _entries(b):
+            yield sep
+            yield from entry
+            sep = "\n\n"
+    yield "\n"
+
+
+def _entries(b: Block) -> Iterator[Iterator[str]]:
+    """A block's paragraphs, each in pieces (a table and its note are two)."""
+    if isinstance(b, PageBreak):
+        return
+    if isinstance(b, Heading):
+        yield iter(["#" * b.level + " " + markdown_text(b.text)])
+    elif isinstance(b, Para):
+        yield iter([markdown_text(b.text)])
+    elif isinstance(b, Bullets):
+        yield iter(["\n".join(f"- {_inline(i)}" for i in b.items)])
+    elif isinstance(b, Image):
+        yield iter([f"![{markdown_text(b.caption)}]({b.path})"])
+    elif isinstance(b, Table):
+        yield _table(b)
+        if b.note:
+            yield iter([f"注: {markdown_text(b.note)}"])
+
+
+def _table(b: Table) -> Iterator[str]:
+    yield "| " + " | ".join(_inline(h) for h in b.header) + " |"
+    yield "\n|" + "|".join("---" for _ in b.header) + "|"
+    for row in b.rows:
+        yield "\n| " + " | ".join(_inline(c) for c in row) + " |"
 
 
 def _inline(text: str) -> str:

@@ -8,6 +8,7 @@ characters stripped: it opens cleanly in Excel and WPS. An unknown cell stays em
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -51,28 +52,28 @@ def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem
         "文件", "单位", "年度", "单位类型", "报告格式", "文件类型", "审核结论", "不通过的规则", "不通过项", "提示项", "无法确认项",
         "本年新收申请", "办理总计", "予以公开", "部分公开", "结转下年度", "行政复议总计", "行政诉讼总计", "纠错率",
         "实质公开率", "落款日期", "逾期", "问题条数", "措施条数"],
-        [[u.name, u.organization, u.year, u.unit_type, u.format, u.kind, status_label(u.status) if u.status else "",
+        ([u.name, u.organization, u.year, u.unit_type, u.format, u.kind, status_label(u.status) if u.status else "",
           " ".join(u.failed_rules), u.fails,
           u.warns, u.uncertain, u.new_received, u.total_processed, u.granted, u.partially_granted, u.carried_forward,
           u.review_total, u.litigation_total, u.correction.value if u.correction.value is not None else "—",
           _substantive(u),
-          u.report_date, {True: "是", False: "否", None: ""}[u.late], u.problems, u.measures] for u in agg.units],
+          u.report_date, {True: "是", False: "否", None: ""}[u.late], u.problems, u.measures] for u in agg.units),
         percent_cols=[19, 20])
 
     _sheet(wb.create_sheet("整改清单"), ["单位", "文件", "年度", "结论", "规则", "规则名称", "表格", "行", "列", "印出数值",
                                       "应为(使勾稽关系成立)", "原文行号", "原文", "说明"],
-           [[i.label, i.name, i.year, status_label(i.status), i.rule, i.rule_name, i.table, i.row, i.column, i.printed,
-             i.suggested, i.line, i.source, i.reason] for rows in (items or {}).values() for i in rows],
+           ([i.label, i.name, i.year, status_label(i.status), i.rule, i.rule_name, i.table, i.row, i.column, i.printed,
+             i.suggested, i.line, i.source, i.reason] for rows in (items or {}).values() for i in rows),
            wide={8: 30, 13: 50, 14: 60})
 
     _sheet(wb.create_sheet("风险分级"), ["单位", "文件", "风险", "实质公开率", "纠错率", "结转率", "无法提供中不掌握占比", "依据"],
-           [[r.label, r.name, r.grade, _pct(r.substantive), _pct(r.correction), _pct(r.carry), _pct(r.not_held),
-             "; ".join(r.reasons)] for r in agg.risk], percent_cols=[4, 5, 6, 7], wide={8: 70})
+           ([r.label, r.name, r.grade, _pct(r.substantive), _pct(r.correction), _pct(r.carry), _pct(r.not_held),
+             "; ".join(r.reasons)] for r in agg.risk), percent_cols=[4, 5, 6, 7], wide={8: 70})
 
     _sheet(wb.create_sheet("同比"), ["单位", "文件", "上年报告", "指标", "上年", "本年", "倍数", "同比异常", "文字相似度(全部)",
                                    "与上年高度雷同"],
-           [[r.label, r.name, r.previous, d.label, d.before, d.now, d.ratio, "是" if d.jump else "",
-             r.similarity.get("all"), "是" if r.copied else ""] for r in agg.yoy for d in r.deltas],
+           ([r.label, r.name, r.previous, d.label, d.before, d.now, d.ratio, "是" if d.jump else "",
+             r.similarity.get("all"), "是" if r.copied else ""] for r in agg.yoy for d in r.deltas),
            percent_cols=[9])
 
     t3_rows = []
@@ -97,13 +98,13 @@ def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem
            percent_cols=[2])
 
     _sheet(wb.create_sheet("审核发现"), ["单位", "文件", "年度", "规则", "规则名称", "结论", "类别", "对象", "说明", "依据"],
-           [[f.label, f.name, f.year, f.finding.rule, RULE_NAMES.get(f.finding.rule, ""), status_label(f.finding.status),
+           ([f.label, f.name, f.year, f.finding.rule, RULE_NAMES.get(f.finding.rule, ""), status_label(f.finding.status),
              "报告问题" if f.finding.category == "report" else "读取问题(本系统)", f.finding.subject, f.finding.message,
-             f.finding.evidence] for f in agg.findings], wide={9: 60, 10: 80})
+             f.finding.evidence] for f in agg.findings), wide={9: 60, 10: 80})
 
     _sheet(wb.create_sheet("问题与措施"), ["单位", "文件", "类型", "类别", "类别名称", "内容"],
-           [[i.label, i.name, i.kind, i.category, CATEGORY_LABELS.get(i.category, i.category), i.text]
-            for i in agg.items], wide={6: 100})
+           ([i.label, i.name, i.kind, i.category, CATEGORY_LABELS.get(i.category, i.category), i.text]
+            for i in agg.iter_items()), wide={6: 100})
 
     _sheet(wb.create_sheet("渠道"), ["渠道类型", "渠道", "提及单位数", "发布信息合计", "发布数未知的", "关注合计",
                                    "关注数未知的"],
@@ -111,7 +112,7 @@ def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem
             for c in agg.channels])
 
     _sheet(wb.create_sheet("未处理文件"), ["文件", "路径", "原因", "说明"],
-           [[e.name, e.path, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message] for e in agg.errors], wide={4: 80})
+           ([e.name, e.path, ERROR_KIND_LABELS.get(e.kind, e.kind), e.message] for e in agg.errors), wide={4: 80})
 
     tmp = path.with_name(f".{path.name}.tmp")
     wb.save(tmp)
@@ -122,13 +123,16 @@ def _unknown(totals: Iterable[Total]) -> str:
     return "、".join(sorted({w for t in totals for w in t.unknown}))
 
 
-def _sheet(ws: Sheet, header: list[str], rows: list[list[Any]], percent_cols: Sequence[int] = (),
+def _sheet(ws: Sheet, header: list[str], rows: Iterable[list[Any]], percent_cols: Sequence[int] = (),
            wide: dict[int, int] | None = None) -> None:
     """A sheet: the styled header row, frozen, then the rows (formula-like text inert, percentages formatted,
-    wide columns wrapped), filter and print set-up. Write-only, so widths and panes are set before the rows."""
+    wide columns wrapped), filter and print set-up. Write-only, so widths and panes are set before the rows
+    (from the first 500), and the rows are taken as they come."""
     widths = wide or {}
+    rest = iter(rows)
+    first = list(islice(rest, 500))
     for i, title in enumerate(header, start=1):
-        longest = max([_width(title), *(_width(r[i - 1]) for r in rows[:500] if i - 1 < len(r))])
+        longest = max([_width(title), *(_width(r[i - 1]) for r in first if i - 1 < len(r))])
         ws.column_dimensions[get_column_letter(i)].width = widths.get(i, min(max(8, longest + 2), 40))
     ws.freeze_panes = "A2"
     _print_setup(ws)
@@ -142,7 +146,10 @@ def _sheet(ws: Sheet, header: list[str], rows: list[list[Any]], percent_cols: Se
     ws.append(head)
     percent = set(percent_cols)
     wrapped = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
+    count, ncols = 0, len(header)
+    for row in chain(first, rest):
+        count += 1
+        ncols = max(ncols, len(row))
         out: list[Any] = []
         for i, v in enumerate(row, start=1):
             v = _value(v)
@@ -157,9 +164,8 @@ def _sheet(ws: Sheet, header: list[str], rows: list[list[Any]], percent_cols: Se
             else:
                 out.append(v)
         ws.append(out)
-    if rows:
-        ncols = max(len(header), *(len(r) for r in rows))
-        ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{len(rows) + 1}"
+    if count:
+        ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{count + 1}"
 
 
 def _print_setup(ws: Sheet) -> None:

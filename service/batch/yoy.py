@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from service.batch.aggregate import Aggregate
-from service.batch.crossyear import Entry, group_units
+from service.batch.crossyear import group_units
 from service.batch.model import Record, UnitDigest
+from service.batch.source import RecordSource, as_source
 from service.batch.thresholds import Thresholds
 from service.tables.model import Number
 
@@ -112,29 +113,31 @@ def section_texts(path: str) -> dict[str, str] | None:
     return {k: sections.text(doc, k) for k in TEXT_SECTIONS}
 
 
-def year_over_year(agg: Aggregate, records: Sequence[Record], t: Thresholds,
+def year_over_year(agg: Aggregate, records: RecordSource | Sequence[Record], t: Thresholds,
                    texts: Callable[[str], dict[str, str] | None] = section_texts) -> list[YoyRow]:
-    """A row for every unit of ``agg`` whose report of the year before is in the batch."""
+    """A row for every unit of ``agg`` whose report of the year before is in the batch (``records``: the
+    batch's, read for those two reports only; the units are matched on ``agg.who``)."""
     if agg.year is None:
         return []
-    ok = [r for r in records if r.status == "ok" and r.digest is not None]
+    source = as_source(records)
     labels = {u.name: u.label for u in agg.units}
-    by_name = {r.name: r for r in ok}
     rows: list[YoyRow] = []
-    for group in group_units([Entry(r.name, r.name, r.digest) for r in ok if r.digest is not None]):
-        now = next((e for e in group if e.digest.year == agg.year and e.name in labels), None)
-        before = next((e for e in group if e.digest.year == agg.year - 1), None)
+    for group in group_units(agg.who):
+        now = next((e for e in group if e.year == agg.year and e.name in labels), None)
+        before = next((e for e in group if e.year == agg.year - 1), None)
         if now is None or before is None:
             continue
+        this, last = source.get(now.name), source.get(before.name)
+        assert this is not None and this.digest is not None and last is not None and last.digest is not None
         row = YoyRow(now.name, labels[now.name], agg.year, before.name)
         for key, label, get in FIGURES:
-            b, n = get(before.digest), get(now.digest)
+            b, n = get(last.digest), get(this.digest)
             ratio = n / b if b and n is not None else None
             jump = ratio is not None and b is not None and b >= t.jump_min_base and (ratio > t.jump_up or ratio < t.jump_down)
             row.deltas.append(Delta(key, label, b, n, ratio, jump))
             if jump:
                 row.flags.append(f"{label} 同比 ×{ratio:.2f}({b} → {n})")
-        a, b2 = texts(by_name[now.name].path), texts(by_name[before.name].path)
+        a, b2 = texts(this.path), texts(last.path)
         if a is not None and b2 is not None:
             for key in TEXT_SECTIONS:
                 if a.get(key, "").strip() and b2.get(key, "").strip():

@@ -77,11 +77,16 @@ def run(args: argparse.Namespace) -> int:
         raise
     for note in result.notes:
         print(f"govreport batch: 注意: {note}", file=sys.stderr)
-    errors = result.errors
-    fails = sum(1 for r in result.records if r.digest is not None and r.digest.failed_rules)
+    errors, ok, fails = [], 0, 0
+    for r in result.source:  # one pass over results.jsonl; only the errors are kept
+        if r.status == "error":
+            errors.append(r)
+        else:
+            ok += 1
+            fails += r.digest is not None and bool(r.digest.failed_rules)
     earlier = f", 沿用此前运行的 {result.earlier} 份" if result.earlier else ""
     print(f"共 {result.found} 份报告文件: 本次处理 {result.processed} 份, 已处理过 {result.skipped} 份{earlier}; "
-          f"成功分析 {len(result.records) - len(errors)} 份(其中 {fails} 份有不通过的核验), 无法处理 {len(errors)} 份")
+          f"成功分析 {ok} 份(其中 {fails} 份有不通过的核验), 无法处理 {len(errors)} 份")
     for r in errors:
         print(f"  无法处理: {r.path}: {r.error}")
     feedback = [p for p in result.outputs if p.parent.name == "feedback" or p.parent.parent.name == "feedback"]

@@ -64,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     key = run_key(args.backend, narrative)
     if args.update_baseline:
         update(args.baseline, figures, key, result.gold_digest)
-        verdict.baseline_note = f"recorded this run as the '{key}' baseline in {args.baseline}"
+        verdict.baseline_note = f"本次结果已记为 {args.baseline} 中 {key} 的基线"
     elif args.no_baseline:
-        verdict.baseline_note = "not compared (--no-baseline)"
+        verdict.baseline_note = "未与基线比较（--no-baseline）"
     else:
         regressions, note = compare(figures, load_baseline(args.baseline), key, result.gold_digest)
         verdict.shortfalls += regressions
-        verdict.baseline_note = f"{note}; not compared" if note else None
+        verdict.baseline_note = f"{note}；未与基线比较" if note else None
     stem = f"eval-{key}"
     _write(Path(args.out), stem, gold_markdown(result, verdict), gold_json(result, verdict))
     print(gold_text(result, verdict))

@@ -42,9 +42,9 @@ def compare(figures: dict[str, float | None], baseline: dict[str, Any], key: str
     """(regressions, reason the baseline does not apply or None)."""
     entry = baseline.get("runs", {}).get(key)
     if not entry:
-        return [], f"no baseline for '{key}'"
+        return [], f"没有 {key} 的基线"
     if entry.get("gold_digest") != digest:
-        return [], "baseline was made on another gold set"
+        return [], "基线是在另一套标注上生成的"
     m = {**DEFAULT_MARGINS, **baseline.get("margins", {})}
     out: list[Shortfall] = []
     for name, base in (entry.get("figures") or {}).items():
@@ -53,11 +53,11 @@ def compare(figures: dict[str, float | None], baseline: dict[str, Any], key: str
             continue
         kind = kind_of(name)
         if kind == "rate" and cur < base - m["rate"] - 1e-12:
-            out.append(Shortfall(name, cur, base, "dropped from baseline", f"margin {m['rate']}"))
+            out.append(Shortfall(name, cur, base, "dropped from baseline", f"容差 {m['rate']}"))
         elif kind == "count" and cur > base + m["count"] + 1e-12:
-            out.append(Shortfall(name, cur, base, "rose from baseline", f"margin {m['count']}"))
+            out.append(Shortfall(name, cur, base, "rose from baseline", f"容差 {m['count']}"))
         elif kind == "cost" and cur > base * (1 + m["cost_relative"]) + 1e-9:
-            out.append(Shortfall(name, cur, base, "rose from baseline", f"margin {m['cost_relative']:.0%}"))
+            out.append(Shortfall(name, cur, base, "rose from baseline", f"容差 {m['cost_relative']:.0%}"))
     return out, None
 
 

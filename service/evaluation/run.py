@@ -79,7 +79,7 @@ def _analyze(doc: SourceDocument, backend: str | None, narrative: bool) -> tuple
     except ImportError as exc:
         if not (exc.name or "").startswith(("service.extraction", "service.verification")):
             raise
-        return analyze_document(doc, backend=backend, narrative=False), f"narrative extractor unavailable: {exc}"
+        return analyze_document(doc, backend=backend, narrative=False), f"正文抽取器不可用: {exc}"
 
 
 def score_report(gold: GoldReport, report: Report | None, doc: SourceDocument | None, narrative: bool,
@@ -102,7 +102,7 @@ def score_report(gold: GoldReport, report: Report | None, doc: SourceDocument | 
     if rep.extraction is not None:
         res.backend = rep.extraction.backend
         if rep.extraction.fallback or (backend is not None and rep.extraction.backend != backend):
-            res.fallback = rep.extraction.fallback_reason or f"asked for {backend}, got {rep.extraction.backend}"
+            res.fallback = rep.extraction.fallback_reason or f"所选后端 {backend}, 实际为 {rep.extraction.backend}"
         res.llm_calls = rep.extraction.calls
         u = rep.extraction.usage
         res.tokens = {"prompt": u.prompt_tokens, "completion": u.completion_tokens, "total": u.total_tokens}
@@ -120,7 +120,7 @@ def evaluate_report(gold: GoldReport, backend: str | None = None, narrative: boo
         doc = read_document(gold.report_path)
         report, nerr = _analyze(doc, backend, narrative)
     except InputError as exc:
-        error = f"cannot read: {exc}"
+        error = f"无法读取: {exc}"
     except Exception as exc:  # an eval run records the failure and goes on
         error = f"{type(exc).__name__}: {exc}"
     res = score_report(gold, report, doc, narrative, error=error, narrative_error=nerr, backend=backend or "rules")

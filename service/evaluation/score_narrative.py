@@ -95,7 +95,7 @@ def score_items(gold_items: list[dict[str, Any]], pred: list[Item], source: str 
             score.category_right += 1
         else:
             score.wrong_category.append(
-                f"{pred[m.pred].text[:40]}: {pred[m.pred].category} (gold {gold_items[m.gold].get('category')})")
+                f"{pred[m.pred].text[:40]}: `{pred[m.pred].category}`（标注 `{gold_items[m.gold].get('category')}`）")
     score.missed = [t for i, t in enumerate(gold_texts) if i not in matched_gold]
     score.spurious = [p.text for j, p in enumerate(pred) if j not in matched_pred]
     source_norm = normalize(source)
@@ -126,7 +126,7 @@ def score_narrative(gold: dict[str, Any] | None, pred: Narrative | None, source:
         right = present and g == o and type(g) is type(o)
         score.scalars[key] = [1 if right else 0, 1]
         if not right:
-            score.scalar_diffs.append(f"{key}: gold {g!r}, got {o!r}" + ("" if present else " (no narrative)"))
+            score.scalar_diffs.append(f"{key}: 标注 {g!r}, 读出 {o!r}" + ("" if present else "（没有正文抽取结果）"))
     score.problems = score_items(list(gold.get("problems") or []), list(nar.problems), source)
     score.measures = score_items(list(gold.get("measures") or []), list(nar.measures), source)
     return score

@@ -10,6 +10,7 @@ from service.evaluation.figures import FIGURES
 from service.evaluation.run import EvalRun, ReportResult
 from service.evaluation.score_planted import PlantedRun, VariantResult
 from service.evaluation.thresholds import Bound, Shortfall, fmt
+from service.outputs.labels import STATUS_NAMES
 
 MAX_LISTED = 12
 
@@ -29,8 +30,8 @@ class Verdict:
 
     def line(self) -> str:
         if self.passed:
-            return "PASS: every figure meets its threshold" + ("" if self.baseline_note else " and its baseline")
-        return "FAIL: " + "; ".join(str(s) for s in self.shortfalls)
+            return "通过：每项指标均达到阈值" + ("" if self.baseline_note else "和基线")
+        return "未通过：" + "；".join(str(s) for s in self.shortfalls)
 
     def to_json(self) -> dict[str, Any]:
         return {"passed": self.passed, "shortfalls": [str(s) for s in self.shortfalls],
@@ -54,7 +55,7 @@ def _figure_rows(figures: dict[str, float | None], verdict: Verdict) -> list[tup
     for name, value in figures.items():
         label = FIGURES[name].label if name in FIGURES else name
         bound = _bound_text(name, verdict.bounds)
-        mark = "SHORT" if name in short else ("ok" if bound and value is not None else "")
+        mark = "未达到" if name in short else ("达到" if bound and value is not None else "")
         rows.append((name, fmt(value), bound, mark, label))
     return rows
 
@@ -72,88 +73,111 @@ def _report_row(r: ReportResult) -> list[str]:
     meta = "".join("✓" if r.meta[f][2] else "✗" for f in ("organization", "year", "report_date"))
     nar = r.narrative
     return [
-        r.name, "ERROR" if r.error else (r.status or ""), f"{r.format_got or '–'}", meta, f"{cells}/{total}",
+        r.name, "出错" if r.error else _STATUS_ZH.get(r.status or "", r.status or ""), f"{r.format_got or '–'}", meta,
+        f"{cells}/{total}",
         f"{r.checks.agree}/{r.checks.total}",
         _f(nar.channels.f1) if nar else "–", _f(nar.problems.prf.f1) if nar else "–",
         _f(nar.measures.prf.f1) if nar else "–", str(r.llm_calls), str(r.tokens["total"]), f"{r.seconds * 1000:.0f}",
     ]
 
 
-_REPORT_HEAD = ["report", "status", "format", "org/year/date", "cells", "checks", "channels F1", "problems F1",
-                "measures F1", "LLM calls", "tokens", "ms"]
+_REPORT_HEAD = ["报告", "结论", "格式", "单位/年度/日期", "单元格", "校验", "渠道 F1", "问题 F1", "措施 F1", "LLM 调用",
+                "令牌", "毫秒"]
+_FIGURE_HEAD = ["指标", "数值", "阈值", "", "含义"]
+_STATUS_ZH = {s.value: name for s, name in STATUS_NAMES.items()}
+_META_ZH = {"organization": "单位名称", "year": "年度", "report_date": "落款日期"}
+_CELL_ZH = {"wrong": "错误", "unknown": "未读出"}
+_KIND_ZH = {"number": "数字", "blank": "空白", "slash": "“/”", "dash": "“-”", "text": "文字", "lost": "提取中丢失",
+            "absent": "未找到"}
+_INSTANCE_RE = re.compile(r"^(column|row|group) |^all$")
+_INSTANCE_ZH = {"column": "列", "row": "行", "group": "组", "all": "全部"}
+
+
+def _instance(text: str) -> str:
+    """A relation instance for a person: "row granted" → "行 `granted`", "column 自然人" → "列 自然人"."""
+    m = _INSTANCE_RE.match(text)
+    if not m:
+        return text
+    if m.group(1) is None:
+        return _INSTANCE_ZH["all"]
+    rest = text[m.end():]
+    return f"{_INSTANCE_ZH[m.group(1)]} {rest if re.search(r'[^a-z_]', rest) else f'`{rest}`'}"
 
 
 def _details(r: ReportResult, limit: int | None) -> list[str]:
     out: list[str] = []
     if r.error:
-        out.append(f"error: {r.error}")
+        out.append(f"出错: {r.error}")
     if r.narrative_error:
-        out.append(f"narrative: {r.narrative_error}")
+        out.append(f"正文抽取: {r.narrative_error}")
     if r.fallback:
-        out.append(f"narrative by {r.backend}, not the backend asked for: {r.fallback}")
+        out.append(f"正文由 {r.backend} 抽取, 不是所选后端: {r.fallback}")
     for f in ("organization", "year", "report_date"):
         g, o, ok = r.meta[f]
         if not ok:
-            out.append(f"meta.{f}: gold {g!r}, got {o!r}")
+            out.append(f"{_META_ZH[f]}: 标注 {g!r}, 读出 {o!r}")
     diffs = [d for t in r.tables.values() for d in t.diffs]
     for d in diffs[:limit]:
-        where = f"line {d.line}" if d.line else "no line"
-        how = f"{d.kind or '?'}{' inferred' if d.inferred_from else ''}{f' printed {d.printed!r}' if d.printed else ''}"
-        out.append(f"{d.status} cell {d.table} {d.row} · {d.column}: gold {d.gold}, got {d.got} ({how}, {where})")
+        where = f"第 {d.line} 行" if d.line else "无行号"
+        how = (f"{_KIND_ZH.get(d.kind or '', d.kind or '?')}{', 推算' if d.inferred_from else ''}"
+               f"{f', 印为 {d.printed!r}' if d.printed else ''}")
+        out.append(f"单元格{_CELL_ZH.get(d.status, d.status)} {d.table} `{d.row}` · {d.column}: 标注 {d.gold}, "
+                   f"读出 {d.got}（{how}, {where}）")
     if limit is not None and len(diffs) > limit:
-        out.append(f"… {len(diffs) - limit} more cells (see the Markdown or JSON)")
+        out.append(f"… 另有 {len(diffs) - limit} 个单元格（见 Markdown 或 JSON）")
     for dis in r.checks.disagreements[:limit]:
-        out.append(f"check {dis.rule} {dis.instance}: gold tables say {dis.gold}, we say {dis.ours}")
+        out.append(f"校验 {dis.rule} {_instance(dis.instance)}: 按标注应为 {_STATUS_ZH.get(dis.gold, dis.gold)}, "
+                   f"本系统为 {_STATUS_ZH.get(dis.ours, dis.ours)}")
     for of in r.checks.other_fails[:limit]:
-        out.append(f"FAIL not decided by gold (review): {of}")
+        out.append(f"标注未涉及的不通过（请人工复核）: {of}")
     nar = r.narrative
     if nar is not None:
-        out += [f"narrative {d}" for d in nar.scalar_diffs]
-        out += [f"channel missed: {c}" for c in nar.channel_misses[:limit]]
-        out += [f"channel spurious: {c}" for c in nar.channel_spurious[:limit]]
-        for what, item in (("problem", nar.problems), ("measure", nar.measures)):
-            out += [f"{what} missed: {t[:60]}" for t in item.missed[:limit]]
-            out += [f"{what} spurious: {t[:60]}" for t in item.spurious[:limit]]
-            out += [f"{what} category: {t}" for t in item.wrong_category[:limit]]
+        out += [f"正文数字 {d}" for d in nar.scalar_diffs]
+        out += [f"漏掉的渠道: {c}" for c in nar.channel_misses[:limit]]
+        out += [f"多出的渠道: {c}" for c in nar.channel_spurious[:limit]]
+        for what, item in (("问题", nar.problems), ("措施", nar.measures)):
+            out += [f"漏掉的{what}: {t[:60]}" for t in item.missed[:limit]]
+            out += [f"多出的{what}: {t[:60]}" for t in item.spurious[:limit]]
+            out += [f"{what}分类: {t}" for t in item.wrong_category[:limit]]
     return out
 
 
 def gold_text(run: EvalRun, verdict: Verdict) -> str:
-    lines = [f"govreport eval — gold {run.gold_dir} ({len(run.reports)} reports), backend {run.backend}"
-             f"{'' if run.narrative else ', tables only'}, {run.seconds:.1f} s", ""]
+    lines = [f"govreport eval — 标注 {run.gold_dir}（{len(run.reports)} 份报告）, 后端 {run.backend}"
+             f"{'' if run.narrative else ', 只评表格'}, {run.seconds:.1f} 秒", ""]
     lines += _columns([list(_REPORT_HEAD)] + [_report_row(r) for r in run.reports])
     lines.append("")
-    lines.append("pooled figures:")
-    lines += _columns([["figure", "value", "threshold", "", "meaning"]] + [list(r) for r in _figure_rows(run.figures(), verdict)])
+    lines.append("汇总指标:")
+    lines += _columns([list(_FIGURE_HEAD)] + [list(r) for r in _figure_rows(run.figures(), verdict)])
     problems = [(r.name, _details(r, 4)) for r in run.reports]
     if any(d for _, d in problems):
-        lines += ["", "what is not right:"]
+        lines += ["", "不对的地方:"]
         for name, det in problems:
             lines += [f"  {name}: {d}" for d in det]
     if verdict.not_scored:
-        lines += ["", "not scored in this run: " + ", ".join(verdict.not_scored)]
+        lines += ["", "本次未评的指标: " + ", ".join(verdict.not_scored)]
     if verdict.baseline_note:
-        lines.append(f"baseline: {verdict.baseline_note}")
+        lines.append(f"基线: {verdict.baseline_note}")
     lines += ["", verdict.line()]
     return "\n".join(lines)
 
 
 def gold_markdown(run: EvalRun, verdict: Verdict) -> str:
-    out = ["# govreport evaluation", "",
-           f"Gold set `{run.gold_dir}` ({len(run.reports)} reports, digest `{run.gold_digest}`), backend "
-           f"`{run.backend}`{'' if run.narrative else ', tables only'}.", "", f"**{verdict.line()}**", "",
-           "## Pooled figures", ""]
-    out += _md_table(["figure", "value", "threshold", "", "meaning"], [list(r) for r in _figure_rows(run.figures(), verdict)])
-    out += ["", "## Per report", ""]
+    out = ["# govreport 评估", "",
+           f"标注集 `{run.gold_dir}`（{len(run.reports)} 份报告, 摘要 `{run.gold_digest}`）, 后端 "
+           f"`{run.backend}`{'' if run.narrative else ', 只评表格'}。", "", f"**{verdict.line()}**", "",
+           "## 汇总指标", ""]
+    out += _md_table(list(_FIGURE_HEAD), [list(r) for r in _figure_rows(run.figures(), verdict)])
+    out += ["", "## 各份报告", ""]
     out += _md_table(list(_REPORT_HEAD), [_report_row(r) for r in run.reports])
     for r in run.reports:
         det = _details(r, None)
         out += ["", f"### {r.name}", "", f"`{r.path}`", ""]
-        out += [f"- {d}" for d in det] if det else ["- everything right"]
+        out += [f"- {d}" for d in det] if det else ["- 全部正确"]
     if verdict.not_scored:
-        out += ["", "Not scored in this run: " + ", ".join(verdict.not_scored)]
+        out += ["", "本次未评的指标: " + ", ".join(verdict.not_scored)]
     if verdict.baseline_note:
-        out += ["", f"Baseline: {verdict.baseline_note}"]
+        out += ["", f"基线: {verdict.baseline_note}"]
     return "\n".join(out) + "\n"
 
 
@@ -208,38 +232,37 @@ def _defect_rows(run: PlantedRun) -> list[list[str]]:
     return rows
 
 
-_DEFECT_HEAD = ["defect", "kind", "variants", "found", "FAILs not naming the cell / false alarms", "wrong numbers",
-                "unknown cells", "errors"]
+_DEFECT_HEAD = ["植入的错误", "类别", "变体数", "发现", "未指明单元格的不通过/误报", "错误数字", "未读出的单元格", "出错"]
 
 
 def _variant_problems(r: VariantResult) -> list[str]:
     out = []
     if r.error:
-        out.append(f"error: {r.error}")
-    out += [f"missed {m} (FAILs: {', '.join(r.fails) or 'none'})" for m in r.missed]
-    out += [f"{'extra FAIL' if r.kind == 'value' else 'false alarm'}: {x}" for x in r.extra_fails]
-    out += [f"wrong number: {w}" for w in r.wrong_numbers]
+        out.append(f"出错: {r.error}")
+    out += [f"漏报 {m}（判为不通过的: {', '.join(r.fails) or '无'}）" for m in r.missed]
+    out += [f"{'多出的不通过' if r.kind == 'value' else '误报'}: {x}" for x in r.extra_fails]
+    out += [f"错误数字: {w}" for w in r.wrong_numbers]
     if r.silent_unknowns:
-        out.append(f"{r.unknown_cells} unknown cell(s) and no UNCERTAIN finding")
+        out.append(f"{r.unknown_cells} 个单元格未读出, 却没有“无法确认”的结论")
     if not r.format_ok and not r.error:
-        out.append(f"format read as {r.format_got}")
-    out += [f"injection leak: {x}" for x in r.leaks]
+        out.append(f"格式读为 {r.format_got}")
+    out += [f"植入指令改变了输出: {x}" for x in r.leaks]
     return out
 
 
 def planted_text(run: PlantedRun, verdict: Verdict) -> str:
-    lines = [f"govreport eval --planted — {len(run.results)} variants of the text reports of {run.gold_dir} "
-             f"(seed {run.seed}), {run.seconds:.1f} s"]
+    lines = [f"govreport eval --planted — {run.gold_dir} 中文本报告的 {len(run.results)} 个变体"
+             f"（种子 {run.seed}）, {run.seconds:.1f} 秒"]
     if run.skipped:
-        lines.append(f"not text, no variants: {', '.join(run.skipped)}")
+        lines.append(f"不是文本, 不生成变体: {', '.join(run.skipped)}")
     lines.append("")
     lines += _columns([list(_DEFECT_HEAD), *_defect_rows(run)])
-    lines += ["", "figures:"]
-    lines += _columns([["figure", "value", "threshold", "", "meaning"]] + [list(r) for r in _figure_rows(run.figures(), verdict)])
+    lines += ["", "指标:"]
+    lines += _columns([list(_FIGURE_HEAD)] + [list(r) for r in _figure_rows(run.figures(), verdict)])
     bad = [(r, _variant_problems(r)) for r in run.results]
     bad = [(r, p) for r, p in bad if p]
     if bad:
-        lines += ["", "variants not as expected:"]
+        lines += ["", "与预期不符的变体:"]
         for r, probs in bad:
             lines.append(f"  {r.id} ({r.description})")
             lines += [f"    {p}" for p in probs[:MAX_LISTED]]
@@ -248,15 +271,15 @@ def planted_text(run: PlantedRun, verdict: Verdict) -> str:
 
 
 def planted_markdown(run: PlantedRun, verdict: Verdict) -> str:
-    out = ["# govreport planted-error evaluation", "",
-           f"{len(run.results)} variants of the text reports of `{run.gold_dir}` (seed {run.seed}).", "",
-           f"**{verdict.line()}**", "", "## Figures", ""]
-    out += _md_table(["figure", "value", "threshold", "", "meaning"], [list(r) for r in _figure_rows(run.figures(), verdict)])
-    out += ["", "## By defect", ""]
+    out = ["# govreport 植入错误评估", "",
+           f"`{run.gold_dir}` 中文本报告的 {len(run.results)} 个变体（种子 {run.seed}）。", "",
+           f"**{verdict.line()}**", "", "## 指标", ""]
+    out += _md_table(list(_FIGURE_HEAD), [list(r) for r in _figure_rows(run.figures(), verdict)])
+    out += ["", "## 按错误类别", ""]
     out += _md_table(list(_DEFECT_HEAD), _defect_rows(run))
-    out += ["", "## Variants", ""]
-    out += _md_table(["variant", "planted", "expected FAILs", "found", "problems"],
-                     [[r.id, r.description, ", ".join(r.expected) or "none", "yes" if r.detected else "NO",
+    out += ["", "## 各变体", ""]
+    out += _md_table(["变体", "植入", "应不通过的规则", "发现", "问题"],
+                     [[r.id, r.description, ", ".join(r.expected) or "无", "是" if r.detected else "否",
                        "; ".join(_variant_problems(r)) or ""] for r in run.results])
     return "\n".join(out) + "\n"
 

@@ -30,13 +30,17 @@ class Shortfall:
     why: str = ""
 
     def __str__(self) -> str:
-        v = "n/a" if self.value is None else fmt(self.value)
-        return f"{self.figure} = {v}, {self.kind} {fmt(self.bound)}" + (f" ({self.why})" if self.why else "")
+        kind = _KIND_ZH.get(self.kind, self.kind)
+        return f"{self.figure} = {fmt(self.value)}，{kind} {fmt(self.bound)}" + (f"（{self.why}）" if self.why else "")
+
+
+_KIND_ZH = {"below threshold": "低于阈值", "above threshold": "高于阈值", "dropped from baseline": "低于基线",
+            "rose from baseline": "高于基线"}
 
 
 def fmt(v: float | None) -> str:
     if v is None:
-        return "n/a"
+        return "–"
     if float(v).is_integer():
         return str(int(v))
     return f"{v:.3f}"

@@ -217,10 +217,10 @@ class BatchAPI:
                 job = self.client.batches.create(input_file_id=b["input_file_id"], endpoint=ENDPOINT,
                                                  completion_window="24h", metadata={"tool": "govreport"})
                 self._update(b, job)
-                self._log(f"batch {job.id}: submitted {len(b['custom_ids'])} requests")
+                self._log(f"批处理 {job.id}: 已提交 {len(b['custom_ids'])} 个请求")
         except openai.OpenAIError as exc:
-            raise BatchAPIError(f"the batch API refused the {'upload' if b['input_file_id'] is None else 'batch'} "
-                                f"at {self.settings.base_url}: {_why(exc)}") from exc
+            raise BatchAPIError(f"批处理接口 {self.settings.base_url} 拒绝了"
+                                f"{'请求文件的上传' if b['input_file_id'] is None else '批处理的创建'}: {_why(exc)}") from exc
 
     def _update(self, b: dict[str, Any], job: Any) -> None:
         counts = getattr(job, "request_counts", None)
@@ -239,18 +239,18 @@ class BatchAPI:
                 try:
                     self._update(b, self.client.batches.retrieve(b["id"]))
                 except openai.OpenAIError as exc:
-                    raise BatchAPIError(f"polling batch {b['id']} failed: {_why(exc)}") from exc
+                    raise BatchAPIError(f"查询批处理 {b['id']} 的进度失败: {_why(exc)}") from exc
                 c = b.get("counts") or {}
-                self._log(f"batch {b['id']}: {b['status']} ({c.get('completed', 0)}/{c.get('total', 0)} done, "
-                          f"{c.get('failed', 0)} failed)")
+                self._log(f"批处理 {b['id']}: {_STATUS_ZH.get(b['status'], b['status'])}（完成 {c.get('completed', 0)}/{c.get('total', 0)}, "
+                          f"失败 {c.get('failed', 0)}）")
             running = [b for b in batches if b["status"] not in TERMINAL]
             if not running:
                 return
             if self.wait is not None and self._clock() - start >= self.wait:
                 ids = [b["id"] for b in running]
                 raise BatchPendingError(
-                    f"batch {', '.join(ids)} is still {running[0]['status']}; its id is kept in "
-                    f"{self.state_path}: run the same command again to resume", batch_ids=ids)
+                    f"批处理 {', '.join(ids)} 仍{_STATUS_ZH.get(running[0]['status'], '在进行')}; 编号已保存在 {self.state_path}, "
+                    f"稍后再运行同一命令即可接着处理", batch_ids=ids)
             self._sleep(self.settings.batch_poll)
 
     def cancel(self) -> list[str]:
@@ -261,7 +261,7 @@ class BatchAPI:
                 try:
                     self._update(b, self.client.batches.cancel(b["id"]))
                 except openai.OpenAIError as exc:
-                    raise BatchAPIError(f"cancelling batch {b['id']} failed: {_why(exc)}") from exc
+                    raise BatchAPIError(f"取消批处理 {b['id']} 失败: {_why(exc)}") from exc
                 ids.append(b["id"])
         return ids
 
@@ -274,7 +274,8 @@ class BatchAPI:
             try:
                 text = self.client.files.content(file_id).text
             except openai.OpenAIError as exc:
-                raise BatchAPIError(f"downloading the {kind} file of batch {b['id']} failed: {_why(exc)}") from exc
+                raise BatchAPIError(f"下载批处理 {b['id']} 的{'结果' if kind == 'output' else '错误'}文件失败: "
+                                    f"{_why(exc)}") from exc
             write_atomic(target, text)
 
     def _outcomes(self, batches: list[dict[str, Any]], ids: set[str]) -> dict[str, Outcome]:
@@ -287,11 +288,17 @@ class BatchAPI:
                         o = _parse_line(line, b["id"])
                         if o is not None and o.custom_id in ids and (o.completion or o.custom_id not in out):
                             out[o.custom_id] = o
-            why = f"batch {b['status']}" + (f" ({'; '.join(b['errors'])})" if b.get("errors") else "")
+            why = f"批处理{_STATUS_ZH.get(b['status'], ' ' + b['status'])}" + (
+                f"（{'; '.join(b['errors'])}）" if b.get("errors") else "")
             for c in b["custom_ids"]:
                 if c in ids and c not in out:
-                    out[c] = Outcome(c, b["id"], None, why + ": no answer for this request")
+                    out[c] = Outcome(c, b["id"], None, why + ": 这个请求没有得到回答")
         return out
+
+
+#: A batch's status (the provider's word, kept in the state file) as a person reads it.
+_STATUS_ZH = {"validating": "校验中", "in_progress": "进行中", "finalizing": "收尾中", "completed": "已完成",
+              "failed": "失败", "expired": "已过期", "cancelling": "取消中", "cancelled": "已取消"}
 
 
 def _why(exc: openai.OpenAIError) -> str:
@@ -316,12 +323,12 @@ def _parse_line(line: str, batch_id: str) -> Outcome | None:
         try:
             return Outcome(cid, batch_id, ChatCompletion.model_validate(response.get("body")))
         except ValidationError:
-            return Outcome(cid, batch_id, None, "the batch answer is not a chat completion")
+            return Outcome(cid, batch_id, None, "批处理的回答不是对话补全(chat completion)的格式")
     if isinstance(error, dict):
-        return Outcome(cid, batch_id, None, f"batch error {error.get('code')}: {error.get('message')}")
+        return Outcome(cid, batch_id, None, f"批处理出错 {error.get('code')}: {error.get('message')}")
     body = response.get("body") or {}
     msg = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
-    return Outcome(cid, batch_id, None, f"batch answer HTTP {status}" + (f": {msg}" if msg else ""))
+    return Outcome(cid, batch_id, None, f"批处理的回答为 HTTP {status}" + (f": {msg}" if msg else ""))
 
 
 # --- the session the real-time path consults -------------------------------------------------------
@@ -380,7 +387,7 @@ def installed(session: Session) -> Iterator[Session]:
     global _ACTIVE
     with _ACTIVE_LOCK:
         if _ACTIVE is not None:
-            raise BatchAPIError("a batch-API session is already running in this process")
+            raise BatchAPIError("本进程中已有一个批处理接口会话在运行")
         _ACTIVE = session
     try:
         yield session
@@ -395,7 +402,7 @@ def use_of(outcome: Outcome, realtime_calls: int, prepared_usage: dict[str, int]
     if outcome.completion is None:
         kind, reason = "realtime", outcome.reason
     elif realtime_calls:
-        kind, reason = "reasked", "the batch answer failed validation and was re-asked in real time"
+        kind, reason = "reasked", "批处理的回答未通过校验, 已实时重新询问"
     else:
         kind, reason = "answered", None
     return BatchUse(batch_id=outcome.batch_id, custom_id=outcome.custom_id, outcome=kind, reason=reason,
@@ -425,7 +432,7 @@ def prepared(
     if cancel:
         cancelled = api.cancel()
         if cancelled:
-            notes.append(f"batch API: asked to cancel {', '.join(cancelled)}")
+            notes.append(f"批处理接口: 已请求取消 {', '.join(cancelled)}")
     outcomes = api.run(build_requests(paths, settings))
     session = Session(outcomes)
     with installed(session):
@@ -435,8 +442,8 @@ def prepared(
     api.save()
     if outcomes:
         notes.append(
-            f"batch API: {summary['requests']} requests; {summary['answered']} answered by the batch, "
-            f"{summary['reasked']} re-asked and {summary['realtime']} asked in real time; tokens: batch "
-            f"{summary['batch_tokens']['total_tokens']}, real time {summary['realtime_tokens']['total_tokens']}"
-            + (f"; cost {summary['cost']:.4f}" if summary["cost"] is not None else ""))
+            f"批处理接口: {summary['requests']} 个请求; 批处理回答 {summary['answered']} 个, "
+            f"重新询问 {summary['reasked']} 个, 实时询问 {summary['realtime']} 个; 令牌: 批处理 "
+            f"{summary['batch_tokens']['total_tokens']}, 实时 {summary['realtime_tokens']['total_tokens']}"
+            + (f"; 费用 {summary['cost']:.4f}" if summary["cost"] is not None else ""))
 

@@ -1,0 +1,96 @@
+"""A batch's summaries without its records in memory: records read back from results.jsonl, summary.json and
+summary.md written in pieces (the same bytes as whole), summary.docx's long tables cut with a note."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from service.batch import BatchOptions, run_batch
+from service.batch.aggregate import aggregate
+from service.batch.model import FindingDigest, Record
+from service.batch.risk import grade_units
+from service.batch.source import StoredRecords
+from service.batch.state import ResultStore
+from service.batch.summary_doc import Bullets, Heading, PageBreak, Para, Rows, Table
+from service.batch.summary_json import summary_json_parts, summary_model
+from service.batch.summary_md import render_markdown
+from service.checks.model import Status
+from tests._corpus import SEEDS
+from tests.test_batch_units import digest, record
+
+
+def _records() -> list[Record]:
+    recs = []
+    for i, org in enumerate(["甲区民政局", "乙区民政局", "甲区民政局", None, "丙县人民政府"]):
+        d = digest(org, 2024 if i != 3 else None, new_received=[i, 0, 0, 0, 0, 0, i * 10 + 1])
+        d.findings = [FindingDigest(rule="C3", status=Status.FAIL, subject="表三", message=f"第 {i} 行\n不符",
+                                    evidence="第1行: a=1"),
+                      FindingDigest(rule="C1", status=Status.WARN, category="parse", subject="s", message="m")][: i % 3]
+        recs.append(record(f"r{i}", d))
+    recs.append(Record(name="bad", path="bad.txt", file_sha256=None, key="k", status="error", error_kind="input",
+                       error="空文件"))
+    return recs
+
+
+def test_summary_json_in_pieces_is_the_whole_documents_bytes() -> None:
+    agg = aggregate(_records())
+    agg.risk = grade_units(agg, agg.thresholds)
+    assert len(agg.units) == 4 and agg.findings and agg.risk
+    whole = summary_model(agg).model_dump_json(indent=1) + "\n"
+    assert "".join(summary_json_parts(agg)) == whole
+    empty = aggregate([])
+    assert "".join(summary_json_parts(empty)) == summary_model(empty).model_dump_json(indent=1) + "\n"
+
+
+def test_markdown_in_pieces() -> None:
+    blocks = [Heading("标题", 1), Para("a|b"), Table(["h1", "h2"], Rows(lambda: iter([["1", "2"], ["3", "4"]]), 2),
+                                                   note="注意"), PageBreak(), Bullets(["x", "y"]), Table(["h"], [])]
+    assert render_markdown(blocks) == ("# 标题\n\na\\|b\n\n| h1 | h2 |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n\n注: 注意\n\n"
+                                       "- x\n- y\n\n| h |\n|---|\n")
+    assert render_markdown([]) == "\n"
+
+
+def test_summary_docx_lists_at_most_max_rows_and_says_where_the_rest_is(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.batch import summary_docx
+
+    monkeypatch.setattr(summary_docx, "MAX_ROWS", 3)
+    rows = Rows(lambda: ([f"单位{i}", str(i)] for i in range(5)), 5)
+    summary_docx.render_docx([Table(["单位", "数"], rows), Table(["单位", "数"], [["甲", "1"]])], tmp_path,
+                             tmp_path / "summary-2024.docx")
+    doc = Document(str(tmp_path / "summary-2024.docx"))
+    assert [len(t.rows) for t in doc.tables] == [1 + 3, 1 + 1]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "本表共 5 行, 此处只列前 3 行; 全部各行见 summary-2024.md" in text
+    assert text.count("本表共") == 1
+
+
+def test_the_runner_keeps_no_record_and_summaries_read_results_jsonl(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for s in SEEDS[:3]:
+        shutil.copy(s, src / s.name)
+    (src / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run_batch([src], BatchOptions(out=out, progress=False, backend="rules", summaries=False, mode="serial"))
+    assert isinstance(result.source, StoredRecords) and len(result.source) == 4
+    on_disk = {r.name: r for r in ResultStore(out).load()}
+    read = list(result.source)
+    assert [r.name for r in read] == sorted(on_disk)  # the batch's order (the files'), not the file's
+    assert all(r.model_dump_json() == on_disk[r.name].model_dump_json() for r in read)
+    assert [r.name for r in result.errors] == ["empty"]
+    assert result.source.get("empty") is not None and result.source.get("nothing") is None
+    streamed, held = aggregate(result.source), aggregate(read)
+    assert "".join(summary_json_parts(streamed)) == "".join(summary_json_parts(held))
+    assert [i.text for i in streamed.iter_items()] == [i.text for i in held.iter_items()] != []
+
+    # moved: the resumed record keeps its result and gets the new path (results.jsonl rewritten)
+    moved = tmp_path / "moved"
+    shutil.move(src, moved)
+    again = run_batch([moved], BatchOptions(out=out, progress=False, backend="rules", summaries=False))
+    assert again.processed == 0 and again.skipped == 4  # every result kept, the empty file's error too
+    assert {r.path for r in again.source} == {str(moved / p.name) for p in moved.iterdir()}
