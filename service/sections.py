@@ -35,9 +35,6 @@ _TITLE_PATTERNS: dict[str, re.Pattern[str]] = {
     "other": lazy_compile(r"^其[他它]需要?报告|^其[他它](?:需要|应当|需)?(?:报告|说明)?(?:的)?事项"),
 }
 
-#: Any of the titles (one search instead of six, for the lines that are none).
-_ANY_TITLE_RE = lazy_compile("|".join(f"(?:{p.pattern})" for p in _TITLE_PATTERNS.values()))
-
 _ENUM_RE = lazy_compile(
     r"^\s*(?:[#>*\-+]\s*|\*\*)*\s*"
     r"(?P<num>(?:第[一二三四五六七八九十]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.．,，:：]|[(（]?[一二三四五六七八九十]+[)）]|[1-9][、.．]|[1-9]\s)?)"
@@ -87,8 +84,13 @@ class SectionMap:
         return doc.text[s.body_start : s.end] if s else ""
 
 
+# A numbered heading naming a shortcoming with its remedy is section 五 too: 五、存在的不足与下一步打算,
+# 五、问题与整改, 五、工作中存在的不足及改进方向 (unnumbered, such a line may be a sentence's start).
+_SHORTCOMING_RE = lazy_compile(r"(?:问题|不足|差距|短板).{0,6}(?:改进|整改|打算|措施|计划|方向|举措)")
 _DIGIT_RE = lazy_compile(r"\d")
-_QUICK_RE = lazy_compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
+_QUICK_RE = lazy_compile(
+    r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请|不\s*足|打\s*算"
+)
 
 
 #: Subsection titles of 一、总体情况 that must not pass for sections under "(一)" or "1." numbering.
@@ -123,13 +125,13 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
         return None
     if minor and _SUBSECTION_RE.match(key_text):
         return None
-    if not _ANY_TITLE_RE.search(key_text):  # most lines that get this far are no title: one search tells
-        return None
     for key, pat in _TITLE_PATTERNS.items():
         if pat.search(key_text):
             if key == "problems" and not numbered and "问题" not in key_text:
                 continue
             return key, numbered
+    if numbered and _SHORTCOMING_RE.search(key_text):
+        return "problems", numbered
     return None
 
 

@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import mul
+from typing import cast
 
 CellId = tuple[str, int]  # (row key, column index)
 Num = int | float
@@ -29,6 +31,12 @@ class Equation:
 
     name: str
     terms: tuple[tuple[CellId, int], ...]
+    cells: tuple[CellId, ...] = field(init=False, repr=False, compare=False)  # the terms, split
+    coefs: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", tuple(c for c, _ in self.terms))
+        object.__setattr__(self, "coefs", tuple(k for _, k in self.terms))
 
 
 @dataclass(slots=True)
@@ -174,7 +182,7 @@ def solve(
     max_combinations: int = MAX_COMBINATIONS,
 ) -> Solution:
     """Fill what the relations force. ``fixed`` maps every cell to its printed number or None."""
-    if not segments and all(v is not None for v in fixed.values()):
+    if not segments and None not in fixed.values():
         return _check_only(fixed, equations)  # everything printed: nothing to infer, only to count
     seg_groups = [_segment_groups(seg, equations) if len(seg.values) <= len(seg.cells) else [] for seg in segments]
     total = _combinations(seg_groups)
@@ -245,6 +253,14 @@ def _combinations(seg_groups: Sequence[Sequence[_Group]]) -> int:
 def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:
     """A table with every cell printed: its values as they are, and the relations that do not hold."""
     violated: set[str] = set()
+    if set(map(type, fixed.values())) <= {int}:
+        # Whole numbers only: each relation is one exact integer sum (a missing operand skips it).
+        get = fixed.get
+        for eq in equations:
+            vals = list(map(get, eq.cells))
+            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
+                violated.add(eq.name)
+        return Solution(cast(dict[CellId, Num], fixed.copy()), {}, {}, len(violated), violated=violated)  # no None: all int
     for eq in equations:
         total: Exact = 0
         for cell, coef in eq.terms:
