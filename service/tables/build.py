@@ -85,15 +85,15 @@ def build_rows(
             for c, tok in enumerate(vals):  # _cell_from_token, inline: the most frequent path
                 kind, start = tok.kind, tok.start
                 value = tok.value if kind is _NUMBER else None
-                fixed[(key, c)] = value
+                fixed[cid := (key, c)] = value
                 if start >= 0:
                     cell = printed_cell(value, kind, tok.text,
                                         line if line is not None or line_of is None else line_of(start), (start, tok.end))
                 else:
                     cell = printed_cell(value, kind, tok.text, line, None)
-                cells[(key, c)] = cell
+                cells[cid] = cell
                 if kind is not _NUMBER:
-                    open_cells.append((key, c))
+                    open_cells.append(cid)
                 if split_from:
                     cell.inferred_from = split_from
             continue

@@ -162,7 +162,7 @@ class _Group:
 
 def _segment_groups(seg: Segment, equations: Sequence[Equation]) -> list[_Group]:
     cells = set(seg.cells)
-    local = _relations([eq for eq in equations if all(c in cells for c, _ in eq.terms)])
+    local = _relations([eq for eq in equations if cells.issuperset(eq.cells)])
     groups: dict[tuple[object, ...], _Group] = {}
     for pos in itertools.combinations(range(len(seg.cells)), len(seg.values)):
         known = {seg.cells[p]: _exact(v) for p, v in zip(pos, seg.values, strict=True)}
@@ -293,36 +293,38 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
     known: dict[CellId, Exact] = {}
     nums: dict[CellId, Num] = {}
     variables: set[CellId] = set()
-    for cell, v in fixed.items():
-        if v is None:
-            variables.add(cell)
-        elif isinstance(v, int):
-            known[cell] = nums[cell] = v
-        else:
-            known[cell] = x = _exact(v)
-            nums[cell] = _num(x)
+    if set(map(type, fixed.values())) <= {int, type(None)}:
+        variables = {cell for cell, v in fixed.items() if v is None}
+        nums = {cell: v for cell, v in fixed.items() if v is not None}
+        known = cast(dict[CellId, Exact], nums)  # whole numbers are their own exact values (neither is changed)
+    else:
+        for cell, v in fixed.items():
+            if v is None:
+                variables.add(cell)
+            elif isinstance(v, int):
+                known[cell] = nums[cell] = v
+            else:
+                known[cell] = x = _exact(v)
+                nums[cell] = _num(x)
     placed = {c for seg in segments for c in seg.cells}
     overlap = not placed.isdisjoint(known)
+    open_cells = placed | variables
     active: list[_Relation] = []
     broken: set[str] = set()
     for idx, eq in enumerate(equations):
-        const: Exact = 0
-        rest: list[tuple[CellId, int]] = []
-        for cell, coef in eq.terms:
-            if cell in placed or cell in variables:
-                rest.append((cell, coef))
-                continue
-            printed = known.get(cell)
-            if printed is None:
-                break  # an operand that can never be known: the relation says nothing in any placement
-            const += coef * printed
-        else:
-            if overlap and rest:
-                active.append((idx, eq.name, 0, eq.terms))
-            elif rest:
-                active.append((idx, eq.name, const, tuple(rest)))
-            elif const != 0:
+        if open_cells.isdisjoint(eq.cells):
+            vals = list(map(known.get, eq.cells))
+            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
                 broken.add(eq.name)
+            continue
+        printed = [(known.get(c), k) for c, k in eq.terms if c not in open_cells]
+        if any(v is None for v, _ in printed):
+            continue  # an operand that can never be known: the relation says nothing in any placement
+        if overlap:
+            active.append((idx, eq.name, 0, eq.terms))
+        else:
+            const: Exact = sum(k * v for v, k in printed if v is not None)  # (exact: the order does not matter)
+            active.append((idx, eq.name, const, tuple((c, k) for c, k in eq.terms if c in open_cells)))
     return _Prepared(known, nums, variables, active, broken, overlap)
 
 
