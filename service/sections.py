@@ -84,8 +84,13 @@ class SectionMap:
         return doc.text[s.body_start : s.end] if s else ""
 
 
+# A numbered heading naming a shortcoming with its remedy is section 五 too: 五、存在的不足与下一步打算,
+# 五、问题与整改, 五、工作中存在的不足及改进方向 (unnumbered, such a line may be a sentence's start).
+_SHORTCOMING_RE = lazy_compile(r"(?:问题|不足|差距|短板).{0,6}(?:改进|整改|打算|措施|计划|方向|举措)")
 _DIGIT_RE = lazy_compile(r"\d")
-_QUICK_RE = lazy_compile(r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请")
+_QUICK_RE = lazy_compile(
+    r"情\s*况|事\s*项|问\s*题|概\s*述|改\s*进|措\s*施|复\s*议|诉\s*讼|主\s*动\s*公\s*开|申\s*请|不\s*足|打\s*算"
+)
 
 
 #: Subsection titles of 一、总体情况 that must not pass for sections under "(一)" or "1." numbering.
@@ -123,6 +128,8 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
             if key == "problems" and not numbered and not re.search(r"问题", key_text):
                 continue
             return key, numbered
+    if numbered and _SHORTCOMING_RE.search(key_text):
+        return "problems", numbered
     return None
 
 

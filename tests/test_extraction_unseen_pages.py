@@ -34,6 +34,7 @@ from tests.unseen_narrative_pages import (
     CHANNEL_PROSE,
     MEASURE_RUN_STYLES,
     NUMBER_FORMS,
+    OTHER_NAMES,
     PAGE_STYLES,
     PROBLEM_RUN_STYLES,
     TITLE,
@@ -204,6 +205,17 @@ def test_letter_spaced_platform_names(style: str, number: str, page: str) -> Non
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 
+@pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_glued"])
+@pytest.mark.parametrize("names", range(len(OTHER_NAMES)))
+@pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
+def test_other_names_of_the_platforms(style: str, names: int, page: str) -> None:
+    """The same platforms under the names other reports give them: 区政府网, 局官网, 政务服务网, 微信服务号,
+    微信订阅号 (its 订阅 is no follower count), 政务号, 人民号, 公开栏."""
+    variants = [(t.stem, v) for t in TRUTHS
+                if (v := with_channel_prose(t, style, names_by_kind=OTHER_NAMES[names])) is not None]
+    _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
+
+
 @pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_indent", "crawl_glued"])
 @pytest.mark.parametrize("style", ["cp_quannian", "cp_long_gap"])
 def test_new_media_totals_and_wan(style: str, page: str) -> None:
@@ -277,3 +289,24 @@ def test_inline_points_are_no_sub_headings_where_lines_exist() -> None:
     _, n = _narrative(text)
     assert [i.text for i in n.problems] == ["信息发布不够及时", "整改措施落实不到位"]
     assert [i.text.rstrip("。") for i in n.measures] == ["加强业务培训，提升工作人员能力"]
+
+
+SECTION5_TITLES = ("五、工作中存在的不足及改进方向", "五、存在的不足与下一步打算", "五、问题与整改", "五、存在的不足和改进措施",
+                   "五、存在的主要问题及下一步工作计划", "五、主要问题和改进措施", "第五部分 存在的主要问题及改进情况",
+                   "五、政府信息公开工作存在的问题及改进措施")
+
+
+@pytest.mark.parametrize("title", SECTION5_TITLES)
+def test_section_five_under_other_titles(title: str) -> None:
+    """Section 五 titled as other reports title it is found as section 五 (no section reported missing), and
+    its problems and measures are read."""
+    variants = []
+    for t in TRUTHS:
+        v = render(t, problem_style="p_shi_inline", measure_style="m_paren_cn_colon")
+        if v is not None:
+            assert "五、存在的主要问题及改进情况" in v.text
+            variants.append((t.stem, replace(v, text=v.text.replace("五、存在的主要问题及改进情况", title))))
+    for _, v in variants:
+        doc = read_bytes(v.text.encode("utf-8"), "report.txt")
+        assert find_sections(doc).missing == [], title
+    _assert(pool(variants))

@@ -261,10 +261,21 @@ NAMES = {"website": "区政府门户网站", "wechat": "“某某政务”微信
          "video": "“某某发布”视频号", "app": "“某某”政务客户端", "other": "政务公开平台"}
 
 
+# Other names reports give the same platforms (区政府网, 局官网, 微信服务号, 订阅号, 政务号 …).
+OTHER_NAMES: tuple[dict[str, str], ...] = (
+    {"website": "区政府网", "wechat": "“某某发布”微信服务号", "weibo": "官方微博", "video": "微信视频号",
+     "other": "“某某”政务号"},
+    {"website": "局官网", "wechat": "微信订阅号", "weibo": "“某某”新浪微博", "video": "抖音政务号",
+     "other": "镇村公开栏"},
+    {"website": "政务服务网", "wechat": "政务微信", "weibo": "政务微博", "video": "“某某”快手号",
+     "other": "“某某”人民号"},
+)
+
+
 def channel_prose(channels: tuple[dict, ...], style: str, number: str, sep: str = "；",
-                  spaced_names: bool = False) -> str:
+                  spaced_names: bool = False, names_by_kind: dict[str, str] | None = None) -> str:
     num = NUMBER_FORMS[number]
-    names = [NAMES.get(c["kind"], c["channel"]) for c in channels]
+    names = [(names_by_kind or NAMES).get(c["kind"], c["channel"]) for c in channels]
     if spaced_names:
         names = [" " + letter_spaced(n) + " " for n in names]
     return sep.join(CHANNEL_PROSE[style](n, c, num) for n, c in zip(names, channels, strict=True)) + "。"
@@ -285,7 +296,8 @@ def in_wan(c: dict) -> tuple[dict, str]:
 
 
 def with_channel_prose(truth: Truth, style: str, number: str = "plain", new_media: bool = False,
-                       wan: bool = False, spaced_names: bool = False) -> Variant | None:
+                       wan: bool = False, spaced_names: bool = False,
+                       names_by_kind: dict[str, str] | None = None) -> Variant | None:
     """The report of ``truth`` with its 平台建设 paragraph in the prose of ``style`` (``spaced_names``: each
     platform's name letter-spaced, ``政 府 门 户 网 站``, the rest of the sentence not)."""
     base = render(truth)
@@ -302,7 +314,7 @@ def with_channel_prose(truth: Truth, style: str, number: str = "plain", new_medi
             + (f"，关注用户{c['followers']}人" if c["followers"] else "") for c, w in zip(channels, words, strict=True)
         ) + "。"
     else:
-        prose = channel_prose(tuple(channels), style, number, spaced_names=spaced_names)
+        prose = channel_prose(tuple(channels), style, number, spaced_names=spaced_names, names_by_kind=names_by_kind)
     if new_media and (nm := new_media_total(truth)):
         prose = f"全区政务新媒体矩阵全年发布信息{NUMBER_FORMS[number](nm['posts'])}条。" + prose
         channels.append(nm)

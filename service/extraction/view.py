@@ -117,7 +117,7 @@ def _dropped(src: str, a: int, b: int, stars: bool) -> list[tuple[int, int]]:
         while j != -1:
             out.append((j, j + 2))
             j = src.find("**", j + 2, b)
-    if " " in src[a:b] or "\u3000" in src[a:b]:
+    if src.find(" ", a, b) != -1 or src.find("\u3000", a, b) != -1:
         for m in _SPACED_RE.finditer(src, a, b):
             if len(_CJK_RE.findall(m.group())) >= 2:
                 out += [(k, k + 1) for k in range(m.start() + 1, m.end(), 2)]

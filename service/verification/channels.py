@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 
 from service.extraction.model import Alignment, Channel, ChannelKind
-from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, number_value
+from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, WEAK_KEYWORDS, number_value
 from service.extraction.view import TextView
 from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
@@ -75,10 +75,12 @@ def _keyword_hits(view: TextView, kind: str, forbidden: list[tuple[int, int]]) -
 
 
 def keyword_kind(name: str) -> ChannelKind | None:
-    """The kind a platform keyword in the name implies (the last keyword wins: "微博转载" is weibo)."""
+    """The kind a platform keyword in the name implies (the last keyword wins: "微博转载" is weibo; a weak
+    one such as 政务号 only when no other stands before it: "抖音政务号" is video)."""
     kind: ChannelKind | None = None
     for m in KEYWORD_RE.finditer(fold(name)):
-        kind = KEYWORD_KIND[m.group()]
+        if kind is None or m.group() not in WEAK_KEYWORDS:
+            kind = KEYWORD_KIND[m.group()]
     return kind
 
 

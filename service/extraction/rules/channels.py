@@ -17,17 +17,20 @@ from service.lazy_re import lazy_compile
 # The platform keywords of each kind. Where one keyword begins another the longer comes first: at a
 # position the first keyword (in this order) that matches wins.
 KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
-    "wechat": ("微信公众号", "微信公众平台", "公众号", "微信号", "微信"),
+    "wechat": ("微信公众号", "微信公众平台", "微信服务号", "微信订阅号", "公众号", "微信号", "服务号", "订阅号", "微信"),
     "weibo": ("微博",),
     "video": ("视频号", "抖音号", "抖音", "快手号", "快手", "哔哩哔哩", "B站"),
     "app": ("客户端", "APP", "App", "app", "小程序"),
-    "website": ("门户网站", "网站平台", "政府网站", "网站"),
-    "other": ("公报", "头条号", "今日头条", "学习强国", "百家号", "政务新媒体",
-              "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台"),
+    "website": ("门户网站", "网站平台", "政府网站", "网站", "门户网", "政府网", "政务网", "政务服务网", "官网"),
+    "other": ("公报", "头条号", "今日头条", "学习强国", "百家号", "政务新媒体", "政务号", "人民号", "澎湃号", "网易号",
+              "小红书", "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台", "公开栏", "公示栏"),
 }
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
+#: Keywords that only say "an account": right after another platform's keyword (抖音政务号) that one names
+#: the kind.
+WEAK_KEYWORDS = frozenset({"政务号"})
 KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 # A comma inside a number ("13,528") does not end a clause.
 _CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
@@ -45,7 +48,7 @@ NUMBER_RE = lazy_compile(
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A clause that opens by saying what was posted: "年内推送232条", "共发布各类信息1.2万条".
 _POST_VERB_RE = lazy_compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
-_FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅|用户数")
+_FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅(?!号)|用户数")  # 订阅号 is a kind of account, not its subscribers
 _EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
@@ -83,7 +86,10 @@ def find_channels(view: TextView) -> list[Channel]:
             if not _POST_VERB_RE.match(folded, clause_end + 1, after):
                 continue
             clause_end = after
-        stat = _Stat(KEYWORD_KIND[m.group()], (_name_start(folded, m.start()), name_end))
+        kind = KEYWORD_KIND[m.group()]
+        if m.group() in WEAK_KEYWORDS and idx and hits[idx - 1].end() == m.start():
+            kind = KEYWORD_KIND[hits[idx - 1].group()]
+        stat = _Stat(kind, (_name_start(folded, m.start()), name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
         found = stat.followers is not None or stat.posts is not None
