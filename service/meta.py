@@ -41,6 +41,8 @@ _PLACE_RE = lazy_compile(r"(?:省|市|县|区|州|盟|旗|镇|乡)$")
 _NOT_ORG_RE = lazy_compile(r"^(?:本|我|该|各|全|现|根据)|网站|门户|首页|报告|年报|栏目|专栏|位置|欢迎|版权|主办|承办|信息公开")
 _SITE_SUFFIX_RE = lazy_compile(r"(?:门户网站|官方网站|网站|官网|门户|政务网|(?<=府)网)$")
 _HTML_SPLIT_RE = lazy_compile(r"[_|\-]+")
+# A crawled page's buttons and links after the text: 【打印本页】【关闭窗口】.
+_BUTTONS_RE = lazy_compile(r"\([\u4e00-\u9fff]{2,8}\)")  # over folded text: 【打印本页】 folds to (打印本页)
 # A crawled page's field label before its value: "标题：", "发布时间：", "来源：".
 _FIELD_RE = lazy_compile(r"(?:^|(?<=\s))(?:标题|题目|名称|发布时间|发布日期|成文日期|来源|信息来源|索引号|文号|发文字号|浏览次数|字号)[:：]")
 _PUBLISHER_RE = lazy_compile(r"发布机构\s*[:：]\s*([\u4e00-\u9fff()·]{2,40})")
@@ -204,9 +206,13 @@ def _signature(folded: str) -> tuple[str | None, str | None]:
     """
     lines = [ln for ln in folded[-1500:].split("\n") if ln.strip()][-8:]
     for i in range(len(lines) - 1, -1, -1):
-        line = lines[i]
+        line = _BUTTONS_RE.sub("", lines[i]) if "(" in lines[i] else lines[i]
         if len(line) > 80:
-            break
+            # A page run together: the signature after the last sentence (…事项。某某局2025年1月20日).
+            tail = line[max(line.rfind("。"), line.rfind("；")) + 1 :]
+            if len(tail) > 80 or i < len(lines) - 1:
+                break
+            line = tail
         c = _compact(line)
         m = _DATE_LINE_RE.fullmatch(c)
         if not m:

@@ -312,14 +312,16 @@ def test_chrome_and_sentences_are_not_organisations() -> None:
 @pytest.mark.parametrize("joiner", ["", " ", "\u3000\u3000"])
 def test_meta_of_a_page_run_together(joiner: str) -> None:
     """A crawled page with its line breaks gone, read as the text reader reads it (in-place or zero-width
-    line starts): the title among the page's fields, run into section 一 with no blank (``joiner=""``)."""
+    line starts): the title among the page's fields, run into section 一 with no blank (``joiner=""``), the
+    signature run on after the last sentence and followed by the page's buttons."""
     failures = []
     for case in _cases():
         head = f"标题：{case.org}{case.year}年政府信息公开工作年度报告 发布时间：{case.year + 1}-01-20 来源：某某市人民政府"
         body = joiner.join(line for line in case.body.split("\n") if line.strip())
-        doc = read_bytes((head + " " + case.org + f"{case.year}年政府信息公开工作年度报告" + joiner + body).encode(),
-                         "page.txt")
+        body = body.rstrip("。") + "。" + joiner + case.org + joiner + _DATE_FORMATS["cn"](*_date_parts(case))
+        doc = read_bytes((head + " " + case.org + f"{case.year}年政府信息公开工作年度报告" + joiner + body
+                          + " 【打印本页】【关闭窗口】").encode(), "page.txt")
         meta = read_meta(doc, find_sections(doc))
-        if (meta.organization, meta.year) != (case.org, case.year):
-            failures.append(f"{case.name}: got {(meta.organization, meta.year)}")
+        if (meta.organization, meta.year, meta.report_date) != (case.org, case.year, _iso(case)):
+            failures.append(f"{case.name}: got {(meta.organization, meta.year, meta.report_date)}")
     assert not failures, "\n".join(failures)

@@ -110,7 +110,8 @@ def wrap_width(widths: list[int]) -> int:
 
 def _dropped(src: str, a: int, b: int, stars: bool) -> list[tuple[int, int]]:
     """What a reader does not see in the line ``src[a:b]``, in order: markdown emphasis markers (``**``)
-    and the blanks of letter-spaced text (``政 府 网 站``: a justified line's character spacing)."""
+    and the blanks of letter-spaced text (``政 府 网 站``: a justified line's character spacing); last the
+    empty range ``(b, b)``, which closes the line."""
     out: list[tuple[int, int]] = []
     if stars:
         j = src.find("**", a, b)
@@ -122,6 +123,7 @@ def _dropped(src: str, a: int, b: int, stars: bool) -> list[tuple[int, int]]:
             if len(_CJK_RE.findall(m.group())) >= 2:
                 out += [(k, k + 1) for k in range(m.start() + 1, m.end(), 2)]
         out.sort()
+    out.append((b, b))
     return out
 
 
@@ -183,7 +185,7 @@ def _build(doc: SourceDocument, start: int, end: int) -> TextView:
             vpos += 1
         pa, pb, pend = a, b, line_end
         i = a
-        for da, db in _dropped(src, a, b, stars):
+        for da, db in _dropped(src, a, b, stars):  # the line's visible pieces, between what is dropped
             if da > i:
                 starts.append(vpos)
                 sources.append(i)
@@ -191,11 +193,5 @@ def _build(doc: SourceDocument, start: int, end: int) -> TextView:
                 fparts.append(fsrc[i:da])
                 vpos += da - i
             i = db
-        if b > i:
-            starts.append(vpos)
-            sources.append(i)
-            tparts.append(src[i:b])
-            fparts.append(fsrc[i:b])
-            vpos += b - i
     return TextView(text="".join(tparts), folded="".join(fparts), starts=tuple(starts), sources=tuple(sources),
                     end_offset=end)

@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from service.tables.digit_runs import Group, split_digits
-from service.tables.model import Cell, CellKind, Conflict, Row
+from service.tables.model import Cell, CellKind, Conflict, Row, printed_cell
 from service.tables.solver import CellId, Equation, Segment, solve
 from service.tables.tokens import Token, Unit
+
+_NUMBER = CellKind.NUMBER
 
 
 @dataclass
@@ -44,6 +46,7 @@ def build_rows(
     notes: list[str] = []
     conflicts: list[Conflict] = []
     pending: dict[str, tuple[RowInput, list[list[Token]], str]] = {}  # rows of run-together digits, unsplit
+    open_cells: list[CellId] = []  # cells not printed as numbers: the relations may determine them
     # A table some of whose rows run their cells together: a blank there is no proof of a cell border.
     glued = any(ri.groups and vals is not None and len(vals) < ri.ncols - 1 and _digit_runs(vals)
                 for ri, vals in ((ri, _values(ri)) for ri in inputs))
@@ -54,6 +57,7 @@ def build_rows(
             for c in range(ri.ncols):
                 fixed[(ri.key, c)] = None
                 cells[(ri.key, c)] = Cell(kind=CellKind.ABSENT)
+                open_cells.append((ri.key, c))
             continue
         split_from = ""
         run_together = ri.groups and len(vals) < ri.ncols - 1 and all(t.kind is CellKind.NUMBER for t in vals)
@@ -74,11 +78,22 @@ def build_rows(
                 for c in range(ri.ncols):
                     fixed[(ri.key, c)] = None
                     cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+                    open_cells.append((ri.key, c))
                 continue
         if len(vals) == ri.ncols:
-            for c, tok in enumerate(vals):
-                fixed[(ri.key, c)] = tok.value if tok.kind is CellKind.NUMBER else None
-                cells[(ri.key, c)] = cell = _cell_from_token(tok, line, line_of)
+            key = ri.key
+            for c, tok in enumerate(vals):  # _cell_from_token, inline: the most frequent path
+                kind, start = tok.kind, tok.start
+                value = tok.value if kind is _NUMBER else None
+                fixed[cid := (key, c)] = value
+                if start >= 0:
+                    cell = printed_cell(value, kind, tok.text,
+                                        line if line is not None or line_of is None else line_of(start), (start, tok.end))
+                else:
+                    cell = printed_cell(value, kind, tok.text, line, None)
+                cells[cid] = cell
+                if kind is not _NUMBER:
+                    open_cells.append(cid)
                 if split_from:
                     cell.inferred_from = split_from
             continue
@@ -92,6 +107,7 @@ def build_rows(
             seg_rows.append(ri)
             for c in range(ri.ncols):
                 cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+                open_cells.append((ri.key, c))
             continue
         # More values than columns, or a short row with "/" or "-" in it: positions cannot be trusted.
         notes.append(
@@ -100,6 +116,7 @@ def build_rows(
         for c in range(ri.ncols):
             fixed[(ri.key, c)] = None
             cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
+            open_cells.append((ri.key, c))
     if pending:
         chosen = _split_by_relations(pending, fixed, equations, segments)
         for key, (ri, _splits, note) in pending.items():
@@ -146,8 +163,10 @@ def build_rows(
             f"{ri.label}：{len(seg.cells)} 列只印出 {len(seg.values)} 个数值；"
             f"缺失的第 {'、'.join(str(c + 1) for c in lost)} 列由勾稽关系确定"
         )
-    for cell_id, cell in cells.items():
-        if cell.kind is CellKind.NUMBER:
+    # Each open cell on its own (a cell appended twice gets the same value twice).
+    for cell_id in open_cells:
+        cell = cells[cell_id]
+        if cell.kind is _NUMBER:
             continue
         v = sol.values.get(cell_id)
         if v is not None and cell_id not in sol.ambiguous_cells:
@@ -225,7 +244,7 @@ def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int]
     if span and line is None and line_of is not None:
         line = line_of(tok.start)
     value = tok.value if tok.kind is CellKind.NUMBER else None
-    return Cell(value=value, kind=tok.kind, printed=tok.text, line=line, span=span)
+    return printed_cell(value, tok.kind, tok.text, line, span)
 
 
 def _placing_adds_violations(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from service.reading.normalize import compact
@@ -42,6 +42,7 @@ class _Context:
 
     own: str
     variants: tuple[tuple[frozenset[str], float], ...]
+    key: tuple[str, ...] = ()  # the texts it was made of: the same key, the same scores
 
 
 #: Own-label recall above which the text around a unit is not consulted (the label is whole).
@@ -55,14 +56,18 @@ def _context(unit: Unit, with_gaps: bool = True, side: str = "both",
     ``compacted`` is ``compact``, or a memo of it."""
     own = compacted(unit.label)
     if not with_gaps:
-        return _Context(own, ((_bigrams(own), 1.0),) if own else ())
+        return _Context(own, ((_bigrams(own), 1.0),) if own else (), (own,))
     before, after = compacted(unit.gap_before), compacted(unit.gap_after)
     if not own and side == "before":
         after = ""
     elif not own and side == "after":
         before = ""
     texts = ((own, 1.0), (before + own, 0.95), (own + after, 0.9), (before + own + after, 0.85))
-    return _Context(own, tuple((_bigrams(t), w) for t, w in texts if t))
+    return _Context(own, tuple((_bigrams(t), w) for t, w in texts if t), (own, before, after))
+
+
+#: ``compact`` of label and gap texts, remembered (the template's row labels recur in every report).
+_compact_label = lru_cache(maxsize=4096)(compact)
 
 
 @lru_cache(maxsize=512)
@@ -79,6 +84,8 @@ class _Index:
     weights: tuple[float, ...]
     without_enum: tuple[float, ...]  # 1.0 for a row without enumerator
     enums: dict[str, tuple[int, ...]]  # enumerator key (two characters) -> the rows it precedes
+    #: Scores already computed, by ``_Context.key``: row labels repeat across the reports of a batch.
+    scores: dict[tuple[str, ...], list[float]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @lru_cache(maxsize=32)
@@ -97,6 +104,20 @@ def _spec_index(specs: tuple[RowSpec, ...]) -> _Index:
     assert all(len(k) == 2 for k in enums), "an enumerator key is the enumerator and the label's first character"
     return _Index({bg: tuple(js) for bg, js in bigrams.items()}, tuple(sizes), tuple(sp.weight for sp in specs),
                   tuple(without), {k: tuple(js) for k, js in enums.items()})
+
+
+#: Contexts whose scores are kept per set of rows, at most (then the memo starts again).
+MAX_SCORES = 8192
+
+
+def _scores(ctx: _Context, index: _Index) -> list[float]:
+    """``_score_row``, remembered by the context's texts (callers do not change the list)."""
+    out = index.scores.get(ctx.key)
+    if out is None:
+        if len(index.scores) >= MAX_SCORES:
+            index.scores.clear()
+        out = index.scores[ctx.key] = _score_row(ctx, index)
+    return out
 
 
 def _score_row(ctx: _Context, index: _Index) -> list[float]:
@@ -193,14 +214,7 @@ def assign_scored(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}, 0.0
-    memo: dict[str, str] = {}  # neighbouring units share their gap text
-
-    def compacted(text: str) -> str:
-        out = memo.get(text)
-        if out is None:
-            out = memo[text] = compact(text)
-        return out
-
+    compacted = _compact_label
     exact = _exact_assignment(units, specs, compacted)
     if exact is not None:
         return exact, float(len(exact))
@@ -209,9 +223,9 @@ def assign_scored(
     for u in units:
         # A unit whose own label matches a row well needs no look at the label text around it.
         own = _context(u, with_gaps=False, compacted=compacted)
-        row = _score_row(own, index)
+        row = _scores(own, index)
         if max(row, default=0.0) < WHOLE_LABEL:
-            row = _score_row(_context(u, side=side, compacted=compacted), index)
+            row = _scores(_context(u, side=side, compacted=compacted), index)
         s.append(row)
     dp, back = _order_dp(s, n, min_score)
     pairs: list[tuple[int, int]] = []

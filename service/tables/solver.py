@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import mul
+from typing import cast
 
 CellId = tuple[str, int]  # (row key, column index)
 Num = int | float
@@ -29,6 +31,12 @@ class Equation:
 
     name: str
     terms: tuple[tuple[CellId, int], ...]
+    cells: tuple[CellId, ...] = field(init=False, repr=False, compare=False)  # the terms, split
+    coefs: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", tuple(c for c, _ in self.terms))
+        object.__setattr__(self, "coefs", tuple(k for _, k in self.terms))
 
 
 @dataclass(slots=True)
@@ -154,7 +162,7 @@ class _Group:
 
 def _segment_groups(seg: Segment, equations: Sequence[Equation]) -> list[_Group]:
     cells = set(seg.cells)
-    local = _relations([eq for eq in equations if all(c in cells for c, _ in eq.terms)])
+    local = _relations([eq for eq in equations if cells.issuperset(eq.cells)])
     groups: dict[tuple[object, ...], _Group] = {}
     for pos in itertools.combinations(range(len(seg.cells)), len(seg.values)):
         known = {seg.cells[p]: _exact(v) for p, v in zip(pos, seg.values, strict=True)}
@@ -174,7 +182,7 @@ def solve(
     max_combinations: int = MAX_COMBINATIONS,
 ) -> Solution:
     """Fill what the relations force. ``fixed`` maps every cell to its printed number or None."""
-    if not segments and all(v is not None for v in fixed.values()):
+    if not segments and None not in fixed.values():
         return _check_only(fixed, equations)  # everything printed: nothing to infer, only to count
     seg_groups = [_segment_groups(seg, equations) if len(seg.values) <= len(seg.cells) else [] for seg in segments]
     total = _combinations(seg_groups)
@@ -245,6 +253,14 @@ def _combinations(seg_groups: Sequence[Sequence[_Group]]) -> int:
 def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:
     """A table with every cell printed: its values as they are, and the relations that do not hold."""
     violated: set[str] = set()
+    if set(map(type, fixed.values())) <= {int}:
+        # Whole numbers only: each relation is one exact integer sum (a missing operand skips it).
+        get = fixed.get
+        for eq in equations:
+            vals = list(map(get, eq.cells))
+            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
+                violated.add(eq.name)
+        return Solution(cast(dict[CellId, Num], fixed.copy()), {}, {}, len(violated), violated=violated)  # no None: all int
     for eq in equations:
         total: Exact = 0
         for cell, coef in eq.terms:
@@ -277,36 +293,38 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
     known: dict[CellId, Exact] = {}
     nums: dict[CellId, Num] = {}
     variables: set[CellId] = set()
-    for cell, v in fixed.items():
-        if v is None:
-            variables.add(cell)
-        elif isinstance(v, int):
-            known[cell] = nums[cell] = v
-        else:
-            known[cell] = x = _exact(v)
-            nums[cell] = _num(x)
+    if set(map(type, fixed.values())) <= {int, type(None)}:
+        variables = {cell for cell, v in fixed.items() if v is None}
+        nums = {cell: v for cell, v in fixed.items() if v is not None}
+        known = cast(dict[CellId, Exact], nums)  # whole numbers are their own exact values (neither is changed)
+    else:
+        for cell, v in fixed.items():
+            if v is None:
+                variables.add(cell)
+            elif isinstance(v, int):
+                known[cell] = nums[cell] = v
+            else:
+                known[cell] = x = _exact(v)
+                nums[cell] = _num(x)
     placed = {c for seg in segments for c in seg.cells}
     overlap = not placed.isdisjoint(known)
+    open_cells = placed | variables
     active: list[_Relation] = []
     broken: set[str] = set()
     for idx, eq in enumerate(equations):
-        const: Exact = 0
-        rest: list[tuple[CellId, int]] = []
-        for cell, coef in eq.terms:
-            if cell in placed or cell in variables:
-                rest.append((cell, coef))
-                continue
-            printed = known.get(cell)
-            if printed is None:
-                break  # an operand that can never be known: the relation says nothing in any placement
-            const += coef * printed
-        else:
-            if overlap and rest:
-                active.append((idx, eq.name, 0, eq.terms))
-            elif rest:
-                active.append((idx, eq.name, const, tuple(rest)))
-            elif const != 0:
+        if open_cells.isdisjoint(eq.cells):
+            vals = list(map(known.get, eq.cells))
+            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
                 broken.add(eq.name)
+            continue
+        printed = [(known.get(c), k) for c, k in eq.terms if c not in open_cells]
+        if any(v is None for v, _ in printed):
+            continue  # an operand that can never be known: the relation says nothing in any placement
+        if overlap:
+            active.append((idx, eq.name, 0, eq.terms))
+        else:
+            const: Exact = sum(k * v for v, k in printed if v is not None)  # (exact: the order does not matter)
+            active.append((idx, eq.name, const, tuple((c, k) for c, k in eq.terms if c in open_cells)))
     return _Prepared(known, nums, variables, active, broken, overlap)
 
 

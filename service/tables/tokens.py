@@ -38,6 +38,9 @@ _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
 
 
+_NUMBER, _TEXT, _BLANK = CellKind.NUMBER, CellKind.TEXT, CellKind.BLANK  # (enum look-ups cost in hot loops)
+
+
 @dataclass(slots=True)
 class Token:
     text: str
@@ -98,7 +101,16 @@ def absurd_reason(printed: str) -> str | None:
 def classify(text: str) -> tuple[CellKind, int | float | None]:
     t = text.strip().strip(_STRIP)
     if not t:
-        return CellKind.BLANK, None
+        return _BLANK, None
+    c = t[0]
+    if not (c.isdecimal() or c == "+" or c == "-"):
+        # A number (with a unit, or in scientific notation) starts with a sign or a digit (``\d`` is
+        # exactly ``str.isdecimal``): only "/" or a dash can be anything but text.
+        if t in _SLASH:
+            return CellKind.SLASH, None
+        if t in _DASH:
+            return CellKind.DASH, None
+        return _TEXT, None
     if _NUMBER_RE.match(t):
         return CellKind.NUMBER, _number(t)
     if t in _SLASH:
@@ -120,7 +132,7 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
         raw = m.group()
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
-            out.append(Token(raw, s, e, CellKind.NUMBER, _digits(raw)))
+            out.append(Token(raw, s, e, _NUMBER, int(raw) if e - s <= MAX_DIGITS else None))
             continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
@@ -131,7 +143,7 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
                 continue
         kind, value = classify(raw)
         if kind is CellKind.TEXT:
-            g = _GLUED_RE.match(raw)
+            g = _GLUED_RE.match(raw) if raw[-1].isdecimal() else None  # (a token holds no line break)
             if g and not _is_enumerator_only(g.group(1)):
                 cut = s + len(g.group(1))
                 out.append(Token(g.group(1), s, cut, CellKind.TEXT))
@@ -145,21 +157,48 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
 _VALUE_KINDS = (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH)
 
 
+_ROW_TAIL = "\t| 0123456789"
+
+
+def _plain_row(folded: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where a line that is a label and then plain whole numbers (``_PLAIN_ROW_RE``) has its label end
+    and its numbers end, or None for any other line. Found from the line's end with ``rstrip``: the
+    label ends at the last character that is no blank, pipe or digit, and that character must be one a
+    label may end with. The regular expression decides only when that character is a digit other
+    than 0–9 (which ``\\d`` counts as a digit) or the text holds a line break (``.`` and ``$``)."""
+    line = folded[start:end]
+    label_end = len(line.rstrip(_ROW_TAIL))
+    if (label_end and line[label_end - 1].isdecimal()) or "\n" in line:
+        fast = _PLAIN_ROW_RE.match(folded, start, end)
+        return (fast.end(1), fast.end(2)) if fast else None
+    values_end = len(line.rstrip("\t| "))
+    if not label_end or values_end == label_end or line[label_end] not in "\t| ":
+        return None  # no label, no number, or a number glued to the label
+    last = line[label_end - 1]
+    if last.isspace() or last in "*`_":
+        return None  # not a character a label ends with
+    return start + label_end, start + values_end
+
+
 def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
     """(label pieces, trailing value tokens) of one text line; only the values become Tokens.
 
     One stray token of one or two characters after the values (a footnote mark, a character of a
     vertical label) is moved into the label pieces.
     """
-    fast = _PLAIN_ROW_RE.match(folded, start, end)
+    fast = _plain_row(folded, start, end)
     if fast:
         # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
-        label = _TOKEN_RE.findall(folded, start, fast.end(1))
-        if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is CellKind.TEXT:
-            return label, [Token(m.group(), m.start(), m.end(), CellKind.NUMBER, _digits(m.group()))
-                           for m in _DIGITS_RE.finditer(folded, fast.end(1), fast.end(2))]
+        label = _TOKEN_RE.findall(folded, start, fast[0])
+        if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is _TEXT:
+            vals: list[Token] = []
+            for m in _DIGITS_RE.finditer(folded, *fast):
+                raw = m.group()
+                s = m.start()
+                vals.append(Token(raw, s, s + len(raw), _NUMBER, int(raw) if len(raw) <= MAX_DIGITS else None))
+            return label, vals
     ms = list(_TOKEN_RE.finditer(folded, start, end))
-    vals: list[Token] = []
+    vals = []
     i = len(ms)
     label_tail: str | None = None
     stray: str | None = None
@@ -186,7 +225,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
             vals.append(Token(core, s + lead, s + lead + len(core), kind, value))
             i -= 1
             continue
-        g = _GLUED_RE.match(core) if core else None
+        g = _GLUED_RE.match(core) if core and core[-1].isdecimal() else None
         if g and not _is_enumerator_only(g.group(1)):
             lead = len(raw) - len(raw.lstrip(_STRIP))
             cut = s + lead + len(g.group(1))
@@ -300,8 +339,7 @@ def text_units(
                     and _continue(units[-1], vals, folded, s, e, doc, max_values, adjacent=units[-1].last_line == ln - 1):
                 units[-1].last_line = ln
                 continue
-            unit = Unit(line=ln, label=label, values=vals, gap_before="".join(gap), last_line=ln,
-                        headless=not pieces)
+            unit = Unit(ln, label, vals, "".join(gap), "", [], ln, not pieces)  # (positional: a cheaper call)
             if units:
                 units[-1].gap_after = unit.gap_before
                 if unit.headless and not gap and len(vals) < max_values:
@@ -327,6 +365,7 @@ def text_units(
 #: (``…政府信息2200003252.没有现成…``: the row's digits end before the enumerator's 2).
 _ROW_START_RE = re.compile(r"(?<=\d)[ \t|]*(?=(?:[一二三四五六七八九十]、|\([一二三四五六七八九十]\)|\d[.、])[\u4e00-\u9fff])")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_LAST_CJK_RE = re.compile(r"(?s:.*)[\u4e00-\u9fff]")
 #: Lines shorter than this are one row (a label and seven numbers at most) and are not searched.
 _MULTI_ROW_LINE = 16
 
@@ -337,11 +376,13 @@ def _row_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     if end - start < _MULTI_ROW_LINE:
         return [(start, end)]
     digit = _DIGITS_RE.search(folded, start, end)
-    if digit is None or not _CJK_RE.search(folded, digit.end(), end):
+    last = _LAST_CJK_RE.match(folded, digit.end(), end) if digit else None
+    if last is None:
         return [(start, end)]  # no label text after a digit: one row
     out: list[tuple[int, int]] = []
     a = start
-    for m in _ROW_START_RE.finditer(folded, start, end):
+    # A row start is followed by label text: none is after the line's last CJK character.
+    for m in _ROW_START_RE.finditer(folded, start, last.end()):
         b = m.end()
         if _CJK_RE.search(folded, a, m.start()):
             out.append((a, m.start()))
