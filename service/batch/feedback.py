@@ -187,8 +187,9 @@ def write_feedback(agg: Aggregate, items: dict[str, list[FixItem]], folder: Path
             gc.collect()
     finally:
         gc.unfreeze()
+    current = set(written)
     for old in folder.glob("*.docx"):
-        if old not in written:
+        if old not in current:
             old.unlink(missing_ok=True)
     return written
 

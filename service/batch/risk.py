@@ -4,6 +4,7 @@ each only over enough cases; a unit whose own tables FAIL is flagged for that as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from service.batch.aggregate import Aggregate, UnitRow
 from service.batch.thresholds import Thresholds
@@ -41,6 +42,12 @@ def _sum(*values: Number | None) -> Number | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
 
+@cache
+def _too_few(min_processed: int, min_decided_cases: int) -> str:
+    """One string for every unit graded 样本不足 (a batch may have tens of thousands)."""
+    return f"办理量不足 {min_processed} 件且已审结复议诉讼不足 {min_decided_cases} 件, 不评级"
+
+
 def _grade(u: UnitRow, t: Thresholds) -> RiskRow:
     row = RiskRow(u.name, u.label, "低")
     row.substantive = _ratio(_sum(u.granted, u.partially_granted), u.total_processed, t.min_processed)
@@ -72,5 +79,5 @@ def _grade(u: UnitRow, t: Thresholds) -> RiskRow:
         row.grade = "中"
     elif all(v is None for v in (row.substantive, row.correction, row.carry, row.not_held)):
         row.grade = "样本不足"
-        row.reasons = [f"办理量不足 {t.min_processed} 件且已审结复议诉讼不足 {t.min_decided_cases} 件, 不评级"]
+        row.reasons = [_too_few(t.min_processed, t.min_decided_cases)]
     return row

@@ -209,7 +209,7 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             store.append(rec)
         # Processes take a few reports per round trip: the hand-over costs about as much as a report.
         size = CHUNK if mode == "process" else 1
-        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        chunks = (tasks[i : i + size] for i in range(0, len(tasks), size))
         work = partial(process_many, analyze=opts.analyze or default_analyzer)
         for chunk, outcome in run_bounded(work, chunks, limit=jobs, mode=mode, backlog=jobs):
             if isinstance(outcome, OSError):  # a worker could not write a report's JSON: the output is at fault
@@ -226,13 +226,14 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
         progress.close()
         batch_api.close()
 
+    processed, skipped = len(tasks) + len(unreadable), len(keep) - len(earlier)
     source = store.source([*(f.name for f in found), *(r.name for r in earlier)])
+    del tasks, keep, unreadable  # their records are on disk: the summaries read them from there
     fell_back.sort(key=source.index)
     if fell_back:
         notes.append(f"{len(fell_back)} 份报告的 LLM 抽取失败, 已改用规则抽取(原因见 reports/<名称>.json 的 "
                      f"extraction.fallback_reason): " + "、".join(fell_back[:10]) + (" 等" if len(fell_back) > 10 else ""))
-    result = BatchResult(found=len(found), processed=len(tasks) + len(unreadable), skipped=len(keep) - len(earlier),
-                         source=source, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
+    result = BatchResult(found=len(found), processed=processed, skipped=skipped, source=source, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
     if opts.summaries:
         skey = summary_key(store.results, {**summary_inputs(opts), "notes": repr(notes)})
         current = store.summaries_current(skey)
