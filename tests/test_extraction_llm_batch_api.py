@@ -223,7 +223,7 @@ def test_cli_errors_and_pending_exit_code(reports: Path, tmp_path: Path, monkeyp
                                           capsys: pytest.CaptureFixture[str], server: FakeOpenAI) -> None:
     out = str(tmp_path / "out")
     assert main(["batch", str(reports), "--out", out, "--backend", "rules", "--via", "batch-api", "--no-progress"]) == 2
-    assert "--via batch-api needs the LLM backend" in capsys.readouterr().err
+    assert "--via batch-api 只能与 LLM 后端一起使用" in capsys.readouterr().err
     assert main(["batch", str(reports), "--out", out, "--batch-wait", "5", "--no-progress"]) == 2
     server.batch = BatchBehaviour(polls=5)
     code = main(["batch", str(reports), "--out", out, "--backend", "llm", "--via", "batch-api", "--batch-wait", "0",

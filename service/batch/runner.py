@@ -138,7 +138,7 @@ def run_batch(paths: Sequence[str | os.PathLike[str]], opts: BatchOptions, count
     if opts.via == "batch-api" and not llm:
         from service.errors import ConfigError
 
-        raise ConfigError("--via batch-api needs the LLM backend: --backend llm and an endpoint (GOVREPORT_LLM_*)")
+        raise ConfigError("--via batch-api 只能与 LLM 后端一起使用: 请同时指定 --backend llm 并配置接口地址 (GOVREPORT_LLM_*)")
     key = run_key(run_versions(narrative_id))
 
     store = ResultStore(out, durable=opts.durable)
