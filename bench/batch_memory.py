@@ -14,6 +14,7 @@ batch. Peak RSS moves by a few MiB from run to run: the further apart the sizes,
 from __future__ import annotations
 
 import argparse
+import copy
 import resource
 import subprocess
 import sys
@@ -30,13 +31,19 @@ def child(folder: str, n: int, summaries: bool) -> float:
     import bench.batch_throughput as bt
     from service.batch import BatchOptions, run_batch
     from service.pipeline import analyze_path
+    from service.report import Report
 
     src = Path(folder) / "in"
     if not src.exists():
         bt.make_reports(src, n)
     for s in sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt")):
         bt._PRECOMPUTED[s.stem] = analyze_path(s, backend="rules")
-    run_batch([src], BatchOptions(out=Path(folder) / "out", progress=False, analyze=bt.precomputed, mode="serial",
+
+    def fresh(path: str, narrative: bool, backend: str | None) -> Report:
+        """A copy of its own for each report, as an analysis gives: nothing the batch keeps is shared."""
+        return copy.deepcopy(bt.precomputed(path, narrative, backend))
+
+    run_batch([src], BatchOptions(out=Path(folder) / "out", progress=False, analyze=fresh, mode="serial",
                                   summaries=summaries, durable=False))
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
