@@ -49,15 +49,13 @@ class _Context:
 WHOLE_LABEL = 0.75
 
 
-def _context(unit: Unit, with_gaps: bool = True, side: str = "both",
-             compacted: Callable[[str], str] = compact) -> _Context:
+def _context(unit: Unit, with_gaps: bool = True, side: str = "both") -> _Context:
     """A unit's label contexts. A unit with no label of its own takes its label from one ``side`` only
-    ("before" or "after") when the caller has decided which way the table prints its labels.
-    ``compacted`` is ``compact``, or a memo of it."""
-    own = compacted(unit.label)
+    ("before" or "after") when the caller has decided which way the table prints its labels."""
+    own = _compact_label(unit.label)
     if not with_gaps:
         return _Context(own, ((_bigrams(own), 1.0),) if own else (), (own,))
-    before, after = compacted(unit.gap_before), compacted(unit.gap_after)
+    before, after = _compact_label(unit.gap_before), _compact_label(unit.gap_after)
     if not own and side == "before":
         after = ""
     elif not own and side == "after":
@@ -155,9 +153,9 @@ ORDER_FILL_SCORE = 0.2
 _PREFIX_RE = re.compile(r"^[一二三四五六七]?(?:本年度办理结果)?[一二三四五六七]?(?:不予公开|无法提供|不予处理|其他处理)?[1-8]?")
 
 
-def bare_label(label: str, compacted: Callable[[str], str] = compact) -> str:
+def bare_label(label: str) -> str:
     """A label without enumerators and group names: '(三)不予公开 1.属于国家秘密' -> '属于国家秘密'."""
-    return _PREFIX_RE.sub("", compacted(label), count=1)
+    return _PREFIX_RE.sub("", _compact_label(label), count=1)
 
 
 @lru_cache(maxsize=32)
@@ -170,14 +168,13 @@ def _bare_index(specs: tuple[RowSpec, ...]) -> dict[str, int]:
     return index
 
 
-def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec],
-                      compacted: Callable[[str], str] = compact) -> dict[str, int] | None:
+def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec]) -> dict[str, int] | None:
     """When every unit's label is a template label, in template order, the assignment needs no scoring."""
     index = _bare_index(tuple(specs))
     out: dict[str, int] = {}
     last = -1
     for i, u in enumerate(units):
-        j = index.get(bare_label(u.label, compacted))
+        j = index.get(bare_label(u.label))
         if j is None or j <= last:
             return None
         out[specs[j].key] = i
@@ -214,18 +211,17 @@ def assign_scored(
     m, n = len(units), len(specs)
     if not m or not n:
         return {}, 0.0
-    compacted = _compact_label
-    exact = _exact_assignment(units, specs, compacted)
+    exact = _exact_assignment(units, specs)
     if exact is not None:
         return exact, float(len(exact))
     index = _spec_index(tuple(specs))
     s: list[list[float]] = []
     for u in units:
         # A unit whose own label matches a row well needs no look at the label text around it.
-        own = _context(u, with_gaps=False, compacted=compacted)
+        own = _context(u, with_gaps=False)
         row = _scores(own, index)
         if max(row, default=0.0) < WHOLE_LABEL:
-            row = _scores(_context(u, side=side, compacted=compacted), index)
+            row = _scores(_context(u, side=side), index)
         s.append(row)
     dp, back = _order_dp(s, n, min_score)
     pairs: list[tuple[int, int]] = []

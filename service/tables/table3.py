@@ -109,7 +109,7 @@ def _build_counted(doc: SourceDocument, units: list[Unit], fmt: str, source: str
         merged_printed = merged
         if merged:
             keys.insert(keys.index("other_no_correction"), "other_processing")
-    inputs = [RowInput(k, T3_LABELS[k], NCOLS, units[match[k]] if k in match else None, None, _ROW_SUM, "C4")
+    inputs = [RowInput(k, T3_LABELS[k], NCOLS, units[match[k]] if k in match else None, groups=_ROW_SUM, relation="C4")
               for k in keys]
     result = build_rows(inputs, equations(keys, merged_printed), doc.line_of)
     table.found = bool(match)
