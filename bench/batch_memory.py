@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/batch_memory.py [--reports 500 3000]
 
-For each size it builds that many report files (the bundled seeds, each made distinct) and, in a fresh
+For each size it builds that many report files (the bundled seeds, each made distinct, every other one
+with a wrong figure so that it has findings, as in bench/batch_throughput.py) and, in a fresh
 process, runs the batch on them (serially, the analysis replaced by a precomputed report so that only
 what the batch itself keeps in memory grows: records, aggregation, summaries), then resumes it. The
 figure is the growth of the peak resident memory per report added (the least-squares slope over the sizes
@@ -30,14 +31,12 @@ def child(folder: str, n: int, summaries: bool) -> float:
     the next); its peak RSS in MiB."""
     import bench.batch_throughput as bt
     from service.batch import BatchOptions, run_batch
-    from service.pipeline import analyze_path
     from service.report import Report
 
     src = Path(folder) / "in"
     if not src.exists():
         bt.make_reports(src, n)
-    for s in sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt")):
-        bt._PRECOMPUTED[s.stem] = analyze_path(s, backend="rules")
+    bt.precompute(sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt")), Path(folder) / "variants")
 
     def fresh(path: str, narrative: bool, backend: str | None) -> Report:
         """A copy of its own for each report, as an analysis gives: nothing the batch keeps is shared."""

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/batch_throughput.py [--reports 2000] [--skip-full]
 
-On ``--reports`` generated report files (the bundled seeds, each made distinct) it times, wall clock:
+On ``--reports`` generated report files (the bundled seeds, each made distinct, every other one with a wrong
+figure in 表三 so that it has findings and a 整改清单 to send back, as real batches do) it times, wall clock:
   baseline  reading the same files, decoding them and scanning them for numbers with one regex (one core);
   floor     hashing every input and reading results.jsonl: the least a resume can do;
   full      govreport batch as a user runs it: read, parse, check, rules extraction, per-report JSON,
@@ -12,7 +13,8 @@ On ``--reports`` generated report files (the bundled seeds, each made distinct) 
             JSON writes, records — what the batch adds to the pipeline;
   resume    the full batch run again, every report already done: its share of the full run (target
             at most 5%) and its ratio to the floor;
-  summaries aggregation and the summary files once, as after a change.
+  summaries aggregation of the latest year, and every year's summary files with the units' feedback
+            documents once, as after a change.
 Rates are printed beside the baseline's as a ratio; machines differ, the ratios travel.
 Memory per report: bench/batch_memory.py.
 """
@@ -31,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from service.batch import BatchOptions, run_batch  # noqa: E402
 from service.batch.aggregate import aggregate  # noqa: E402
-from service.batch.runner import write_summaries  # noqa: E402
+from service.batch.runner import summarise  # noqa: E402
 from service.batch.state import RESULTS  # noqa: E402
 from service.reading.files import report_sha256  # noqa: E402
 from service.report import Report  # noqa: E402
@@ -40,14 +42,43 @@ _PRECOMPUTED: dict[str, Report] = {}
 NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 
+#: Every BROKEN_EVERY-th generated report has a wrong figure in 表三 (as real batches have reports that fail).
+BROKEN_EVERY = 2
+BROKEN = "-broken"
+_NEW_RECEIVED = re.compile(r"(本年新收政府信息公开申请数量[^\d\n]*)(\d+)")
+
+
+def broken(text: str) -> str:
+    """The report with its first 本年新收 cell 3 too high: C1, C4 and LOCATE fail, and its 整改清单 lists them."""
+    wrong = _NEW_RECEIVED.sub(lambda m: m.group(1) + str(int(m.group(2)) + 3), text, count=1)
+    assert wrong != text
+    return wrong
+
+
 def make_reports(folder: Path, n: int) -> list[Path]:
+    """``n`` distinct reports from the bundled seeds, every BROKEN_EVERY-th with a wrong figure; returns the
+    seeds and, under ``folder``/../variants, each seed's broken variant (what ``precompute`` analyses)."""
     seeds = sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt"))
     folder.mkdir(parents=True)
     for i in range(n):
         src = seeds[i % len(seeds)]
-        (folder / f"r{i:05d}_{src.stem}.txt").write_text(src.read_text(encoding="utf-8") + f"\n\n编号 {i}\n",
-                                                         encoding="utf-8")
+        text = src.read_text(encoding="utf-8")
+        bad = i % BROKEN_EVERY == 1
+        (folder / f"r{i:05d}_{src.stem}{BROKEN if bad else ''}.txt").write_text(
+            (broken(text) if bad else text) + f"\n\n编号 {i}\n", encoding="utf-8")
     return seeds
+
+
+def precompute(seeds: list[Path], tmp: Path) -> None:
+    """Each seed and its broken variant, analysed once (for ``precomputed``)."""
+    from service.pipeline import analyze_path
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    for s in seeds:
+        _PRECOMPUTED[s.stem] = analyze_path(s, backend="rules")
+        variant = tmp / f"{s.stem}{BROKEN}.txt"
+        variant.write_text(broken(s.read_text(encoding="utf-8")), encoding="utf-8")
+        _PRECOMPUTED[variant.stem] = analyze_path(variant, backend="rules")
 
 
 def precomputed(path: str, narrative: bool, backend: str | None) -> Report:
@@ -90,10 +121,7 @@ def main() -> int:
         src = Path(tmp) / "in"
         seeds = make_reports(src, n)
         files = sorted(src.iterdir())
-        from service.pipeline import analyze_path
-
-        for s in seeds:
-            _PRECOMPUTED[s.stem] = analyze_path(s, backend="rules")
+        precompute(seeds, Path(tmp) / "variants")
         base = regex_baseline(files)
         line("baseline: read, decode, one regex (1 core)", n, base)
         full_out = Path(tmp) / "full"
@@ -127,12 +155,12 @@ def main() -> int:
         line("machinery, resume (no summaries)", n, time.perf_counter() - t0)
         assert result.skipped == n
         t0 = time.perf_counter()
-        agg = aggregate(result.source, found=n)
+        aggregate(result.source, found=n)
         t1 = time.perf_counter()
-        write_summaries(agg, out)
+        summarise(result.source, BatchOptions(out=out), total=n)
         t2 = time.perf_counter()
-        line("aggregate", n, t1 - t0)
-        print(f"{'summaries (xlsx, md, docx, charts)':<44} {t2 - t1:7.2f}s once per batch that changed")
+        line("aggregate (the latest year)", n, t1 - t0)
+        print(f"{'summaries (every year, feedback documents)':<44} {t2 - t1:7.2f}s once per batch that changed")
     return 0
 
 

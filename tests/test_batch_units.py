@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.batch.aggregate import aggregate, unit_type
-from service.batch.crossyear import Entry, c6, c7, group_units
+from service.batch.crossyear import Entry, Who, c6, c7, group_units, year_pairs
 from service.batch.discovery import discover
 from service.batch.executor import WorkerDied, run_bounded
 from service.batch.limiter import RateGate, RateLimitedError
@@ -80,11 +80,13 @@ def test_unit_types() -> None:
 
 
 def test_units_matched_by_normalised_name_with_or_without_region() -> None:
-    entries = [Entry("a", "a", digest("洪泽区人民政府", 2023)), Entry("b", "b", digest("淮安市洪泽区人民政府", 2024)),
-               Entry("c", "c", digest("沙坡头区 民政局", 2023)), Entry("d", "d", digest("沙坡头区民政局", 2024)),
-               Entry("e", "e", digest("民政局", 2024)), Entry("f", "f", digest("吴忠市民政局", 2024))]
+    entries = [Who("a", "洪泽区人民政府", 2023), Who("b", "淮安市洪泽区人民政府", 2024), Who("c", "沙坡头区 民政局", 2023),
+               Who("d", "沙坡头区民政局", 2024), Who("e", "民政局", 2024), Who("f", "吴忠市民政局", 2024),
+               Who("g", "吴忠市民政局", 2022), Who("h", "沙坡头区民政局", 2024)]
     groups = sorted(sorted(e.name for e in g) for g in group_units(entries))
-    assert groups == [["a", "b"], ["c", "d"], ["e"], ["f"]]
+    assert groups == [["a", "b"], ["c", "d", "h"], ["e"], ["f", "g"]]
+    # the pairs compared across years: this year's first report (by name) and last year's; 吴忠 skips 2023
+    assert sorted((p.name, c.name) for p, c in year_pairs(entries, 2024)) == [("a", "b"), ("c", "d")]
 
 
 def test_c6_and_c7() -> None:
@@ -308,8 +310,7 @@ def test_risk_grades_use_thresholds_and_a_minimum_count() -> None:
 
 
 def test_year_over_year_flags_jumps_and_copied_text() -> None:
-    from service.batch.thresholds import DEFAULT
-    from service.batch.yoy import similarity, year_over_year
+    from service.batch.yoy import similarity
 
     before = digest("甲区民政局", 2023, new_received=_t3(10), total_processed=_t3(10), granted=_t3(9))
     now = digest("甲区民政局", 2024, new_received=_t3(80), total_processed=_t3(12), granted=_t3(1))
@@ -318,7 +319,7 @@ def test_year_over_year_flags_jumps_and_copied_text() -> None:
     text = "本机关坚持以公开为常态、不公开为例外, 推进决策、执行、管理、服务、结果公开, 网站栏目更新及时。" * 3
     texts = {"a23.txt": {"overview": text.replace("推进", "推动"), "problems": text, "other": "无"},
              "a24.txt": {"overview": text, "problems": text.replace("2023", "2024"), "other": "无"}}
-    rows = year_over_year(aggregate(recs, year=2024), recs, DEFAULT, texts=lambda p: texts.get(p))
+    rows = aggregate(recs, year=2024, texts=lambda p: texts.get(p)).yoy
     assert [r.label for r in rows] == ["甲区民政局"]  # 乙区 has no 2023 report
     (row,) = rows
     by_key = {d.key: d for d in row.deltas}

@@ -141,3 +141,23 @@ def test_a_bad_read_timeout_is_a_one_line_error(value: str, tmp_path: Path) -> N
                    env={"GOVREPORT_READ_TIMEOUT": value})
     assert_clean(proc, f"GOVREPORT_READ_TIMEOUT={value}")
     assert proc.returncode == 2 and "GOVREPORT_READ_TIMEOUT 应为正数" in proc.stderr, proc.stderr[-800:]
+
+
+def test_a_read_that_fails_half_way_is_one_line_as_os_reason_words_it(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unguarded, a hash whose read fails (EIO on a bad disk) is an InputError worded by os_reason, not a raw
+    OSError (the read server, when guarded, answers such a read with its errno, worded the same)."""
+    import errno
+    import io
+
+    class Failing(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise OSError(errno.EIO, "Input/output error")
+
+    seed = tmp_path / "r.txt"
+    shutil.copy(SEEDS[0], seed)
+    monkeypatch.setattr(files, "open_report", lambda path: Failing())
+    with pytest.raises(InputError, match="无法读取文件: Input/output error") as info:
+        report_sha256(seed)
+    assert info.value.args[0] == files.os_reason(OSError(errno.EIO, "Input/output error"), seed)
+    assert isinstance(info.value.__cause__, OSError)

@@ -15,19 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from service.batch.crossyear import CrossYearFinding, Who, cross_year, normalise_org
+from service.batch.crossyear import CrossYearFinding, Entry, Who, cross_year, normalise_org, year_pairs
+from service.batch.figures import TOTAL, sum_known, t3_cell, t4_total
 from service.batch.model import FindingDigest, Record, UnitDigest
 from service.batch.source import RecordSource, as_source
 from service.batch.thresholds import DEFAULT, Thresholds
+from service.batch.yoy import Texts, YoyRow, section_texts, year_over_year, yoy_order
 
 if TYPE_CHECKING:
     from service.batch.risk import RiskRow
-    from service.batch.yoy import YoyRow
 from service.checks.model import Status
 from service.tables.layout import T3_KEYS_2021, T4_COLUMNS, T4_GROUPS
 from service.tables.model import Number
-
-TOTAL = 6  # the 总计 column of 表三
 
 #: 表三 rows the summary totals: the 2021 rows, plus the 2019 format's single (六) row when present.
 T3_SUMMARY_ROWS = [*T3_KEYS_2021[:20], "other_processing", *T3_KEYS_2021[20:]]
@@ -207,6 +206,8 @@ class Aggregate:
     cross: list[CrossYearFinding]
     narrative_units: int
     has_2019: bool
+    #: the batch's records, read again for what the summaries list per item (problems, measures)
+    source: RecordSource
     year: int | None = None
     #: every year with reports in the batch (each has a summary of its own; none is added to another)
     batch_years: list[int] = field(default_factory=list)
@@ -218,18 +219,15 @@ class Aggregate:
     unranked: list[str] = field(default_factory=list)
     thresholds: Thresholds = DEFAULT
     notes: list[str] = field(default_factory=list)
-    #: filled by the summary writer (they read the digests and the report files): service.batch.risk, .yoy
-    risk: list[RiskRow] = field(default_factory=list)
+    #: 同比: this year's units that have last year's report in the batch (service.batch.yoy)
     yoy: list[YoyRow] = field(default_factory=list)
-    #: the batch's records, read again for what the summaries list per item (problems, measures)
-    source: RecordSource | None = None
-    #: every analysed report with an organisation, of any year (units matched across years)
-    who: list[Who] = field(default_factory=list)
+    #: filled by the summary writer: service.batch.risk
+    risk: list[RiskRow] = field(default_factory=list)
 
     def _own(self) -> Iterator[tuple[str, str, UnitDigest]]:
         """The year's units' digests, read again from the records: (name, label, digest)."""
         labels = {u.name: u.label for u in self.units}
-        for r in self.source or ():
+        for r in self.source:
             if r.status == "ok" and r.digest is not None and r.digest.year == self.year and r.name in labels:
                 yield r.name, labels[r.name], r.digest
 
@@ -270,7 +268,7 @@ def batch_years(records: Iterable[Record]) -> list[int]:
 
 def aggregate(records: RecordSource | Iterable[Record], found: int | None = None,
               expected: Sequence[str] | None = None, year: int | None = None, thresholds: Thresholds = DEFAULT,
-              notes: Sequence[str] = ()) -> Aggregate:
+              notes: Sequence[str] = (), texts: Texts = section_texts) -> Aggregate:
     """Everything one year's summary shows, from the batch's records (ok records carry their digest).
 
     Only the reports of ``year`` (default: the latest year in the batch) are summed: years are never
@@ -279,7 +277,9 @@ def aggregate(records: RecordSource | Iterable[Record], found: int | None = None
     One pass over the records, none of them kept: per unit of the year a row of figures (UnitRow) and
     its findings; the problems and measures are read again from ``records`` when a summary lists them
     (``Aggregate.iter_items``). Who is named in a total or a rate is settled when the pass is done (a
-    unit's label depends on the year's other reports)."""
+    unit's label depends on the year's other reports). For each unit with last year's report too, both
+    records are read once more, for the cross-year checks and 同比 (whose texts ``texts`` reads from the
+    report files)."""
     source = as_source(records)
     if year is None:
         years = batch_years(source)
@@ -287,7 +287,7 @@ def aggregate(records: RecordSource | Iterable[Record], found: int | None = None
     acc = _Pass(year, thresholds)
     for r in source:
         acc.add(r)
-    return acc.finish(source, found, expected, notes)
+    return acc.finish(source, found, expected, notes, texts)
 
 
 class _Pass:
@@ -379,7 +379,7 @@ class _Pass:
         for _, _, rows, tot in self.outcomes:
             present = [apps[k][TOTAL] for k in rows if k in apps]
             if present:
-                tot.add(None if None in present else sum(v for v in present if v is not None), who)
+                tot.add(sum_known(present), who)
         self.findings += [FindingRow(who, who, d.year, f) for f in d.findings]
         for rule in d.failed_rules:
             self.rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
@@ -404,7 +404,7 @@ class _Pass:
             rate.add(d, who)
 
     def finish(self, source: RecordSource, found: int | None, expected: Sequence[str] | None,
-               notes: Sequence[str]) -> Aggregate:
+               notes: Sequence[str], texts: Texts) -> Aggregate:
         year, thresholds, units = self.year, self.thresholds, self.units
         count = Counter(u.organization for u in units if u.organization)
         labels = {u.name: _label(u.name, u.organization, u.year, count) for u in units}
@@ -436,12 +436,17 @@ class _Pass:
         if not self.has_2019:
             self.t3.pop("other_processing")
 
-        def digest(name: str) -> UnitDigest:
+        def entry(name: str) -> Entry:
             r = source.get(name)
             assert r is not None and r.digest is not None
-            return r.digest
+            return Entry(name, labels.get(name, name), r.digest, r.path)
 
-        cross = cross_year(self.who, digest, lambda name: labels.get(name, name), year) if year is not None else []
+        cross: list[CrossYearFinding] = []
+        yoy: list[YoyRow] = []
+        for p, c in year_pairs(self.who, year) if year is not None else []:
+            prev, cur = entry(p.name), entry(c.name)
+            cross += cross_year(prev, cur)
+            yoy.append(year_over_year(prev, cur, thresholds, texts))
         findings = self.findings + [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
                                     for c in cross if c.finding.status is not Status.PASS]
         for xf in cross:
@@ -505,7 +510,7 @@ class _Pass:
             thresholds=thresholds,
             notes=list(notes),
             source=source,
-            who=self.who,
+            yoy=sorted(yoy, key=yoy_order),
         )
 
 
@@ -567,26 +572,19 @@ def nested_units(units: Sequence[tuple[str, str | None]]) -> list[tuple[str, str
     return out
 
 
-def _cell(d: UnitDigest, row: str, col: int = TOTAL) -> Number | None:
-    values = (d.applications or {}).get(row)
-    return values[col] if values is not None and col < len(values) else None
-
-
-def _t4(d: UnitDigest, groups: Sequence[str], col: str) -> Number | None:
-    rl = d.review_litigation or {}
-    vals = [rl.get(g, {}).get(col) for g in groups]
-    return None if not rl or None in vals else sum(v for v in vals if v is not None)
-
+_UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear_after_correction")
+_LIT = ("litigation_direct", "litigation_after_review")
+_DECIDED = ("upheld", "corrected", "other")
 
 _YEAR_KEYS: dict[str, Callable[[UnitDigest], Number | None]] = {
     "报告数": lambda d: 1,
-    "本年新收申请": lambda d: _cell(d, "new_received"),
-    "办理总计": lambda d: _cell(d, "total_processed"),
-    "予以公开": lambda d: _cell(d, "granted"),
-    "部分公开": lambda d: _cell(d, "partially_granted"),
-    "结转下年度": lambda d: _cell(d, "carried_forward"),
-    "行政复议": lambda d: _t4(d, ["review"], "total"),
-    "行政诉讼": lambda d: _t4(d, ["litigation_direct", "litigation_after_review"], "total"),
+    "本年新收申请": lambda d: t3_cell(d, "new_received"),
+    "办理总计": lambda d: t3_cell(d, "total_processed"),
+    "予以公开": lambda d: t3_cell(d, "granted"),
+    "部分公开": lambda d: t3_cell(d, "partially_granted"),
+    "结转下年度": lambda d: t3_cell(d, "carried_forward"),
+    "行政复议": lambda d: t4_total(d, ["review"]),
+    "行政诉讼": lambda d: t4_total(d, _LIT),
 }
 
 
@@ -627,7 +625,7 @@ def _rate(key: str, label: str, formula: str, den_label: str, num: Getter, den: 
 
 
 def _cells(*rows: str) -> Callable[[UnitDigest], list[Number | None]]:
-    return lambda d: [_cell(d, r) for r in rows] if d.applications is not None else []
+    return lambda d: [t3_cell(d, r) for r in rows] if d.applications is not None else []
 
 
 def _groups(groups: Sequence[str], cols: Sequence[str]) -> Callable[[UnitDigest], list[Number | None]]:
@@ -636,11 +634,6 @@ def _groups(groups: Sequence[str], cols: Sequence[str]) -> Callable[[UnitDigest]
         return [] if rl is None else [rl.get(g, {}).get(c) for g in groups for c in cols]
 
     return get
-
-
-_UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear_after_correction")
-_LIT = ("litigation_direct", "litigation_after_review")
-_DECIDED = ("upheld", "corrected", "other")
 
 
 def rates() -> list[RateSum]:
@@ -681,19 +674,15 @@ def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
     return UnitRow(
         name=r.name, label=label, organization=d.organization, year=d.year, unit_type=unit_type(d.organization),
         format=sys.intern(d.format), kind=sys.intern(d.kind), status=str(d.status or ""), failed_rules=d.failed_rules,
-        new_received=_cell(d, "new_received"), total_processed=_cell(d, "total_processed"),
-        granted=_cell(d, "granted"), partially_granted=_cell(d, "partially_granted"),
-        carried_forward=_cell(d, "carried_forward"),
-        review_total=_t4(d, ["review"], "total"), litigation_total=_t4(d, _LIT, "total"),
+        new_received=t3_cell(d, "new_received"), total_processed=t3_cell(d, "total_processed"),
+        granted=t3_cell(d, "granted"), partially_granted=t3_cell(d, "partially_granted"),
+        carried_forward=t3_cell(d, "carried_forward"),
+        review_total=t4_total(d, ["review"]), litigation_total=t4_total(d, _LIT),
         correction=corr.settle(), fails=statuses[Status.FAIL], uncertain=statuses[Status.UNCERTAIN], warns=statuses[Status.WARN],
         problems=len(d.problems), measures=len(d.measures), report_date=d.report_date, late=late,
-        carried_over=_cell(d, "carried_over"), unable_not_held=_cell(d, "unable_not_held"),
-        unable=_sum([_cell(d, k) for k in _UNABLE]),
+        carried_over=t3_cell(d, "carried_over"), unable_not_held=t3_cell(d, "unable_not_held"),
+        unable=sum_known(t3_cell(d, k) for k in _UNABLE),
     )
-
-
-def _sum(values: list[Number | None]) -> Number | None:
-    return None if None in values else sum(v for v in values if v is not None)
 
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.UNCERTAIN: 2, Status.INFO: 3, Status.PASS: 4}

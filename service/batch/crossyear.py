@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
 from service.batch.model import FindingDigest, UnitDigest
 from service.checks.model import Status
@@ -34,6 +34,7 @@ class Entry:
     name: str  # the report's output name
     label: str  # what the summary calls the unit
     digest: UnitDigest
+    path: str = ""  # the report file (its texts are compared year over year)
 
     @property
     def organization(self) -> str | None:
@@ -52,24 +53,10 @@ class Who(NamedTuple):
     year: int | None
 
 
-class _Unit(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def organization(self) -> str | None: ...
-
-    @property
-    def year(self) -> int | None: ...
-
-
-U = TypeVar("U", bound=_Unit)
-
-
-def group_units(entries: Sequence[U]) -> list[list[U]]:
+def group_units(entries: Sequence[Who]) -> list[list[Who]]:
     """Group reports of one unit: the same normalised name, or one name is the other with a region in front
     (the shorter must itself name a place, so '民政局' never swallows every 民政局)."""
-    by_norm: dict[str, list[U]] = {}
+    by_norm: dict[str, list[Who]] = {}
     for e in entries:
         if e.organization:
             by_norm.setdefault(normalise_org(e.organization), []).append(e)
@@ -85,10 +72,24 @@ def group_units(entries: Sequence[U]) -> list[list[U]]:
         for suffix in _suffixes(norm):
             if suffix in by_norm and any(m in suffix for m in _PLACE_MARK):
                 parent[find(norm)] = find(suffix)
-    groups: dict[str, list[U]] = {}
+    groups: dict[str, list[Who]] = {}
     for norm, items in by_norm.items():
         groups.setdefault(find(norm), []).extend(items)
     return [sorted(g, key=lambda e: (e.year or 0, e.name)) for g in groups.values()]
+
+
+def year_pairs(entries: Sequence[Who], year: int) -> list[tuple[Who, Who]]:
+    """(the report of the year before, the report of ``year``) for every unit with both in the batch (of a
+    unit's several reports of one year, the first by name). What the cross-year checks and 同比 compare."""
+    pairs: list[tuple[Who, Who]] = []
+    for group in group_units(entries):
+        by_year: dict[int, Who] = {}
+        for e in group:
+            if e.year is not None:
+                by_year.setdefault(e.year, e)
+        if year in by_year and year - 1 in by_year:
+            pairs.append((by_year[year - 1], by_year[year]))
+    return pairs
 
 
 @dataclass(slots=True)
@@ -100,23 +101,9 @@ class CrossYearFinding:
     finding: FindingDigest
 
 
-def cross_year(entries: Sequence[Who], digest: Callable[[str], UnitDigest], label: Callable[[str], str],
-               year: int | None = None) -> list[CrossYearFinding]:
-    """C6 and C7 for every unit with reports for two consecutive years in the batch (with ``year``: only
-    where the later report is of that year). ``digest`` fetches a report's digest by name, when needed."""
-    out: list[CrossYearFinding] = []
-    for group in group_units(entries):
-        by_year: dict[int, Who] = {}
-        for e in group:
-            if e.year is not None:
-                by_year.setdefault(e.year, e)
-        for y in sorted(by_year):
-            if y + 1 in by_year and (year is None or y + 1 == year):
-                p, c = by_year[y], by_year[y + 1]
-                prev, cur = Entry(p.name, label(p.name), digest(p.name)), Entry(c.name, label(c.name), digest(c.name))
-                out.append(CrossYearFinding(cur.name, cur.label, c6(prev, cur)))
-                out.append(CrossYearFinding(cur.name, cur.label, c7(prev, cur)))
-    return out
+def cross_year(prev: Entry, cur: Entry) -> list[CrossYearFinding]:
+    """C6 and C7 between a unit's report of the year before (``prev``) and of this year (``cur``)."""
+    return [CrossYearFinding(cur.name, cur.label, c6(prev, cur)), CrossYearFinding(cur.name, cur.label, c7(prev, cur))]
 
 
 def c6(prev: Entry, cur: Entry) -> FindingDigest:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from service.batch.aggregate import Aggregate, UnitRow
+from service.batch.figures import sum_known
 from service.batch.thresholds import Thresholds
 from service.tables.model import Number
 
@@ -38,10 +39,6 @@ def grade_units(agg: Aggregate, t: Thresholds) -> list[RiskRow]:
     return sorted(rows, key=lambda r: (order[r.grade], r.label))
 
 
-def _sum(*values: Number | None) -> Number | None:
-    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-
 @cache
 def _too_few(min_processed: int, min_decided_cases: int) -> str:
     """One string for every unit graded 样本不足 (a batch may have tens of thousands)."""
@@ -50,9 +47,9 @@ def _too_few(min_processed: int, min_decided_cases: int) -> str:
 
 def _grade(u: UnitRow, t: Thresholds) -> RiskRow:
     row = RiskRow(u.name, u.label, "低")
-    row.substantive = _ratio(_sum(u.granted, u.partially_granted), u.total_processed, t.min_processed)
+    row.substantive = _ratio(sum_known((u.granted, u.partially_granted)), u.total_processed, t.min_processed)
     row.correction = u.correction.value if u.correction.denominator >= t.min_decided_cases else None
-    row.carry = _ratio(u.carried_forward, _sum(u.new_received, u.carried_over), t.min_processed)
+    row.carry = _ratio(u.carried_forward, sum_known((u.new_received, u.carried_over)), t.min_processed)
     row.not_held = _ratio(u.unable_not_held, u.unable, t.min_processed)
     high: list[str] = []
     medium: list[str] = []

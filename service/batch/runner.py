@@ -15,7 +15,7 @@ from service.batch.discovery import Found, discover, real_path
 from service.batch.executor import Mode, run_bounded
 from service.batch.model import Record
 from service.batch.progress import Progress
-from service.batch.source import HeldRecords, RecordSource, as_source
+from service.batch.source import RecordSource, as_source
 from service.batch.state import ResultStore, Stored, reusable, run_key, run_versions, summary_key
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
@@ -173,10 +173,9 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     for f in found:
         try:
             sha: str | None = report_sha256(f.path)
-        except (InputError, OSError) as exc:
-            why = exc.args[0] if isinstance(exc, InputError) else f"无法读取文件: {exc.strerror or exc}"
+        except InputError as exc:
             unreadable.append(error_record(
-                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend), "input", why))
+                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend), "input", exc.args[0]))
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
@@ -324,11 +323,8 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
     from service.batch.summary_json import summary_json_parts
     from service.batch.summary_md import markdown_parts
     from service.batch.summary_xlsx import render_xlsx
-    from service.batch.yoy import year_over_year
 
-    records = agg.source if agg.source is not None else HeldRecords(())
     agg.risk = grade_units(agg, agg.thresholds)
-    agg.yoy = year_over_year(agg, records, agg.thresholds)
     folder = "charts" if stem == "summary" else f"charts/{stem}"
     charts = render_charts(agg, out, folder=folder)
     drawn = {out / c.path for c in charts}
@@ -337,7 +333,7 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
             old.unlink(missing_ok=True)
     blocks = summary_blocks(agg, charts)
     paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx", out / f"{stem}.json"]
-    items = fix_items(agg, records, out)
+    items = fix_items(agg, agg.source, out)
     render_xlsx(agg, paths[0], items)
     write_atomic(paths[1], markdown_parts(blocks), durable=False)
     render_docx(blocks, out, paths[2])

@@ -13,10 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from service.batch.aggregate import Aggregate
-from service.batch.crossyear import group_units
-from service.batch.model import Record, UnitDigest
-from service.batch.source import RecordSource, as_source
+from service.batch.crossyear import Entry
+from service.batch.figures import t3_cell, t4_total
+from service.batch.model import UnitDigest
 from service.batch.thresholds import Thresholds
 from service.tables.model import Number
 
@@ -44,19 +43,11 @@ class YoyRow:
 
 
 def _t3(key: str) -> Callable[[UnitDigest], Number | None]:
-    def get(d: UnitDigest) -> Number | None:
-        row = (d.applications or {}).get(key)
-        return row[6] if row and len(row) > 6 else None
-
-    return get
+    return lambda d: t3_cell(d, key)
 
 
 def _t4(groups: Sequence[str]) -> Callable[[UnitDigest], Number | None]:
-    def get(d: UnitDigest) -> Number | None:
-        vals = [(d.review_litigation or {}).get(g, {}).get("total") for g in groups]
-        return None if not d.review_litigation or None in vals else sum(v for v in vals if v is not None)
-
-    return get
+    return lambda d: t4_total(d, groups)
 
 
 def _t2(key: str) -> Callable[[UnitDigest], Number | None]:
@@ -113,43 +104,38 @@ def section_texts(path: str) -> dict[str, str] | None:
     return {k: sections.text(doc, k) for k in TEXT_SECTIONS}
 
 
-def year_over_year(agg: Aggregate, records: RecordSource | Sequence[Record], t: Thresholds,
-                   texts: Callable[[str], dict[str, str] | None] = section_texts) -> list[YoyRow]:
-    """A row for every unit of ``agg`` whose report of the year before is in the batch (``records``: the
-    batch's, read for those two reports only; the units are matched on ``agg.who``)."""
-    if agg.year is None:
-        return []
-    source = as_source(records)
-    labels = {u.name: u.label for u in agg.units}
-    rows: list[YoyRow] = []
-    for group in group_units(agg.who):
-        now = next((e for e in group if e.year == agg.year and e.name in labels), None)
-        before = next((e for e in group if e.year == agg.year - 1), None)
-        if now is None or before is None:
-            continue
-        this, last = source.get(now.name), source.get(before.name)
-        assert this is not None and this.digest is not None and last is not None and last.digest is not None
-        row = YoyRow(now.name, labels[now.name], agg.year, before.name)
-        for key, label, get in FIGURES:
-            b, n = get(last.digest), get(this.digest)
-            ratio = n / b if b and n is not None else None
-            jump = ratio is not None and b is not None and b >= t.jump_min_base and (ratio > t.jump_up or ratio < t.jump_down)
-            row.deltas.append(Delta(key, label, b, n, ratio, jump))
-            if jump:
-                row.flags.append(f"{label} 同比 ×{ratio:.2f}({b} → {n})")
-        a, b2 = texts(this.path), texts(last.path)
-        if a is not None and b2 is not None:
-            for key in TEXT_SECTIONS:
-                if a.get(key, "").strip() and b2.get(key, "").strip():
-                    row.similarity[key] = round(similarity(a[key], b2[key]), 3)
-            whole = similarity("".join(a.values()), "".join(b2.values()))
-            row.similarity["all"] = round(whole, 3)
-            # Section 六 is often a stock sentence (无 / the fee rule): only 五 and the three together count.
-            long = {k for k in ("problems",) if min(len(a[k]), len(b2[k])) >= MIN_COPY_CHARS} | {"all"}
-            copied = [k for k, v in row.similarity.items() if v >= t.copy_similarity and k in long]
-            if copied:
-                row.copied = True
-                row.flags.append("与上年报告高度雷同: " + "、".join(
-                    f"{TEXT_SECTIONS.get(k, '一、五、六部分合计')} {row.similarity[k]:.0%}" for k in copied))
-        rows.append(row)
-    return sorted(rows, key=lambda r: (not r.flags, r.label))
+Texts = Callable[[str], dict[str, str] | None]
+
+
+def year_over_year(prev: Entry, cur: Entry, t: Thresholds, texts: Texts = section_texts) -> YoyRow:
+    """The row of a unit whose report of this year (``cur``) has last year's (``prev``) in the batch: figures
+    side by side, and the texts of ``cur.path`` and ``prev.path`` (read by ``texts``) compared."""
+    assert cur.year is not None
+    row = YoyRow(cur.name, cur.label, cur.year, prev.name)
+    for key, label, get in FIGURES:
+        b, n = get(prev.digest), get(cur.digest)
+        ratio = n / b if b and n is not None else None
+        jump = ratio is not None and b is not None and b >= t.jump_min_base and (ratio > t.jump_up or ratio < t.jump_down)
+        row.deltas.append(Delta(key, label, b, n, ratio, jump))
+        if jump:
+            row.flags.append(f"{label} 同比 ×{ratio:.2f}({b} → {n})")
+    a, b2 = texts(cur.path), texts(prev.path)
+    if a is not None and b2 is not None:
+        for key in TEXT_SECTIONS:
+            if a.get(key, "").strip() and b2.get(key, "").strip():
+                row.similarity[key] = round(similarity(a[key], b2[key]), 3)
+        whole = similarity("".join(a.values()), "".join(b2.values()))
+        row.similarity["all"] = round(whole, 3)
+        # Section 六 is often a stock sentence (无 / the fee rule): only 五 and the three together count.
+        long = {k for k in ("problems",) if min(len(a[k]), len(b2[k])) >= MIN_COPY_CHARS} | {"all"}
+        copied = [k for k, v in row.similarity.items() if v >= t.copy_similarity and k in long]
+        if copied:
+            row.copied = True
+            row.flags.append("与上年报告高度雷同: " + "、".join(
+                f"{TEXT_SECTIONS.get(k, '一、五、六部分合计')} {row.similarity[k]:.0%}" for k in copied))
+    return row
+
+
+def yoy_order(row: YoyRow) -> tuple[bool, str]:
+    """Rows with flags first, then by unit."""
+    return (not row.flags, row.label)

@@ -113,13 +113,17 @@ def read_report_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
 
 
 def report_sha256(path: str | os.PathLike[str]) -> str:
-    """The content hash of a report file, read as :func:`read_report_bytes` reads it."""
+    """The content hash of a report file, read as :func:`read_report_bytes` reads it. Raises InputError
+    (one line, as :func:`os_reason` words it) for a file that cannot be read."""
     if _guard is not None:
         return _served(b"H", path, 0).decode("ascii")
     h = hashlib.sha256()
-    with open_report(path) as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open_report(path) as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:  # a read that fails half way (EIO), or fstat
+        raise InputError(os_reason(exc, path), str(path)) from exc
     return h.hexdigest()
 
 
