@@ -54,8 +54,12 @@ def measure(n: int, summaries: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="govreport-mem-bench-") as tmp:
         code = (f"import sys; sys.path.insert(0, {str(REPO)!r}); from bench.batch_memory import child; "
                 f"print(child({tmp!r}, {n}, {summaries}))")
-        peaks = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                                      check=True).stdout.split()[-1]) for _ in ("run", "resume")]
+        peaks = []
+        for phase in ("run", "resume"):
+            proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+            if proc.returncode:
+                raise SystemExit(f"the {phase} of {n} reports failed:\n{proc.stderr}")
+            peaks.append(float(proc.stdout.split()[-1]))
         return {"run": peaks[0], "resume": peaks[1], "record_bytes": (Path(tmp) / "out" / RESULTS).stat().st_size / n}
 
 
