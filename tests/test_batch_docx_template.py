@@ -58,3 +58,39 @@ def test_a_document_that_adds_parts_or_is_not_the_last_one_is_refused(tmp_path: 
     with pytest.raises(ValueError, match="added parts"):
         maker.save(doc, tmp_path / "b.docx")
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
+
+
+def _python_docx_table(doc: DocxDocument, header: list[str], rows: list[list[str]], rel: list[float]) -> None:
+    """What summary_docx.table wrote before its cells were copied: every cell through python-docx."""
+    from service.batch import summary_docx as sd
+
+    t = doc.add_table(rows=1, cols=len(header))
+    t.style = "Table Grid"
+    t.alignment = sd.WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    sd._fixed_layout(t)
+    widths = sd._widths(Table(header, [], widths=rel), len(header))
+    for col, w in zip(t.columns, widths, strict=True):
+        col.width = sd.Cm(w)
+    for i, (cell, text) in enumerate(zip(t.rows[0].cells, header, strict=True)):
+        sd._cell(cell, text, widths[i], bold=True, center=True)
+    sd._repeat_header(t.rows[0])
+    for row in rows:
+        for i, (cell, text) in enumerate(zip(t.add_row().cells, row, strict=True)):
+            sd._cell(cell, text, widths[i], center=i > 0 and sd._numeric(text))
+    doc.add_paragraph().paragraph_format.line_spacing = sd.Pt(8)
+
+
+def test_table_cells_copied_from_earlier_ones_are_the_cells_python_docx_makes() -> None:
+    rows = [["甲区民政局", "12", "说明 一"], ["乙区", "3.5%", "—"], ["", " 前后有空格 ", "a\tb"], ["丙区\n二行", "—", "x"],
+            ["丁区", "7", "说明 二"], ["戊区", "", "\x01控制符"]]
+    for _ in range(2):  # the second document's cells are all copies
+        made, expected = new_document(), new_document()
+        for header, part in ((["单位", "数", "说明"], rows), (["单位", "数", "备注"], rows[::-1])):
+            table(made, Table(header, part, widths=[3, 1, 4]))
+            _python_docx_table(expected, header, part, [3, 1, 4])
+        table(made, Table(["甲", "乙"], [["1", "2"]]))  # other widths
+        _python_docx_table(expected, ["甲", "乙"], [["1", "2"]], [])
+        assert made.part.blob == expected.part.blob
+        assert [c.text for c in made.tables[0].rows[6].cells] == ["戊区", "", "控制符"]
+        assert [c.text for c in made.tables[1].rows[0].cells] == ["单位", "数", "备注"]

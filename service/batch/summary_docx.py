@@ -9,6 +9,7 @@ page numbers "— N —" at the foot, centred. Opens in Word and WPS; fonts miss
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -124,13 +127,10 @@ def table(doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = 
     _fixed_layout(t)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = Cm(w)  # the grid (LibreOffice reads this) as well as each cell (Word reads that)
-    for i, (cell, text) in enumerate(zip(t.rows[0].cells, b.header, strict=True)):
-        _cell(cell, text, widths[i], bold=True, center=True)
+    _header(t, b.header, widths)
     _repeat_header(t.rows[0])
     for row in islice(b.rows, max_rows):
-        cells = t.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            _cell(cell, text, widths[i], center=i > 0 and _numeric(text))
+        _add_row(t, row, widths)
     if max_rows is not None and len(b.rows) > max_rows:
         paragraph(doc, f"注: 本表共 {len(b.rows):,} 行, 此处只列前 {max_rows} 行; 全部各行见 {stem}.md, "
                        f"逐项数据见 {stem}.xlsx 和 {stem}.json。", indent=False, size=10.5)
@@ -167,8 +167,6 @@ def _numeric(text: str) -> bool:
 
 
 def _cell(cell: object, text: str, width_cm: float, bold: bool = False, center: bool = False) -> None:
-    from docx.table import _Cell
-
     assert isinstance(cell, _Cell)
     cell.width = Cm(width_cm)
     p = cell.paragraphs[0]
@@ -179,6 +177,64 @@ def _cell(cell: object, text: str, width_cm: float, bold: bool = False, center: 
     run = p.add_run(clean(text))
     run.bold = bold
     _font(run, HEADING_FONT if bold else BODY_FONT, 9)
+
+
+#: Cells made by ``_cell`` with a plain text, by (width, bold, centred): the next such cell is a copy with its own
+#: text (python-docx spends ~0.4 ms a cell setting the same properties again, most of a 整改清单's time).
+_MADE: dict[tuple[float, bool, bool], Any] = {}
+_T = qn("w:t")
+
+
+def _plain(text: str) -> bool:
+    """A text python-docx writes as one w:t without xml:space (nothing it turns into w:tab or w:br)."""
+    return bool(text) and text.strip() == text and not any(ch in text for ch in "\t\n\r")
+
+
+def _made(text: str, width_cm: float, bold: bool, center: bool) -> Any | None:
+    """A copy of the cell ``_cell`` made last with these properties, holding ``text``; None if there is none."""
+    made = _MADE.get((width_cm, bold, center))
+    if made is None or not _plain(text):
+        return None
+    tc = deepcopy(made)
+    next(tc.iter(_T)).text = text
+    return tc
+
+
+def _remember(tc: Any, text: str, width_cm: float, bold: bool, center: bool) -> None:
+    if _plain(text):
+        _MADE.setdefault((width_cm, bold, center), deepcopy(tc))
+
+
+def _header(t: DocxTable, header: Sequence[str], widths: list[float]) -> None:
+    """The header row (made with the table) filled as ``_cell`` fills it."""
+    for cell, text, w in zip(t.rows[0].cells, header, widths, strict=True):
+        text = clean(text)
+        tc = _made(text, w, True, True)
+        row = cell._tc.getparent()
+        if tc is not None and row is not None:
+            row.replace(cell._tc, tc)
+        else:
+            _cell(cell, text, w, bold=True, center=True)
+            _remember(cell._tc, text, w, True, True)
+
+
+def _add_row(t: DocxTable, row: Sequence[str], widths: list[float]) -> None:
+    """A body row as python-docx's ``add_row`` and ``_cell`` make it."""
+    if len(row) != len(widths):
+        raise ValueError(f"a row of {len(row)} cells in a table of {len(widths)} columns")
+    tr = t._tbl.add_tr()
+    for i, (grid, text, w) in enumerate(zip(t._tbl.tblGrid.gridCol_lst, row, widths, strict=True)):
+        center = i > 0 and _numeric(text)
+        text = clean(text)
+        tc = _made(text, w, False, center)
+        if tc is not None:
+            tr.append(tc)
+            continue
+        tc = tr.add_tc()
+        if grid.w is not None:
+            tc.width = grid.w
+        _cell(_Cell(tc, t), text, w, center=center)
+        _remember(tc, text, w, False, center)
 
 
 def _font(run: Run, face: str, size: float) -> None:
@@ -204,8 +260,6 @@ def _east_asian(style_element: Any, face: str) -> None:
 
 
 def _fixed_layout(t: object) -> None:
-    from docx.table import Table as DocxTable
-
     assert isinstance(t, DocxTable)
     tbl_pr = t._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
