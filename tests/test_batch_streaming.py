@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from docx import Document
@@ -94,3 +95,61 @@ def test_the_runner_keeps_no_record_and_summaries_read_results_jsonl(tmp_path: P
     again = run_batch([moved], BatchOptions(out=out, progress=False, backend="rules", summaries=False))
     assert again.processed == 0 and again.skipped == 4  # every result kept, the empty file's error too
     assert {r.path for r in again.source} == {str(moved / p.name) for p in moved.iterdir()}
+
+
+def test_findings_are_read_again_from_the_records_in_the_summarys_order() -> None:
+    from service.batch.findings import STATUS_ORDER
+    from service.batch.source import HeldRecords
+
+    recs = _records()
+    for r in recs[1:4]:  # more findings: several statuses and rules per unit (r3 has no year: not a unit)
+        assert r.digest is not None
+        r.digest.findings += [FindingDigest(rule="C4", status=Status.UNCERTAIN, subject="表三", message=f"{r.name} 缺"),
+                              FindingDigest(rule="C1", status=Status.FAIL, subject="表三", message=f"{r.name} 不符")]
+
+    class Counted(HeldRecords):
+        gets: ClassVar[list[str]] = []
+
+        def get(self, name: str) -> Record | None:
+            self.gets.append(name)
+            return super().get(name)
+
+    source = Counted(recs)
+    agg = aggregate(source)
+    labels = {u.name: u.label for u in agg.units}
+    # what aggregate listed when it held every finding: in pass order, then sorted (stable) by category,
+    # status, unit label and rule
+    held = [(labels[r.name], r.name, f) for r in recs if r.digest and r.name in labels for f in r.digest.findings]
+    held.sort(key=lambda e: (0 if e[2].category == "report" else 1, STATUS_ORDER[e[2].status], e[0], e[2].rule))
+    source.gets.clear()
+    listed = [(f.label, f.name, f.finding) for f in agg.findings]
+    assert listed == held and len(agg.findings) == len(held) == 8
+    # one read of a unit's record per run of its findings, not one per finding
+    runs = sum(1 for a, b in zip([None, *held], held, strict=False) if a is None or a[1] != b[1])
+    assert len(source.gets) == runs < len(held)
+    report = agg.findings.where("report", (Status.FAIL, Status.WARN))
+    assert len(report) == sum(1 for _, _, f in held if f.category == "report" and f.status in (Status.FAIL, Status.WARN))
+    assert [f.finding for f in report] == [f for _, _, f in held if f.category == "report" and f.status in
+                                          (Status.FAIL, Status.WARN)]
+    source.gets.clear()
+    assert agg.findings.where(statuses=(Status.UNCERTAIN,)).labels() == {labels["r1"], labels["r2"]}
+    assert source.gets == []  # labels come from the units, not the records
+
+
+def test_fix_items_kept_in_a_file_read_back_are_the_items_made() -> None:
+    import tempfile
+
+    from service.batch.feedback import FixItem, FixItems
+
+    def item(unit: str, rule: str, status: Status, line: int | None) -> FixItem:
+        return FixItem(unit, f"{unit}局", 2024, rule, status, "表三", "一、本年新收", "自然人", "4", "1", line,
+                       "一、本年新收政府信息公开申请数量 4 0", "印为 4; 改为 1 “引号”\n第二行")
+
+    units = [[item("甲", "LOCATE", Status.FAIL, 12), item("甲", "C1", Status.WARN, None)], [], [item("丙", "C4", Status.FAIL, 3)]]
+    with tempfile.TemporaryFile() as spill:
+        items = FixItems(spill)
+        for rows in units:
+            items.add(rows)
+        assert [items.of(i) for i in range(3)] == units
+        assert list(items) == [i for rows in units for i in rows]
+        assert items.of(2)[0].status is Status.FAIL and items.of(0)[1].line is None

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from service.batch.crossyear import CrossYearFinding, Entry, Who, cross_year, normalise_org, year_pairs
 from service.batch.figures import TOTAL, sum_known, t3_cell, t4_total
-from service.batch.model import FindingDigest, Record, UnitDigest
+from service.batch.findings import FindingRow, Findings
+from service.batch.model import Record, UnitDigest
 from service.batch.source import RecordSource, as_source
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.yoy import Texts, YoyRow, section_texts, year_over_year, yoy_order
@@ -131,15 +132,6 @@ class UnitRow:
 
 
 @dataclass(slots=True)
-class FindingRow:
-    name: str
-    label: str
-    year: int | None
-    finding: FindingDigest
-    cross_year: bool = False
-
-
-@dataclass(slots=True)
 class ErrorRow:
     name: str
     path: str
@@ -192,7 +184,7 @@ class Aggregate:
     outcomes: list[tuple[str, str, Total]]
     rates: list[Rate]
     rule_stats: dict[str, Counter[str]]
-    findings: list[FindingRow]
+    findings: Findings  # in the summary's order, read again from the records when listed
     top_applications: list[UnitRow]
     top_correction: list[UnitRow]
     channels: list[ChannelStat]
@@ -314,7 +306,7 @@ class _Pass:
         self.t2_units = 0
         self.has_2019 = False
         self.outcomes = [(key, label, rows, Total()) for key, label, rows in OUTCOME_GROUPS]
-        self.findings: list[FindingRow] = []
+        self.findings = Findings()
         self.rule_stats: dict[str, Counter[str]] = {}
         self.pc: Counter[str] = Counter()
         self.mc: Counter[str] = Counter()
@@ -380,7 +372,7 @@ class _Pass:
             present = [apps[k][TOTAL] for k in rows if k in apps]
             if present:
                 tot.add(sum_known(present), who)
-        self.findings += [FindingRow(who, who, d.year, f) for f in d.findings]
+        self.findings.add(len(self.units) - 1, d)
         for rule in d.failed_rules:
             self.rule_stats.setdefault(rule, Counter())["FAIL units"] += 1
         for f in d.findings:
@@ -411,8 +403,6 @@ class _Pass:
         for u in units:
             u.label = labels[u.name]
             _rename(u.correction.excluded, labels)
-        for f in self.findings:
-            f.label = labels[f.name]
         for cols in self.t3.values():
             for t in cols:
                 _rename(t.unknown, labels)
@@ -447,8 +437,8 @@ class _Pass:
             prev, cur = entry(p.name), entry(c.name)
             cross += cross_year(prev, cur)
             yoy.append(year_over_year(prev, cur, thresholds, texts))
-        findings = self.findings + [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
-                                    for c in cross if c.finding.status is not Status.PASS]
+        self.findings.settle(units, [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
+                                     for c in cross if c.finding.status is not Status.PASS], source)
         for xf in cross:
             self.rule_stats.setdefault(xf.finding.rule, Counter())[str(xf.finding.status)] += 1
 
@@ -488,7 +478,7 @@ class _Pass:
             outcomes=[(key, label, tot) for key, label, _, tot in self.outcomes],
             rates=[rs.settle() for rs in self.rates],
             rule_stats=dict(sorted(self.rule_stats.items())),
-            findings=sorted(findings, key=_finding_order),
+            findings=self.findings,
             top_applications=top_apps,
             top_correction=top_corr,
             channels=sorted(self.channels.values(), key=lambda c: (-c.units, c.kind)),
@@ -684,9 +674,3 @@ def _unit_row(r: Record, d: UnitDigest, label: str) -> UnitRow:
         unable=sum_known(t3_cell(d, k) for k in _UNABLE),
     )
 
-
-_STATUS_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.UNCERTAIN: 2, Status.INFO: 3, Status.PASS: 4}
-
-
-def _finding_order(f: FindingRow) -> tuple[int, int, str, str]:
-    return (0 if f.finding.category == "report" else 1, _STATUS_ORDER[f.finding.status], f.label, f.finding.rule)

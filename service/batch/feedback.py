@@ -9,12 +9,14 @@ holds one unit's list in 公文 layout. Source lines are quoted from the report 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
@@ -70,19 +72,58 @@ class FixItem:
         return RULE_NAMES.get(self.rule, self.rule)
 
 
-def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Path) -> dict[str, list[FixItem]]:
-    """Per report name in ``agg`` that has any: its FAILs first, then its WARNs (report category only).
-    Only those reports' records are read from ``records``."""
+class FixItems:
+    """Every unit's items, in the order of ``agg.units``, kept in a temporary file (a line a unit) as they are
+    made and read back when the sheet 整改清单 and each unit's document are written: a batch's items (~1 KiB
+    each) are never all in memory, only where each unit's line starts."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file  # a temporary file of the caller's
+        self._at = array("q")  # per unit: where its line starts, -1 when it has no item
+
+    def add(self, rows: Sequence[FixItem]) -> None:
+        """The next unit's items (none: an empty sequence)."""
+        if not rows:
+            self._at.append(-1)
+            return
+        self._at.append(self._file.seek(0, os.SEEK_END))
+        self._file.write(json.dumps([_fields(i) for i in rows], ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def of(self, unit: int) -> list[FixItem]:
+        """The items of the ``unit``-th unit (its FAILs first, then its WARNs)."""
+        at = self._at[unit]
+        if at < 0:
+            return []
+        self._file.seek(at)
+        return [_item_of(f) for f in json.loads(self._file.readline())]
+
+    def __iter__(self) -> Iterator[FixItem]:
+        """Every item, unit by unit."""
+        for unit in range(len(self._at)):
+            yield from self.of(unit)
+
+def _fields(i: FixItem) -> list[object]:
+    return [getattr(i, f.name) for f in fields(FixItem)]
+
+
+def _item_of(f: list[Any]) -> FixItem:
+    name, label, year, rule, status, table, row, column, printed, suggested, line, source, reason = f
+    return FixItem(name, label, year, rule, Status(status), table, row, column, printed, suggested, line, source, reason)
+
+
+def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Path, spill: IO[bytes]) -> FixItems:
+    """Per unit of ``agg`` (in its order): its FAILs first, then its WARNs (report category only), kept in
+    ``spill`` (a temporary file). Only the records of units with any are read from ``records``."""
     source = as_source(records)
     cross: dict[str, list[FindingDigest]] = {}
     for c in agg.cross:
         if c.finding.status in (Status.FAIL, Status.WARN):
             cross.setdefault(c.name, []).append(c.finding)
-    flagged = {f.name for f in agg.findings if not f.cross_year and f.finding.category == "report"
-               and f.finding.status in (Status.FAIL, Status.WARN)}
-    items: dict[str, list[FixItem]] = {}
+    flagged = {u.name for u in agg.units if u.fails or u.warns}  # its own report FAILs or WARNs
+    items = FixItems(spill)
     for u in agg.units:
         if u.name not in flagged and u.name not in cross:
+            items.add(())
             continue
         rec = source.get(u.name) if u.name in flagged else None
         found = _findings(rec, out) if rec is not None else []
@@ -92,8 +133,7 @@ def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Pat
             rows.append(FixItem(u.name, u.label, u.year, x.rule, x.status, "表三", "二、上年结转 / 上年 四、结转下年度",
                                 "各列", "—", "—", None, x.evidence, f"{PLAIN.get(x.rule, '')}: {x.message}"))
         rows.sort(key=lambda i: (i.status is not Status.FAIL, i.rule != "LOCATE"))
-        if rows:
-            items[u.name] = rows
+        items.add(rows)
     return items
 
 
@@ -174,8 +214,9 @@ def feedback_name(label: str) -> str:
     return _UNSAFE.sub("_", label).strip(" .") or "单位"
 
 
-def write_feedback(agg: Aggregate, items: dict[str, list[FixItem]], folder: Path, today: date | None = None) -> list[Path]:
-    """feedback/<unit>.docx for every unit of ``agg``; stale files of an earlier run removed."""
+def write_feedback(agg: Aggregate, items: FixItems, folder: Path, today: date | None = None) -> list[str]:
+    """feedback/<unit>.docx for every unit of ``agg``, their names returned (as strings: a unit's name is a
+    tenth of a Path's memory); stale files of an earlier run removed."""
     folder.mkdir(parents=True, exist_ok=True)
     from service.batch.docx_template import DocumentMaker
     from service.batch.summary_docx import new_document
@@ -184,15 +225,15 @@ def write_feedback(agg: Aggregate, items: dict[str, list[FixItem]], folder: Path
     # One template for every unit: a python-docx Document() of its own parsed ~800 KB of styles and saving it
     # compressed them again (~17 ms a unit); each document here is only its body over the shared package.
     maker = DocumentMaker(new_document)
-    written = [_write_unit(u, items.get(u.name, []), folder, when, maker) for u in agg.units]
+    written = [_write_unit(u, items.of(i), folder, when, maker) for i, u in enumerate(agg.units)]
     current = set(written)
     for old in folder.glob("*.docx"):
-        if old not in current:
+        if old.name not in current:
             old.unlink(missing_ok=True)
     return written
 
 
-def _write_unit(u: UnitRow, rows: list[FixItem], folder: Path, when: str, maker: DocumentMaker) -> Path:
+def _write_unit(u: UnitRow, rows: list[FixItem], folder: Path, when: str, maker: DocumentMaker) -> str:
     from service.batch.summary_doc import Table
     from service.batch.summary_docx import heading, paragraph, table
 
@@ -218,6 +259,6 @@ def _write_unit(u: UnitRow, rows: list[FixItem], folder: Path, when: str, maker:
                          widths=[0.9, 2.2, 3.2, 1.2, 1.4, 3.4, 4.6]))
     paragraph(doc, f"本清单由 govreport 自动生成({when}), 所列数值均取自你单位报告原文; “应为”一栏是使表格各项勾稽关系"
                    f"成立的数值, 仅供核对, 以原始台账为准。", size=12)
-    path = folder / f"{feedback_name(u.label)}.docx"
-    maker.save(doc, path)
-    return path
+    name = f"{feedback_name(u.label)}.docx"
+    maker.save(doc, folder / name)
+    return name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
@@ -56,11 +57,19 @@ class BatchResult:
     skipped: int
     source: RecordSource  # the batch's records, in order, read back from results.jsonl on each pass
     aggregate: Aggregate | None  # None with summaries off, or when those on disk were already current
-    outputs: list[Path] = field(default_factory=list)
+    #: the summary files written, relative to ``out`` (strings: one Path takes ~0.7 KiB, and a batch writes a
+    #: 整改清单 per unit)
+    written: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     mode: str = "serial"
     jobs: int = 1
     earlier: int = 0  # records of earlier runs kept although their files were not among this run's inputs
+    out: Path = Path()
+
+    @property
+    def outputs(self) -> list[Path]:
+        """The summary files written, as paths (made on each call: ``written`` is what the result keeps)."""
+        return [self.out / w for w in self.written]
 
     @property
     def records(self) -> list[Record]:
@@ -232,7 +241,8 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     if fell_back:
         notes.append(f"{len(fell_back)} 份报告的 LLM 抽取失败, 已改用规则抽取(原因见 reports/<名称>.json 的 "
                      f"extraction.fallback_reason): " + "、".join(fell_back[:10]) + (" 等" if len(fell_back) > 10 else ""))
-    result = BatchResult(found=len(found), processed=processed, skipped=skipped, source=source, aggregate=None, notes=notes, mode=mode, jobs=jobs, earlier=len(earlier))
+    result = BatchResult(found=len(found), processed=processed, skipped=skipped, source=source, aggregate=None,
+                         notes=notes, mode=mode, jobs=jobs, earlier=len(earlier), out=out)
     if opts.summaries:
         skey = summary_key(store.results, {**summary_inputs(opts), "notes": repr(notes)})
         current = store.summaries_current(skey)
@@ -240,8 +250,8 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
             notes.append("汇总文件已是最新(记录与选项未变), 未重写: " + ", ".join(p.name for p in current if p.suffix != ".png"))
         else:
             store.forget_summaries()
-            result.aggregate, result.outputs = summarise(source, opts, total=len(source), notes=notes)
-            store.record_summaries(skey, result.outputs)
+            result.aggregate, result.written = summarise(source, opts, total=len(source), notes=notes)
+            store.record_summaries(skey, result.written)
     return result
 
 
@@ -267,9 +277,10 @@ def _merge_earlier(found: list[Found], previous: dict[str, Stored], replace: boo
 
 
 def summarise(records: RecordSource | Sequence[Record], opts: BatchOptions, total: int | None = None,
-              notes: Sequence[str] = ()) -> tuple[Aggregate, list[Path]]:
+              notes: Sequence[str] = ()) -> tuple[Aggregate, list[str]]:
     """One summary per year, never adding years together: summary.* for ``opts.year`` (default the latest
-    year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s.
+    year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s aggregate
+    and every file written, relative to ``opts.out``.
     Each year's aggregate is one pass over the records; one year's is let go before the next is made."""
     out = opts.out
     records = as_source(records)
@@ -278,7 +289,7 @@ def summarise(records: RecordSource | Sequence[Record], opts: BatchOptions, tota
     if opts.year is not None and opts.year not in years:
         have = "、".join(str(y) for y in years) or "无"
         notes = [*notes, f"--year {opts.year}: 本批次没有该年度的报告(已有年度: {have})"]
-    outputs: list[Path] = []
+    outputs: list[str] = []
     for y in years if len(years) > 1 else []:
         agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes)
         outputs += write_summaries(agg, out, stem=f"summary-{y}",
@@ -310,10 +321,11 @@ def summary_inputs(opts: BatchOptions) -> dict[str, str]:
 FEEDBACK = "feedback"
 
 
-def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: Path | None = None) -> list[Path]:
+def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: Path | None = None) -> list[str]:
     """<stem>.xlsx (with the 整改清单 of every unit), <stem>.md, <stem>.docx, the charts they show, and
-    with ``feedback`` one 整改清单 per unit there. What they list per unit comes from ``agg`` (and, for
-    the problems and measures and the reports with findings, from its records, read again)."""
+    with ``feedback`` (a folder under ``out``) one 整改清单 per unit there; returns them, relative to ``out``.
+    What they list per unit comes from ``agg`` (and, for the problems and measures and the reports with
+    findings, from its records, read again)."""
     from service.batch.charts import render_charts
     from service.batch.feedback import fix_items, write_feedback
     from service.batch.risk import grade_units
@@ -332,12 +344,15 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
         if old not in drawn:
             old.unlink(missing_ok=True)
     blocks = summary_blocks(agg, charts)
-    paths = [out / f"{stem}.xlsx", out / f"{stem}.md", out / f"{stem}.docx", out / f"{stem}.json"]
-    items = fix_items(agg, agg.source, out)
-    render_xlsx(agg, paths[0], items)
-    write_atomic(paths[1], markdown_parts(blocks), durable=False)
-    render_docx(blocks, out, paths[2])
-    write_atomic(paths[3], summary_json_parts(agg), durable=False)
-    if feedback is not None:
-        paths += write_feedback(agg, items, feedback)
-    return paths + sorted(drawn)
+    names = [f"{stem}.xlsx", f"{stem}.md", f"{stem}.docx", f"{stem}.json"]
+    paths = [out / n for n in names]
+    with tempfile.TemporaryFile() as spill:  # the units' 整改清单 items, read back for the sheet and the documents
+        items = fix_items(agg, agg.source, out, spill)
+        render_xlsx(agg, paths[0], items)
+        write_atomic(paths[1], markdown_parts(blocks), durable=False)
+        render_docx(blocks, out, paths[2])
+        write_atomic(paths[3], summary_json_parts(agg), durable=False)
+        if feedback is not None:
+            folder = feedback.relative_to(out).as_posix()
+            names += [f"{folder}/{n}" for n in write_feedback(agg, items, feedback)]
+    return names + [str(p.relative_to(out)) for p in sorted(drawn)]

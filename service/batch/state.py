@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -231,9 +231,9 @@ class ResultStore:
         """Before summaries are (re)written: a run killed halfway must not leave a key that claims them."""
         (self.out / SUMMARY_KEY).unlink(missing_ok=True)
 
-    def record_summaries(self, key: str, outputs: Iterable[Path]) -> None:
-        rel = [str(p.relative_to(self.out)) for p in outputs]
-        write_atomic(self.out / SUMMARY_KEY, json.dumps({"key": key, "outputs": rel}, ensure_ascii=False),
+    def record_summaries(self, key: str, outputs: Sequence[str]) -> None:
+        """That the summaries ``outputs`` (relative to the output folder) were made under ``key``."""
+        write_atomic(self.out / SUMMARY_KEY, json.dumps({"key": key, "outputs": list(outputs)}, ensure_ascii=False),
                      durable=False)
 
     def report_path(self, name: str) -> Path:

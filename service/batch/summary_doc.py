@@ -11,12 +11,12 @@ from service.batch.aggregate import (
     ERROR_KIND_LABELS,
     T3_SUMMARY_ROWS,
     Aggregate,
-    FindingRow,
     Rate,
     Total,
     UnitRow,
 )
 from service.batch.charts import CATEGORY_LABELS, CHANNEL_LABELS, Chart
+from service.batch.findings import FindingView
 from service.checks.model import Status
 from service.outputs.labels import rule_label, status_label
 from service.tables.layout import (
@@ -244,9 +244,9 @@ def _appendix(agg: Aggregate) -> list[Block]:
             Table(["单位", "规则", "结论", "对象", "说明", "依据(单元格与原文行)"], rows, widths=[2.6, 2.6, 1.3, 2.4, 3.5, 4.2])]
 
 
-def _report_findings(agg: Aggregate) -> list[FindingRow]:
+def _report_findings(agg: Aggregate) -> FindingView:
     """The units' own FAILs and WARNs (what they must correct or check)."""
-    return [f for f in agg.findings if f.finding.category == "report" and f.finding.status in (Status.FAIL, Status.WARN)]
+    return agg.findings.where("report", (Status.FAIL, Status.WARN))
 
 
 def _error_kinds(agg: Aggregate) -> str:
@@ -282,9 +282,9 @@ def _checks(agg: Aggregate) -> list[Block]:
     if agg.cross:
         out.append(Para("跨年核对: " + "; ".join(
             f"{c.label} {c.finding.subject} {c.finding.rule} {_status(c.finding.status)}" for c in agg.cross) + "。"))
-    uncertain = [f for f in agg.findings if f.finding.status is Status.UNCERTAIN]
+    uncertain = agg.findings.where(statuses=(Status.UNCERTAIN,))
     if uncertain:
-        units = sorted({f.label for f in uncertain})
+        units = sorted(uncertain.labels())
         out.append(Para(f"另有 {len(uncertain)} 项核验因数据缺失或读取不全无法确认, 涉及 {len(units)} 份报告"
                         f"({_names(units)}); 明细见 summary.xlsx “审核发现”表, 其中“读取问题”一类属本系统读取问题, "
                         f"不是单位的错误。"))

@@ -7,7 +7,7 @@ characters stripped: it opens cleanly in Excel and WPS. An unknown cell stays em
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
-def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem]] | None = None) -> None:
+def render_xlsx(agg: Aggregate, path: Path, items: Iterable[FixItem] = ()) -> None:
     wb = Workbook(write_only=True)  # rows stream to the file: no cell objects kept for a whole sheet
 
     _sheet(wb.create_sheet("单位"), [
@@ -63,7 +63,7 @@ def render_xlsx(agg: Aggregate, path: Path, items: Mapping[str, Sequence[FixItem
     _sheet(wb.create_sheet("整改清单"), ["单位", "文件", "年度", "结论", "规则", "规则名称", "表格", "行", "列", "印出数值",
                                       "应为(使勾稽关系成立)", "原文行号", "原文", "说明"],
            ([i.label, i.name, i.year, status_label(i.status), i.rule, i.rule_name, i.table, i.row, i.column, i.printed,
-             i.suggested, i.line, i.source, i.reason] for rows in (items or {}).values() for i in rows),
+             i.suggested, i.line, i.source, i.reason] for i in items),
            wide={8: 30, 13: 50, 14: 60})
 
     _sheet(wb.create_sheet("风险分级"), ["单位", "文件", "风险", "实质公开率", "纠错率", "结转率", "无法提供中不掌握占比", "依据"],

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from service.batch import BatchOptions, Counts, run_batch
+from service.batch.runner import FEEDBACK
 from service.batch.thresholds import load_thresholds
 from service.commands.llm import guard
 from service.errors import BatchPendingError, InputError
@@ -89,10 +90,12 @@ def run(args: argparse.Namespace) -> int:
           f"成功分析 {ok} 份(其中 {fails} 份有不通过的核验), 无法处理 {len(errors)} 份")
     for r in errors:
         print(f"  无法处理: {r.path}: {r.error}")
-    feedback = [p for p in result.outputs if p.parent.name == "feedback" or p.parent.parent.name == "feedback"]
-    for path in result.outputs:
-        if path.suffix != ".png" and path not in feedback:
-            print(f"已写出 {path}")
+    feedback = 0
+    for rel in result.written:  # strings: a batch writes a 整改清单 per unit
+        if rel.startswith(f"{FEEDBACK}/"):
+            feedback += 1
+        elif not rel.endswith(".png"):
+            print(f"已写出 {args.out / rel}")
     if feedback:
-        print(f"已写出 {len(feedback)} 份整改清单(每个单位一份): {args.out / 'feedback'}")
+        print(f"已写出 {feedback} 份整改清单(每个单位一份): {args.out / FEEDBACK}")
     return 0
