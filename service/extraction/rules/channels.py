@@ -26,11 +26,11 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
               "小红书", "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台", "公开栏", "公示栏"),
 }
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
+#: Keywords that only say "an account": another platform's keyword before them in the channel's name
+#: (抖音政务号, 在抖音开设政务号) names the kind (see :func:`name_kind`).
+WEAK_KEYWORDS = frozenset({"政务号"})
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
-#: Keywords that only say "an account": right after another platform's keyword (抖音政务号) that one names
-#: the kind.
-WEAK_KEYWORDS = frozenset({"政务号"})
 KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 # A comma inside a number ("13,528") does not end a clause.
 _CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
@@ -86,10 +86,8 @@ def find_channels(view: TextView) -> list[Channel]:
             if not _POST_VERB_RE.match(folded, clause_end + 1, after):
                 continue
             clause_end = after
-        kind = KEYWORD_KIND[m.group()]
-        if m.group() in WEAK_KEYWORDS and idx and hits[idx - 1].end() == m.start():
-            kind = KEYWORD_KIND[hits[idx - 1].group()]
-        stat = _Stat(kind, (_name_start(folded, m.start()), name_end))
+        name_at = _name_start(folded, m.start())
+        stat = _Stat(name_kind(folded[name_at:name_end]) or KEYWORD_KIND[m.group()], (name_at, name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
         found = stat.followers is not None or stat.posts is not None
@@ -99,6 +97,18 @@ def find_channels(view: TextView) -> list[Channel]:
         if stat.posts is not None or stat.followers is not None:
             stats.append(stat)
     return _merge(view, text, stats)
+
+
+def name_kind(folded_name: str) -> ChannelKind | None:
+    """The kind the platform keywords in a (folded) channel name imply, or None without one: the last
+    keyword's ("微信公众号和微博" weibo), except that a weak keyword (政务号) takes the kind of any keyword before it
+    ("抖音政务号" and "抖音开设政务号" are video, "政务号" alone other). The extractor names a channel's
+    kind by it and verification checks every extracted channel's kind (an LLM's too) against it."""
+    kind: ChannelKind | None = None
+    for m in KEYWORD_RE.finditer(folded_name):
+        if kind is None or m.group() not in WEAK_KEYWORDS:
+            kind = KEYWORD_KIND[m.group()]
+    return kind
 
 
 def _name_start(folded: str, kw_start: int) -> int:
