@@ -185,3 +185,19 @@ def test_the_extractor_and_verification_name_a_channel_kind_alike(sentence: str,
     assert [(c.kind, c.posts) for c in extracted.narrative.channels] == [(kind, 120)]
     assert [(c.kind, c.posts) for c in verified.narrative.channels] == [(kind, 120)]
     assert verified.info.dropped.get("channel_kind_corrected", 0) == 0
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("小红书账号发布120篇。", [("other", 120, "篇", None)]),
+    ("小红书账号120篇。", [("other", 120, "篇", None)]),
+    ("“某某发布”抖音账号发布短视频35条。", [("video", 35, "条", None)]),
+    ("微博账号累计推送信息1,200条，粉丝2.5万人。", [("weibo", 1200, "条", 25000)]),
+    ("快手账号全年更新作品86期。", [("video", 86, "期", None)]),
+    ("开通微博账号12个。", []),  # a number of accounts is no figure of a channel
+    ("在抖音开设账号3个。", []),
+])
+def test_an_accounts_posts_are_a_channel_figure(sentence: str, expected: list[tuple[str, int, str, int | None]]) -> None:
+    """A platform's account with a count of posts (a unit of posts) is read; a count of accounts is not."""
+    doc = _doc("一是解读不够。", overview="（一）主动公开情况。" + sentence)
+    verified = verify_narrative(doc, find_sections(doc), extract_rules(doc, find_sections(doc)))
+    assert [(c.kind, c.posts, c.unit, c.followers) for c in verified.narrative.channels] == expected

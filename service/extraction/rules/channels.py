@@ -49,7 +49,10 @@ _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A clause that opens by saying what was posted: "年内推送232条", "共发布各类信息1.2万条".
 _POST_VERB_RE = lazy_compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
 _FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅(?!号)|用户数")  # 订阅号 is a kind of account, not its subscribers
-_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|个数|转发量")
+# Accounts: their number ("开通账号12个") is no figure of a channel, but an account's posts are
+# ("小红书账号发布120篇"): words on accounts stop a count only without a unit of posts.
+_ACCOUNTS_RE = lazy_compile(r"账号")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
 _GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0," + str(_MAX_GAP) + "}")
@@ -147,16 +150,17 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
     ctx = a  # where the words describing the next number start
     for m in NUMBER_RE.finditer(folded, a, b):
         after = folded[m.end() : m.end() + 1]
-        if after == "年" or (m.group("unit") is None and after in "年月日%"):
+        unit = m.group("unit")
+        if after == "年" or (unit is None and after in "年月日%"):
             continue
-        if _EXCLUDED_RE.search(folded, ctx, m.start()):
+        if _EXCLUDED_RE.search(folded, ctx, m.start()) or (
+                unit not in _POST_UNITS and _ACCOUNTS_RE.search(folded, ctx, m.start())):
             return
         if _FOLLOWERS_RE.search(folded, ctx, m.start()):
             if stat.followers is not None:
                 return
             stat.followers = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"))
         else:
-            unit = m.group("unit")
             if not (allow_posts and stat.posts is None and unit in _POST_UNITS):
                 return
             stat.posts = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"), unit)
