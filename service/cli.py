@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import importlib
 import logging
 import os
@@ -19,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
 from service import __version__
-from service.errors import GovreportError, InputError
+from service.errors import GovreportError, InputError, os_error_text
 
 #: Subcommand modules under service.commands, each with register(subparsers).
 COMMANDS = ["parse", "check", "batch", "eval", "schema", "llm", "serve"]
@@ -156,18 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INTERNAL
         print(f"govreport: 内部错误: {type(exc).__name__}: {redact(str(exc))}(加 --debug 查看详情)", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-#: What an OSError means, for the errors a user's paths and disks give.
-_OS_ERRORS = {errno.EEXIST: "已存在(且不是目录)", errno.ENOTDIR: "路径中的某一级不是目录", errno.ENOENT: "没有这个文件或目录",
-              errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间已满", errno.EROFS: "文件系统只读",
-              errno.EISDIR: "是目录", errno.ENAMETOOLONG: "文件名过长", errno.EADDRINUSE: "地址已被占用"}
-
-
-def os_error_text(exc: OSError) -> str:
-    """``<path>: <why>`` in Chinese for an OSError that reached the command line."""
-    why = _OS_ERRORS.get(exc.errno or 0) or f"系统错误 {exc.errno}" if exc.errno else str(exc)
-    return f"{exc.filename}: {why}" if exc.filename else why
 
 
 def redact(text: str) -> str:

@@ -123,14 +123,11 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
 
 
 def _finish(text: str, encoding: str, path: str | None) -> Decoded:
-    if not _TO_CLEAN_RE.search(text):
-        if not text.strip():
-            raise InputError("文件中没有文字", path)
-        return text, encoding, {}
-    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError("文件中没有文字", path)
-    text, dropped = drop_controls(text, path)
+    dropped: dict[str, int] = {}
+    if _TO_CLEAN_RE.search(text):
+        text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
+        if text.strip():  # else it has no text (rather than being binary), whatever controls it holds
+            text, dropped = drop_controls(text, path)
     if not text.strip():
         raise InputError("文件中没有文字", path)
     return text, encoding, dropped
