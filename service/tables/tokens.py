@@ -132,7 +132,7 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
         raw = m.group()
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
-            out.append(Token(raw, s, e, _NUMBER, int(raw) if e - s <= MAX_DIGITS else None))
+            out.append(Token(raw, s, e, _NUMBER, _digits(raw)))
             continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
@@ -180,6 +180,30 @@ def _plain_row(folded: str, start: int, end: int) -> tuple[int, int] | None:
     return start + label_end, start + values_end
 
 
+_new = object.__new__
+
+
+def _digit_tokens(folded: str, start: int, end: int) -> list[Token]:
+    """The numbers of ``folded[start:end]``, which holds only whole numbers and the tabs, pipes and spaces
+    between them (a plain row's values, see ``_plain_row``): ``Token(raw, s, e, NUMBER, _digits(raw))``
+    each, built without the dataclass's ``__init__`` (the most frequent tokens; tests/test_tables_model.py
+    checks them against the constructor and the regular expression)."""
+    out: list[Token] = []
+    pos = start
+    for raw in folded[start:end].replace("|", " ").replace("\t", " ").split(" "):
+        if raw:
+            tok = _new(Token)
+            tok.text = raw
+            tok.start = pos
+            pos += len(raw)
+            tok.end = pos
+            tok.kind = _NUMBER
+            tok.value = _digits(raw)
+            out.append(tok)
+        pos += 1  # the separator after it
+    return out
+
+
 def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
     """(label pieces, trailing value tokens) of one text line; only the values become Tokens.
 
@@ -191,14 +215,9 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
         label = _TOKEN_RE.findall(folded, start, fast[0])
         if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is _TEXT:
-            vals: list[Token] = []
-            for m in _DIGITS_RE.finditer(folded, *fast):
-                raw = m.group()
-                s = m.start()
-                vals.append(Token(raw, s, s + len(raw), _NUMBER, int(raw) if len(raw) <= MAX_DIGITS else None))
-            return label, vals
+            return label, _digit_tokens(folded, *fast)
     ms = list(_TOKEN_RE.finditer(folded, start, end))
-    vals = []
+    vals: list[Token] = []
     i = len(ms)
     label_tail: str | None = None
     stray: str | None = None
