@@ -26,6 +26,14 @@ COMMANDS = ["parse", "check", "batch", "eval", "schema", "llm", "serve"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: Commands that never read a report file: they run without the read guard (no read server, and
+#: GOVREPORT_READ_TIMEOUT is not theirs to check). Every other command reads within guarded_reads.
+NO_REPORT_READS = frozenset({"schema", "llm"})
+
+#: Commands that read one report file, named on the command line: their read server is started first,
+#: so that its start-up overlaps the loading of the pipeline.
+ONE_FILE = frozenset({"parse", "check"})
+
 #: argparse's error messages, in Chinese (patterns on the English text argparse formats).
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"the following arguments are required: (.+)"), r"缺少必需的参数: \1"),
@@ -108,7 +116,12 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(_command_of(argv))
+    command = _command_of(argv)
+    if command in ONE_FILE and "-" not in argv:  # "-": standard input, which no server reads
+        from service.reading.files import start_read_server
+
+        start_read_server()
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -116,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or bool(os.environ.get("GOVREPORT_DEBUG"))
     _redact_logs()
     try:
+        if args.command in NO_REPORT_READS:
+            return int(args.func(args))
         from service.reading.files import guarded_reads
 
         with guarded_reads():  # a report on a hung mount is an error after GOVREPORT_READ_TIMEOUT, not a hang

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 
 import pytest
 
@@ -66,3 +67,13 @@ def test_unreadable_input_is_a_clear_input_error(data, message):
     with pytest.raises(InputError) as exc:
         read_bytes(data, "bad.txt")
     assert message in str(exc.value)
+
+
+def test_the_hash_is_of_the_text_as_read_whichever_way_it_was_decoded() -> None:
+    body = "一、总体情况\n本年度共收到申请 12 件。\n"
+    for data in (body.encode("utf-8"), codecs.BOM_UTF8 + body.encode("utf-8"),
+                 body.replace("\n", "\r\n").encode("utf-8"), ("\u200b" + body).encode("utf-8"),
+                 body.encode("gb18030"), codecs.BOM_UTF16_LE + body.encode("utf-16-le")):
+        doc = read_bytes(data, "r.txt")
+        assert doc.text == body
+        assert doc.sha256 == hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -6,7 +6,7 @@ Its own sub-titles ((一)存在的主要问题, (二)改进情况/措施) and nu
 
 from __future__ import annotations
 
-from service.checks.model import Finding, Status
+from service.checks.model import Finding, Status, finding
 from service.lazy_re import lazy_compile
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
@@ -29,11 +29,11 @@ def check_s5(doc: SourceDocument, sections: SectionMap) -> list[Finding]:
     content = sum(map(str.isalnum, _TITLES.sub("", _NUMBERING.sub("", body))))
     lines = [s.line]
     if content >= MIN_CHARS:
-        return [Finding(rule="S5", name="section 五 states problems and measures", status=Status.PASS,
+        return [finding(rule="S5", name="section 五 states problems and measures", status=Status.PASS,
                         subject="五、存在的主要问题及改进情况", message=f"第五部分有 {content} 字的实际内容",
                         lines=lines)]
     said = " ".join(body.split())[:40] or "(空白)"
-    return [Finding(rule="S5", name="section 五 states problems and measures", status=Status.WARN,
+    return [finding(rule="S5", name="section 五 states problems and measures", status=Status.WARN,
                     subject="五、存在的主要问题及改进情况",
                     message=f"第五部分没有实际内容(去掉小标题和编号后不足 {MIN_CHARS} 字: “{said}”); "
                             f"应写明本年度存在的主要问题和改进情况", lines=lines)]

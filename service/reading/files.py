@@ -6,10 +6,12 @@ descriptor, so a file swapped for a pipe between a check and the open cannot sli
 
 A regular file can block too: on a hung network mount or a FUSE file system whose server stopped
 answering, ``open()`` or ``read()`` waits in the kernel, where not even SIGKILL ends it. Within
-:func:`guarded_reads` (a batch) every report file is therefore opened and read by a read server process
-(``read_server.py``) and given ``GOVREPORT_READ_TIMEOUT`` seconds; past them the caller gets an InputError
-and goes on, and the server is killed and left to its read — a process, not a thread, so the batch's own
-exit never waits for it.
+:func:`guarded_reads` (every CLI command that reads report files, and each batch) every report file is
+therefore opened and read by a read server process (``read_server.py``) and given
+``GOVREPORT_READ_TIMEOUT`` seconds; past them the caller gets an InputError and goes on, and the server is
+killed and left to its read — a process, not a thread, so the caller's own exit never waits for it.
+A one-file command starts its server with :func:`start_read_server` before it loads the pipeline, so the
+server's start-up overlaps those imports instead of delaying the read.
 """
 
 from __future__ import annotations
@@ -150,6 +152,12 @@ def guarded_reads(timeout: float | None = None) -> Iterator[None]:
         _guard = before
 
 
+def start_read_server() -> None:
+    """Start a read server ahead of the first guarded read (a no-op if one is idle), so that its start-up
+    (a few ms of another interpreter) runs while this process is still loading its modules."""
+    _servers.prestart()
+
+
 def _open_error(exc: OSError, path: str | os.PathLike[str]) -> InputError:
     if exc.errno == errno.EISDIR:
         return InputError("是目录而不是报告文件", str(path))
@@ -183,8 +191,7 @@ class _Servers:
             self.stuck = [p for p in self.stuck if p.poll() is None]  # reap the ones whose read ended
             proc = self.idle.pop() if self.idle else None
         if proc is None:
-            proc = subprocess.Popen([sys.executable, "-S", "-E", str(_SERVER)], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+            proc = _spawn()
         assert proc.stdin is not None and proc.stdout is not None
         name = os.fsencode(path)
         deadline = time.monotonic() + timeout
@@ -203,11 +210,25 @@ class _Servers:
             self.idle.append(proc)
         return answer
 
+    def prestart(self) -> None:
+        """Have one idle server ready (started now, unless one is idle already)."""
+        with self.lock:
+            if self.idle:
+                return
+        proc = _spawn()
+        with self.lock:
+            self.idle.append(proc)
+
     def _drop(self, proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
         _close_pipes(proc)
         with self.lock:
             self.stuck.append(proc)
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-S", "-E", str(_SERVER)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
 
 
 def _close_pipes(proc: subprocess.Popen[bytes]) -> None:

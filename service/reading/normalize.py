@@ -37,13 +37,16 @@ _FOLD_MAP = {chr(k): v for k, v in FOLD_TABLE.items() if chr(k) != v}
 _FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_MAP) + "]")
 
 
-def _fold_char(m: re.Match[str]) -> str:
-    return _FOLD_MAP[m.group()]
-
-
 def fold(text: str) -> str:
     """Fold widths and bracket variants, one character for one character."""
-    return _FOLD_RE.sub(_fold_char, text)
+    found = _FOLD_RE.findall(text)
+    if not found:
+        return text
+    # One str.replace per distinct character (a report has a dozen or so) instead of a call per occurrence:
+    # no folded character is itself folded (tests/test_normalize.py), so the order does not matter.
+    for ch in set(found):
+        text = text.replace(ch, _FOLD_MAP[ch])
+    return text
 
 
 def strip_invisible(text: str) -> str:

@@ -29,18 +29,27 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
 
 def decode_text(data: bytes, path: str | None = None) -> Decoded:
     """Return (text, encoding name, control characters dropped). Raises InputError when the bytes are not text."""
-    if not data.strip():
+    return decode_text_exact(data, path)[0]
+
+
+def decode_text_exact(data: bytes, path: str | None = None) -> tuple[Decoded, bytes | None]:
+    """``decode_text``, and the text's UTF-8 bytes when they are the input's own (UTF-8 that needed no
+    cleaning: its hash is then taken without encoding the text again), else None."""
+    if not data or data.isspace():
         raise InputError("文件是空的", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
     # U+FFFD, which _finish refuses when there are many; an odd trailing byte of UTF-16 is dropped.
     if data.startswith(codecs.BOM_UTF8):
-        return _finish(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", path)
+        body = data[3:]
+        return _finish(body.decode("utf-8", errors="replace"), "utf-8-sig", path, body)
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _finish(_even(data).decode("utf-16", errors="replace"), "utf-16", path)
-    guessed = _guess_utf16_without_bom(data)
-    if guessed:
-        return _finish(_even(data).decode(guessed, errors="replace"), guessed, path)
+    # UTF-16 without a BOM has zero bytes (ASCII-heavy text one a character): without any in the first
+    # 4 KiB neither test below can succeed.
     if b"\x00" in data[:4096]:
+        guessed = _guess_utf16_without_bom(data)
+        if guessed:
+            return _finish(_even(data).decode(guessed, errors="replace"), guessed, path)
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 candidate = _even(data).decode(enc)
@@ -50,7 +59,7 @@ def decode_text(data: bytes, path: str | None = None) -> Decoded:
                 return _finish(candidate, enc, path)
         # Not UTF-16: a NUL is a control character like any other (see _finish), wherever it stands.
     try:
-        return _finish(data.decode("utf-8"), "utf-8", path)
+        return _finish(data.decode("utf-8"), "utf-8", path, data)
     except UnicodeDecodeError:
         pass
     try:
@@ -122,15 +131,17 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
     return text, dropped
 
 
-def _finish(text: str, encoding: str, path: str | None) -> Decoded:
+def _finish(text: str, encoding: str, path: str | None, utf8: bytes | None = None) -> tuple[Decoded, bytes | None]:
+    """The text cleaned (see ``drop_controls``); ``utf8``, the bytes it was decoded from as UTF-8, is
+    passed on when the text is left as it is."""
     if not _TO_CLEAN_RE.search(text):
         if not text.strip():
             raise InputError("文件中没有文字", path)
-        return text, encoding, {}
+        return (text, encoding, {}), utf8
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("文件中没有文字", path)
     text, dropped = drop_controls(text, path)
     if not text.strip():
         raise InputError("文件中没有文字", path)
-    return text, encoding, dropped
+    return (text, encoding, dropped), None
