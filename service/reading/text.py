@@ -161,9 +161,9 @@ def _finish(text: str, encoding: str, path: str | None, utf8: bytes | None = Non
             raise InputError("文件中没有文字", path)
         return DecodedText(text, encoding, {}, utf8, frozenset(found))
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError("文件中没有文字", path)
-    text, dropped = drop_controls(text, path)
+    dropped: dict[str, int] = {}
+    if text.strip():  # else it has no text (rather than being binary), whatever controls it holds
+        text, dropped = drop_controls(text, path)
     if not text.strip():
         raise InputError("文件中没有文字", path)
     return DecodedText(text, encoding, dropped)
