@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from service.errors import ConfigError, InputError
+from service.errors import OS_REASONS, ConfigError, InputError
 
 #: Seconds a batch gives the open and read of one report file (GOVREPORT_READ_TIMEOUT); reports take ms.
 DEFAULT_READ_TIMEOUT = 60.0
@@ -53,10 +53,9 @@ def not_regular(mode: int) -> str | None:
 
 
 def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
-    """A one-line reason for an OSError on ``path``, saying what a missing path really is."""
+    """A one-line reason for an OSError on reading ``path``: the wording of ``OS_REASONS``, saying what a
+    missing path really is and that it is reading that is not permitted."""
     code = exc.errno
-    if code == errno.ELOOP:
-        return "是循环的符号链接(链接层数过多)"
     if code == errno.ENOENT:
         p = Path(path)
         if p.is_symlink():
@@ -69,10 +68,8 @@ def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
     if code in (errno.EACCES, errno.EPERM):
         return "没有读取权限"
     if code == errno.ENOTDIR:
-        return "没有这个文件(路径中的某一级不是目录)"
-    if code == errno.ENAMETOOLONG:
-        return "文件名过长"
-    return f"无法读取文件: {exc.strerror or exc}"
+        return f"没有这个文件({OS_REASONS[errno.ENOTDIR]})"
+    return OS_REASONS.get(code or 0) or f"无法读取文件: {exc.strerror or exc}"
 
 
 def open_report(path: str | os.PathLike[str]) -> BinaryIO:
