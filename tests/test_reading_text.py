@@ -77,3 +77,13 @@ def test_the_hash_is_of_the_text_as_read_whichever_way_it_was_decoded() -> None:
         doc = read_bytes(data, "r.txt")
         assert doc.text == body
         assert doc.sha256 == hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def test_the_folded_text_found_while_decoding_is_fold_of_the_text() -> None:
+    # read_bytes folds with the characters decoding found (one search for both): the same as fold.
+    body = "一、总体情况（２０２４年）\n本年度共收到申请１２件，“已办结”。\u3000\u3000全文"
+    long_line = "　".join(f"（{n}）第{n}项内容，共１２件" for n in "一二三四五六七八九十") * 3
+    for data in (body.encode("utf-8"), ("\u200b" + body + "\r\n").encode("utf-8"), body.encode("gb18030"),
+                 long_line.encode("utf-8"), (SEEDS[0].read_text(encoding="utf-8")).encode("utf-8")):
+        doc = read_bytes(data, "r.txt")
+        assert doc.folded == fold(doc.text)

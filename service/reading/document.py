@@ -65,12 +65,15 @@ class SourceDocument:
     #: Offsets where a line starts with no line break before it (a page run together with no blank to
     #: turn into one: see ``reading.reflow``); lines are text[start:next start] there.
     breaks: tuple[int, ...] = ()
-    folded: str = field(init=False)
+    #: ``fold(text)``, computed here unless the reader passes it (only ever as ``fold(text)``, computed
+    #: from a scan of its own: see ``read_bytes``).
+    folded: str = ""
     line_starts: list[int] = field(init=False)
     _starts: list[int] = field(init=False, default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self.folded = fold(self.text)
+        if len(self.folded) != len(self.text):
+            self.folded = fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if self.breaks:
             self.line_starts = sorted({*self.line_starts, *self.breaks})

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from service.errors import InputError
-from service.reading.normalize import INVISIBLE_RE, strip_invisible
+from service.lazy_re import lazy_compile
+from service.reading.normalize import FOLDED_CHARS, INVISIBLE_RE, strip_invisible
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
 _BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -14,6 +16,8 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 #: Anything ``_finish`` changes or counts: an invisible character, a carriage return, a control character
 #: or U+FFFD. A text without any (most texts) is returned as it is, after one search.
 _TO_CLEAN_RE = re.compile("[\r" + INVISIBLE_RE.pattern[1:-1] + _BAD_CHARS_RE.pattern[1:-1] + "]")
+#: What ``_finish`` cleans and what ``fold`` changes, looked for in one pass (see ``decode_text_exact``).
+_SCAN_RE = lazy_compile("[" + _TO_CLEAN_RE.pattern[1:-1] + "".join(re.escape(c) for c in sorted(FOLDED_CHARS)) + "]")
 _CONTROL_NAMES = {"\x00": "NUL", "\x1a": "SUB", "\x1b": "ESC", "\x7f": "DEL", "\x08": "BS", "\x0b": "VT"}
 
 
@@ -27,14 +31,29 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     return text, encoding
 
 
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """``decode_text``'s result, and what the search for characters to clean found on the way."""
+
+    text: str
+    encoding: str
+    dropped: dict[str, int]  # control characters dropped, with their counts
+    #: The text's UTF-8 bytes when they are the input's own (UTF-8 that needed no cleaning: the text's
+    #: hash is taken of them, without encoding the text again), else None.
+    utf8: bytes | None = None
+    #: The distinct characters of the text that ``fold`` changes, when the text needed no cleaning
+    #: (one search looked for both), else None.
+    to_fold: frozenset[str] | None = None
+
+
 def decode_text(data: bytes, path: str | None = None) -> Decoded:
     """Return (text, encoding name, control characters dropped). Raises InputError when the bytes are not text."""
-    return decode_text_exact(data, path)[0]
+    d = decode_text_exact(data, path)
+    return d.text, d.encoding, d.dropped
 
 
-def decode_text_exact(data: bytes, path: str | None = None) -> tuple[Decoded, bytes | None]:
-    """``decode_text``, and the text's UTF-8 bytes when they are the input's own (UTF-8 that needed no
-    cleaning: its hash is then taken without encoding the text again), else None."""
+def decode_text_exact(data: bytes, path: str | None = None) -> DecodedText:
+    """``decode_text`` with what was found on the way (see DecodedText)."""
     if not data or data.isspace():
         raise InputError("文件是空的", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
@@ -131,15 +150,20 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
     return text, dropped
 
 
-def _finish(text: str, encoding: str, path: str | None, utf8: bytes | None = None) -> tuple[Decoded, bytes | None]:
+def _finish(text: str, encoding: str, path: str | None, utf8: bytes | None = None) -> DecodedText:
     """The text cleaned (see ``drop_controls``); ``utf8``, the bytes it was decoded from as UTF-8, is
     passed on when the text is left as it is."""
+    # One search for both what is cleaned here and what fold changes later: most texts have nothing to
+    # clean, and then the characters to fold are known.
+    found = set(_SCAN_RE.findall(text))
+    if found <= FOLDED_CHARS:  # _SCAN_RE's other characters, _TO_CLEAN_RE's, are none of them
+        if not text.strip():
+            raise InputError("文件中没有文字", path)
+        return DecodedText(text, encoding, {}, utf8, frozenset(found))
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     dropped: dict[str, int] = {}
-    if _TO_CLEAN_RE.search(text):
-        text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
-        if text.strip():  # else it has no text (rather than being binary), whatever controls it holds
-            text, dropped = drop_controls(text, path)
-        utf8 = None
+    if text.strip():  # else it has no text (rather than being binary), whatever controls it holds
+        text, dropped = drop_controls(text, path)
     if not text.strip():
         raise InputError("文件中没有文字", path)
-    return (text, encoding, dropped), utf8
+    return DecodedText(text, encoding, dropped)
