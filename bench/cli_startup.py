@@ -1,13 +1,15 @@
 """Benchmark: what one `govreport` call on one file costs, beside the interpreter's own start-up.
 
-    .venv/bin/python bench/cli_startup.py [--rounds 15] [--repo DIR] [FILE]
+    .venv/bin/python bench/cli_startup.py [--rounds 15] [--repo DIR] [--against DIR] [FILE]
 
 Runs each command as a new process, the commands interleaved round by round so that load on the
 (shared) machine hits them alike, and prints the median wall time and CPU time (user + system, from
 the child's rusage) of each, and each one's ratio to the in-run baseline `python -c pass`. A second
 baseline, `python -c "import pydantic"`, is the one library the report document needs. The target is a
 one-file `govreport parse` under 0.25 s. ``--repo`` times another checkout's code with this interpreter
-(e.g. main before a change). Default FILE: the first bundled text seed.
+(e.g. main before a change); ``--against`` times another checkout's `parse` and `check` in the same
+rounds, beside this one's (before and after a change, under the same load). Default FILE: the first
+bundled text seed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def main() -> int:
     ap.add_argument("file", nargs="?", type=Path)
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--repo", type=Path, default=REPO, help="checkout whose service/ is timed (default: this one)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout whose parse and check are timed in the same rounds")
     args = ap.parse_args()
     repo = args.repo.resolve()
     file = (args.file or sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt"))[0]).resolve()
@@ -73,24 +77,33 @@ def main() -> int:
         "govreport parse FILE --no-narrative": [*gov, "parse", str(file), "--no-narrative"],
         "govreport check FILE": [*gov, "check", str(file)],
     }
-    for argv in commands.values():  # warm the page cache and the bytecode caches
-        timed(argv, repo)
+    cwds = dict.fromkeys(commands, repo)
+    if args.against:
+        other = args.against.resolve()
+        for label in ("govreport parse FILE", "govreport check FILE"):
+            commands[f"{label} [{other.name}]"] = commands[label]
+            cwds[f"{label} [{other.name}]"] = other
+    for label, argv in commands.items():  # warm the page cache and the bytecode caches
+        timed(argv, cwds[label])
     walls: dict[str, list[float]] = {k: [] for k in commands}
     cpus: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(args.rounds):
         for label, argv in commands.items():
-            w, c = timed(argv, repo)
+            w, c = timed(argv, cwds[label])
             walls[label].append(w)
             cpus[label].append(c)
     base_w = statistics.median(walls["python -c pass (baseline)"])
     base_c = statistics.median(cpus["python -c pass (baseline)"])
     print(f"file: {file.name}, repo: {repo}, rounds: {args.rounds}, load average: {os.getloadavg()[0]:.1f}")
-    print(f"{'command':<38} {'wall s':>7} {'× pass':>7} {'CPU s':>7} {'× pass':>7}")
+    print(f"{'command':<44} {'wall s':>7} {'× pass':>7} {'CPU s':>7} {'× pass':>7}")
     for label in commands:
         w, c = statistics.median(walls[label]), statistics.median(cpus[label])
-        print(f"{label:<38} {w:7.3f} {w / base_w:7.1f} {c:7.3f} {c / base_c:7.1f}")
+        print(f"{label:<44} {w:7.3f} {w / base_w:7.1f} {c:7.3f} {c / base_c:7.1f}")
     parse_w = statistics.median(walls["govreport parse FILE"])
     print(f"one-file parse: {parse_w:.3f} s wall (target < 0.25 s), {parse_w - base_w:.3f} s above interpreter start")
+    if args.against:
+        against_w = statistics.median(walls[f"govreport parse FILE [{args.against.resolve().name}]"])
+        print(f"against {args.against}: parse {against_w:.3f} s wall, this checkout {parse_w - against_w:+.3f} s")
     heavy = loaded(py, file, repo)
     print("libraries a text parse loaded that it does not need: " + (", ".join(heavy) if heavy else "none"))
     return 0

@@ -46,12 +46,15 @@ def cpu(work: Callable[[], object]) -> float:
 
 
 def _cache_clears() -> list[Callable[[], None]]:
-    """``cache_clear`` of every functools cache at module level in the package."""
-    out = []
+    """``cache_clear`` of every functools cache at module level in the package, each once (a cached
+    function imported by another module is seen in both)."""
+    caches: dict[int, Callable[[], None]] = {}
     for name, mod in list(sys.modules.items()):
         if name == "service" or name.startswith("service."):
-            out += [obj.cache_clear for obj in vars(mod).values() if callable(getattr(obj, "cache_clear", None))]
-    return out
+            for obj in vars(mod).values():
+                if callable(getattr(obj, "cache_clear", None)):
+                    caches.setdefault(id(obj), obj.cache_clear)
+    return list(caches.values())
 
 
 def main() -> int:

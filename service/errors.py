@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
+
+#: What an OSError means, in Chinese, for the errors a user's paths, disks and ports give. The reasons a
+#: report file cannot be read are these too, a few worded more exactly (``reading.files.os_reason``).
+OS_REASONS: dict[int, str] = {
+    errno.EEXIST: "已存在(且不是目录)", errno.ENOTDIR: "路径中的某一级不是目录", errno.ENOENT: "没有这个文件或目录",
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间已满", errno.EROFS: "文件系统只读",
+    errno.EISDIR: "是目录", errno.ENAMETOOLONG: "文件名过长", errno.EADDRINUSE: "地址已被占用",
+    errno.ELOOP: "是循环的符号链接(链接层数过多)",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """``<path>: <why>`` in Chinese for an OSError that reached the command line (an output path, a disk)."""
+    why = OS_REASONS.get(exc.errno or 0) or f"系统错误 {exc.errno}" if exc.errno else str(exc)
+    return f"{exc.filename}: {why}" if exc.filename else why
 
 
 class GovreportError(Exception):

@@ -233,22 +233,17 @@ def _signature(folded: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _head_lines(folded: str, limit: int, breaks: tuple[int, ...] = ()) -> list[str]:
-    """The first 24 non-blank lines before ``limit`` (a zero-width line start in ``breaks`` starts a line
-    too); a line of a crawled page's fields (标题：… 发布时间：… 来源：…) is one line per blank-separated piece."""
+def _head_lines(doc: SourceDocument, folded: str, limit: int) -> list[str]:
+    """The first 24 non-blank lines of ``folded`` before ``limit``, as the document's lines run (a zero-width
+    line start too); a line of a crawled page's fields (标题：… 发布时间：… 来源：…) is one line per
+    blank-separated piece."""
     out: list[str] = []
-    pos = 0
-    for line in folded[:limit].split("\n"):
-        pieces = [line]
-        if breaks:
-            cuts = [b - pos for b in breaks if pos < b < pos + len(line)]
-            pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
-        pos += len(line) + 1
-        for piece in pieces:
-            parts = [_FIELD_RE.sub("", x) for x in piece.split()] if _FIELD_RE.search(piece) else [piece]
-            out += [x for x in parts if x.strip()]
-            if len(out) >= 24:
-                return out[:24]
+    for a, b in doc.spans_within(0, min(limit, len(folded))):
+        piece = folded[a:b]
+        parts = [_FIELD_RE.sub("", x) for x in piece.split()] if _FIELD_RE.search(piece) else [piece]
+        out += [x for x in parts if x.strip()]
+        if len(out) >= 24:
+            return out[:24]
     return out
 
 
@@ -257,7 +252,7 @@ def read_meta(doc: SourceDocument, sections: SectionMap) -> Meta:
     meta = Meta()
     folded = _folded(doc)
     first = min((s.start for s in sections.sections), default=min(len(doc.text), 3000))
-    head = _head_lines(folded, max(first, 200) if first < 4000 else 4000, doc.breaks)
+    head = _head_lines(doc, folded, max(first, 200) if first < 4000 else 4000)
     org, year = _from_body_title(head)
     html_org = html_year = site = None
     if doc.title and (org is None or year is None):

@@ -6,6 +6,7 @@ missing or restarts. Each section runs from its heading to the next section foun
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -105,6 +106,11 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
     """
     if not _QUICK_RE.search(line):
         return None
+    return _classify(line, minor_numbering)
+
+
+def _classify(line: str, minor_numbering: bool) -> tuple[str, bool] | None:
+    """``classify_heading`` of a line that passed its first test (``_QUICK_RE``)."""
     m = _ENUM_RE.match(line)
     if not m:
         return None
@@ -138,21 +144,30 @@ def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, boo
 def find_sections(doc: SourceDocument) -> SectionMap:
     """Locate the six sections. The first plausible heading of each key wins, in document order."""
     text = doc.text
+    starts = doc.line_starts
     quick = _QUICK_RE.search  # classify_heading's first test, on the line in place (no copy of every line)
     lines: list[tuple[int, int, str]] = []  # (line number, offset, text) of the lines of ≤ 120 characters worth classifying
-    for i, (start, end) in enumerate(doc.line_spans(), start=1):
-        if end - start <= 120 and quick(text, start, end):
+    # One search over the text finds the next line that passes; a match that runs on past its line's end
+    # (the blanks of 情 况 are a line break) is looked for again within the line.
+    pos = 0
+    while (m := quick(text, pos)) is not None:
+        i = bisect.bisect_right(starts, m.start())
+        start, end = doc.line_span(i)
+        if end - start <= 120 and (m.end() <= end or quick(text, start, end)):
             lines.append((i, start, text[start:end]))
+        if i >= len(starts):
+            break
+        pos = starts[i]
     candidates: list[tuple[int, str, bool, int]] = []  # (line, key, numbered, offset)
     for i, start, line in lines:
-        hit = classify_heading(line)
+        hit = _classify(line, False)
         if hit:
             candidates.append((i, hit[0], hit[1], start))
     if not any(numbered for _, _, numbered, _ in candidates):
         # No 一、-numbered heading at all: the report may number its sections （一） or 1.
         minor = []
         for i, start, line in lines:
-            hit = classify_heading(line, minor_numbering=True)
+            hit = _classify(line, True)
             if hit:
                 minor.append((i, hit[0], hit[1], start))
         if sum(1 for c in minor if c[2]) >= 3:

@@ -634,3 +634,37 @@ def test_every_command_on_bad_paths_is_one_chinese_line(tmp_path: Path, capsys: 
         assert code == 2, (name, code, err)
         assert len(lines) == 1 and "Traceback" not in err, (name, err)
         assert english_words(lines[0]) == [], (name, lines[0])
+
+
+def test_an_output_path_through_a_symlink_loop_is_named_so(tmp_path: Path) -> None:
+    """The command line words an OSError from the table the readers word theirs from (ELOOP was 系统错误 40)."""
+    (tmp_path / "loop").symlink_to("loop")
+    proc = run_cli("schema", "--write", str(tmp_path / "loop" / "x.json"), "report.schema.json")
+    assert_clean(proc, "schema --write through a symlink loop")
+    assert proc.returncode == 2 and "是循环的符号链接" in proc.stderr, proc.stderr
+
+
+def test_reading_and_writing_word_an_os_error_alike() -> None:
+    """One table of reasons: a report that cannot be read says what an output path would, but where a read
+    is worded more exactly (a missing file, no permission to read, a path through a file)."""
+    from service.errors import OS_REASONS, os_error_text
+    from service.reading.files import os_reason
+
+    exact = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.ENOTDIR}
+    for code, why in OS_REASONS.items():
+        exc = OSError(code, os.strerror(code), "r.txt")
+        assert os_error_text(exc) == f"r.txt: {why}"
+        assert (os_reason(exc, "/nonexistent/r.txt") == why) == (code not in exact), (code, os_reason(exc, "r.txt"))
+    assert os_reason(OSError(errno.ENOTDIR, "x"), "r.txt") == f"没有这个文件({OS_REASONS[errno.ENOTDIR]})"
+
+
+def test_a_text_of_blanks_and_controls_has_no_text() -> None:
+    """Blank once its invisible characters are gone: 'no text', even when its controls would make it binary."""
+    from service.errors import InputError
+    from service.reading.text import decode_text
+
+    with pytest.raises(InputError, match="文件中没有文字"):
+        decode_text(b"\xe2\x80\x8b" + b"\x1c" * 40 + b"\n")
+    with pytest.raises(InputError, match="二进制数据"):
+        decode_text("报告".encode() + b"\x01" * 40)
+    assert decode_text("报告\x01正文".encode()) == ("报告正文", "utf-8", {"\x01": 1})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from service.cli import _command_of
 from tests._corpus import REPO, SEEDS
 
@@ -25,6 +27,28 @@ def _loaded_after(argv: list[str], names: tuple[str, ...] = UNNEEDED) -> list[st
 def test_parse_and_check_of_a_text_report_load_no_unneeded_library():
     for command in (["parse", str(SEEDS[0])], ["parse", str(SEEDS[0]), "--json"], ["check", str(SEEDS[0])]):
         assert _loaded_after(command, ("pydantic", *UNNEEDED)) == [], command  # pydantic: the schema edge only
+
+
+def test_a_text_report_loads_no_archive_or_resource_machinery():
+    """zipfile (for a DOCX's bytes), shutil (argparse's terminal width; with bz2 and lzma) and importlib.resources
+    (with tempfile) are ~5 ms of a one-file call that reads a text report."""
+    stdlib = ("zipfile", "shutil", "bz2", "lzma", "tempfile", "importlib.resources")
+    for command in (["parse", str(SEEDS[0])], ["check", str(SEEDS[0])]):
+        assert _loaded_after(command, stdlib) == [], command
+
+
+def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser's own terminal width (without shutil) is the one argparse's formatter takes."""
+    import argparse
+
+    from service.cli import _Formatter
+
+    for columns in (None, "50", "132", "0", "abc"):
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        assert _Formatter("govreport")._width == argparse.HelpFormatter("govreport")._width, columns
 
 
 def test_version_loads_no_command():

@@ -167,3 +167,19 @@ def test_bundled_run_scores_every_figure_the_extraction_issue_names(tmp_path, ca
         assert name in data["figures"], name
     text = capsys.readouterr().out
     assert ("通过：" in text) == (code == 0)
+
+
+@pytest.mark.parametrize("option", ["--thresholds", "--baseline"])
+@pytest.mark.parametrize("content", ["[]", "{", "7"])
+def test_a_thresholds_or_baseline_file_that_is_no_json_object_is_a_one_line_error(tmp_path, option, content):
+    """Read by the one helper the gold files are read by: not JSON, or JSON but no object, is exit 2 with the
+    file's name and why (a list was an internal error: 'list' object has no attribute …)."""
+    from tests.test_bad_input import assert_clean, run_cli
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    proc = run_cli("eval", "--no-narrative", "--out", str(tmp_path / "o"), option, str(bad))
+    assert_clean(proc, f"eval {option} {content}")
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and str(bad) in proc.stderr, proc.stderr
+    assert ("JSON 格式错误" if content == "{" else "应为一个 JSON 对象") in proc.stderr, proc.stderr

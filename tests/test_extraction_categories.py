@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import json
 
-from service.extraction.rules.categories import categorize, category_keys
+from service.extraction.rules.categories import CUES, categorize, category_keys
 from service.reading.normalize import fold
 from tests._corpus import GOLD_DIR
-from tests.category_paraphrases import LEAD_INS, all_word_rewordings, gold_items, one_word_rewordings
+from tests.category_paraphrases import (
+    LEAD_INS,
+    SYNONYMS,
+    all_word_rewordings,
+    gold_items,
+    one_word_rewordings,
+)
 from tests.category_phrases import PHRASES
 
 
@@ -39,15 +45,23 @@ def test_no_cue_is_other() -> None:
     assert categorize("本年度无此类情况") == "other"
 
 
+def test_the_synonyms_are_held_out_from_the_cues() -> None:
+    """No synonym of the rewordings is, or holds, a cue word: the rewordings test what the cues do not list."""
+    cues = {c for v in CUES.values() for c in v}
+    assert not [(b, c) for _, b in SYNONYMS for c in cues if c in b]
+
+
 def test_gold_items_reworded() -> None:
-    """One word of a gold item swapped for another report's synonym: at least 85 % keep the gold category
-    (the gold texts themselves: 94 %); with every synonym swapped at once, at least 80 %."""
+    """One word of a gold item swapped for a held-out synonym: 151 of 194 rewordings (78 %) keep the gold
+    category (the gold texts themselves: 51 of 54), at least 75 % must; with every synonym swapped at once,
+    26 of 54 (48 %), at least 45 %. The cues generalise to one unseen word in an item, much less to an item
+    reworded throughout."""
     one = one_word_rewordings()
     right = sum(1 for text, cat, _ in one if categorize(fold(text)) == cat)
-    assert right >= 0.85 * len(one), (right, len(one))
+    assert right >= 0.75 * len(one), (right, len(one))
     every = all_word_rewordings()
     right = sum(1 for text, cat in every if categorize(fold(text)) == cat)
-    assert right >= 0.8 * len(every), (right, len(every))
+    assert right >= 0.45 * len(every), (right, len(every))
 
 
 def test_a_lead_in_clause_does_not_change_the_category() -> None:

@@ -167,3 +167,37 @@ def test_circled_enumerators_do_not_crash_and_split_items():
     assert report.narrative is not None
     texts = [p.text for p in report.narrative.problems]
     assert len(texts) == 3 and texts[1].startswith("平台活跃度")
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("全年在抖音开设政务号发布信息120条。", "video"),  # the platform named before the account, words between
+    ("抖音政务号发布信息120条。", "video"),
+    ("依托今日头条开设政务号发布信息120条。", "other"),
+    ("在新浪微博开设政务号发布信息120条。", "weibo"),
+    ("政务号发布信息120条。", "other"),  # an account of no named platform
+    ("通过微信公众号和微博发布信息120条。", "weibo"),  # the last platform named
+])
+def test_the_extractor_and_verification_name_a_channel_kind_alike(sentence: str, kind: str) -> None:
+    """One rule names a channel's kind: what the extractor says is what verification keeps, uncorrected."""
+    doc = _doc("一是解读不够。", overview="（一）主动公开情况。" + sentence)
+    extracted = extract_rules(doc, find_sections(doc))
+    verified = verify_narrative(doc, find_sections(doc), extracted)
+    assert [(c.kind, c.posts) for c in extracted.narrative.channels] == [(kind, 120)]
+    assert [(c.kind, c.posts) for c in verified.narrative.channels] == [(kind, 120)]
+    assert verified.info.dropped.get("channel_kind_corrected", 0) == 0
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("小红书账号发布120篇。", [("other", 120, "篇", None)]),
+    ("小红书账号120篇。", [("other", 120, "篇", None)]),
+    ("“某某发布”抖音账号发布短视频35条。", [("video", 35, "条", None)]),
+    ("微博账号累计推送信息1,200条，粉丝2.5万人。", [("weibo", 1200, "条", 25000)]),
+    ("快手账号全年更新作品86期。", [("video", 86, "期", None)]),
+    ("开通微博账号12个。", []),  # a number of accounts is no figure of a channel
+    ("在抖音开设账号3个。", []),
+])
+def test_an_accounts_posts_are_a_channel_figure(sentence: str, expected: list[tuple[str, int, str, int | None]]) -> None:
+    """A platform's account with a count of posts (a unit of posts) is read; a count of accounts is not."""
+    doc = _doc("一是解读不够。", overview="（一）主动公开情况。" + sentence)
+    verified = verify_narrative(doc, find_sections(doc), extract_rules(doc, find_sections(doc)))
+    assert [(c.kind, c.posts, c.unit, c.followers) for c in verified.narrative.channels] == expected

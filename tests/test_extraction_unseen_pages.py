@@ -205,12 +205,20 @@ def test_letter_spaced_platform_names(style: str, number: str, page: str) -> Non
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))
 
 
+def test_the_other_names_are_not_the_keyword_list() -> None:
+    """Held out: no other name is a platform keyword itself (with or without its quoted prefix)."""
+    from service.extraction.rules.channels import KEYWORD_KIND
+
+    names = [n for by_kind in OTHER_NAMES for n in by_kind.values()]
+    assert not [n for n in names if n in KEYWORD_KIND or n.rpartition("”")[2] in KEYWORD_KIND]
+
+
 @pytest.mark.parametrize("page", ["none", "pdf_w56_dash", "crawl_glued"])
 @pytest.mark.parametrize("names", range(len(OTHER_NAMES)))
 @pytest.mark.parametrize("style", sorted(CHANNEL_PROSE))
 def test_other_names_of_the_platforms(style: str, names: int, page: str) -> None:
-    """The same platforms under the names other reports give them: 区政府网, 局官网, 政务服务网, 微信服务号,
-    微信订阅号 (its 订阅 is no follower count), 政务号, 人民号, 公开栏."""
+    """The same platforms under the names other reports give them (区人民政府门户网站, 官方微博账号, 抖音短视频账号,
+    快手政务号, “某某”学习强国号 …), none of them a keyword of the rules."""
     variants = [(t.stem, v) for t in TRUTHS
                 if (v := with_channel_prose(t, style, names_by_kind=OTHER_NAMES[names])) is not None]
     _assert(pool(variants, PAGE_STYLES.get(page, lambda t: t)))

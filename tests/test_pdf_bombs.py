@@ -10,6 +10,8 @@ import binascii
 import hashlib
 import random
 import zlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -198,13 +200,26 @@ def test_encrypted_pdfs_are_checked_after_decryption() -> None:
         check_inflation(encrypted_pdf([*_pages3(), ("", TEXT_PAGE)], password=b"secret"), "locked.pdf")
 
 
-def test_report_pdfs_pass_and_the_check_is_cheap() -> None:
+def _cpu_seconds(work: Callable[[], object], rounds: int = 3) -> float:
+    """The least CPU time of ``rounds`` runs of ``work`` (the least is the one the machine's load hit least)."""
     import time
 
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_report_pdfs_pass_and_the_check_is_cheap() -> None:
+    """The check of a real report costs about what compressing its bytes once does (1.3–1.4 × here): a bound
+    of 10 × that, measured in the same run, holds on a loaded or slow machine and still fails when the check
+    decodes the streams many times over or does work that grows faster than the file."""
     pdfs = sorted((REPO / "eval" / "corpus").rglob("*.pdf"))
     assert pdfs
     for p in pdfs:
         data = p.read_bytes()
-        start = time.process_time()
-        check_inflation(data, p.name)
-        assert time.process_time() - start < 2, p
+        check = _cpu_seconds(partial(check_inflation, data, p.name))
+        baseline = _cpu_seconds(partial(zlib.compress, data, 6))
+        assert check < 10 * baseline + 0.005, (p.name, check, baseline)

@@ -88,3 +88,31 @@ def test_line_starts_without_a_break() -> None:
     assert [doc.text[slice(*doc.line_span(i))] for i in range(1, doc.line_count + 1)] == \
         ["标题", "报告。", "一、总体情况", "（一）主动公开"]
     assert doc.line_of(text.index("总体")) == 3
+
+
+def _split_and_cut(text: str, breaks: tuple[int, ...], start: int, end: int) -> list[tuple[int, int]]:
+    """The lines of text[start:end] the long way: split at newlines, each piece cut at the breaks inside it."""
+    out, pos = [], start
+    for raw in text[start:end].split("\n"):
+        cuts = [b for b in breaks if pos < b < pos + len(raw)]
+        out += list(zip([pos, *cuts], [*cuts, pos + len(raw)], strict=True))
+        pos += len(raw) + 1
+    return out
+
+
+def test_the_lines_of_a_range_are_its_newlines_and_breaks() -> None:
+    """``spans_within`` (what the narrative view and the meta reader walk) is the text split at its newlines
+    and cut at its zero-width line starts, for any range: starting or ending mid-line, at a break, at a
+    newline, a break right after or before a newline (the empty lines apart, which its readers skip)."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(400):
+        text = "".join(rng.choice("ab\n。") for _ in range(rng.randrange(1, 40)))
+        breaks = tuple(sorted(rng.sample(range(1, len(text) + 1), rng.randrange(0, min(6, len(text)) + 1))))
+        doc = SourceDocument(text=text, breaks=breaks)
+        start = rng.randrange(0, len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        got = [(a, b) for a, b in doc.spans_within(start, end) if a < b]  # what its readers skip: empty lines
+        assert got == [(a, b) for a, b in _split_and_cut(text, breaks, start, end) if a < b], (text, breaks, start, end)
+        assert doc.runs_on(start, end) == any(start <= b < end for b in breaks)

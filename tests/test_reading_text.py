@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 
 import pytest
 
@@ -66,3 +67,23 @@ def test_unreadable_input_is_a_clear_input_error(data, message):
     with pytest.raises(InputError) as exc:
         read_bytes(data, "bad.txt")
     assert message in str(exc.value)
+
+
+def test_the_hash_is_of_the_text_as_read_whichever_way_it_was_decoded() -> None:
+    body = "一、总体情况\n本年度共收到申请 12 件。\n"
+    for data in (body.encode("utf-8"), codecs.BOM_UTF8 + body.encode("utf-8"),
+                 body.replace("\n", "\r\n").encode("utf-8"), ("\u200b" + body).encode("utf-8"),
+                 body.encode("gb18030"), codecs.BOM_UTF16_LE + body.encode("utf-16-le")):
+        doc = read_bytes(data, "r.txt")
+        assert doc.text == body
+        assert doc.sha256 == hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def test_the_folded_text_found_while_decoding_is_fold_of_the_text() -> None:
+    # read_bytes folds with the characters decoding found (one search for both): the same as fold.
+    body = "一、总体情况（２０２４年）\n本年度共收到申请１２件，“已办结”。\u3000\u3000全文"
+    long_line = "　".join(f"（{n}）第{n}项内容，共１２件" for n in "一二三四五六七八九十") * 3
+    for data in (body.encode("utf-8"), ("\u200b" + body + "\r\n").encode("utf-8"), body.encode("gb18030"),
+                 long_line.encode("utf-8"), (SEEDS[0].read_text(encoding="utf-8")).encode("utf-8")):
+        doc = read_bytes(data, "r.txt")
+        assert doc.folded == fold(doc.text)

@@ -161,3 +161,71 @@ def test_a_read_that_fails_half_way_is_one_line_as_os_reason_words_it(tmp_path: 
         report_sha256(seed)
     assert info.value.args[0] == files.os_reason(OSError(errno.EIO, "Input/output error"), seed)
     assert isinstance(info.value.__cause__, OSError)
+
+
+# ---- which commands read under the guard, and when their server starts ---------------------------
+
+def test_commands_that_read_no_report_ignore_the_read_timeout(tmp_path: Path) -> None:
+    """`schema` reads no report file: a bad GOVREPORT_READ_TIMEOUT is not its error (parse's, still)."""
+    proc = run_cli("schema", "report.schema.json", env={"GOVREPORT_READ_TIMEOUT": "abc"})
+    assert proc.returncode == 0 and proc.stdout.lstrip().startswith("{"), proc.stderr[-800:]
+    seed = tmp_path / "r.txt"
+    shutil.copy(SEEDS[0], seed)
+    proc = run_cli("parse", str(seed), env={"GOVREPORT_READ_TIMEOUT": "abc"})
+    assert proc.returncode == 2 and "GOVREPORT_READ_TIMEOUT 应为正数" in proc.stderr, proc.stderr[-800:]
+
+
+def _servers_idle_when_the_parser_is_built(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many read servers stand ready when ``main(argv)`` starts loading its command."""
+    from service import cli
+
+    monkeypatch.setattr(files, "_servers", files._Servers())
+    seen: list[int] = []
+    real = cli.build_parser
+
+    def spy(only: str | None = None) -> object:
+        seen.append(len(files._servers.idle))
+        return real(only)
+
+    monkeypatch.setattr(cli, "build_parser", spy)
+    assert cli.main(argv) == 0
+    return seen[0]
+
+
+def test_a_one_file_command_starts_its_read_server_before_loading_the_pipeline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = tmp_path / "r.txt"
+    shutil.copy(SEEDS[0], seed)
+    assert _servers_idle_when_the_parser_is_built(["parse", str(seed), "--no-narrative"], monkeypatch) == 1
+    (server,) = files._servers.idle  # the same server answered the read and stays for the next
+    assert server.poll() is None
+    assert "核验" in capsys.readouterr().out
+
+
+def test_standard_input_starts_no_read_server(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SEEDS[0].read_bytes()), encoding="utf-8"))
+    assert _servers_idle_when_the_parser_is_built(["parse", "-", "--no-narrative"], monkeypatch) == 0
+    assert files._servers.idle == []
+    assert "核验" in capsys.readouterr().out
+
+
+def test_a_read_server_that_cannot_be_started_early_is_started_at_the_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Starting the server ahead is best effort: failing then (no processes left) is no error of the command."""
+    seed = tmp_path / "r.txt"
+    shutil.copy(SEEDS[0], seed)
+    real, calls = files._spawn, []
+
+    def spawn() -> subprocess.Popen[bytes]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real()
+
+    monkeypatch.setattr(files, "_spawn", spawn)
+    assert _servers_idle_when_the_parser_is_built(["parse", str(seed), "--no-narrative"], monkeypatch) == 0
+    assert len(calls) == 2 and len(files._servers.idle) == 1  # the read started its own
+    assert "核验" in capsys.readouterr().out

@@ -261,14 +261,16 @@ NAMES = {"website": "区政府门户网站", "wechat": "“某某政务”微信
          "video": "“某某发布”视频号", "app": "“某某”政务客户端", "other": "政务公开平台"}
 
 
-# Other names reports give the same platforms (区政府网, 局官网, 微信服务号, 订阅号, 政务号 …).
+# Other names reports give the same platforms: each holds a platform keyword of the rules inside a longer
+# wording (an affix, a trailing 平台/账号/矩阵, two platforms' words), and none is itself a keyword (a test
+# checks it), so they test how the names are read rather than echo the keyword list.
 OTHER_NAMES: tuple[dict[str, str], ...] = (
-    {"website": "区政府网", "wechat": "“某某发布”微信服务号", "weibo": "官方微博", "video": "微信视频号",
-     "other": "“某某”政务号"},
-    {"website": "局官网", "wechat": "微信订阅号", "weibo": "“某某”新浪微博", "video": "抖音政务号",
-     "other": "镇村公开栏"},
-    {"website": "政务服务网", "wechat": "政务微信", "weibo": "政务微博", "video": "“某某”快手号",
-     "other": "“某某”人民号"},
+    {"website": "区人民政府门户网站", "wechat": "“某某政务”微信公众号平台", "weibo": "新浪政务微博",
+     "video": "抖音短视频账号", "other": "“某某”政务头条号"},
+    {"website": "县政府门户网", "wechat": "政务微信公众平台", "weibo": "官方微博账号", "video": "“某某”视频号账号",
+     "other": "“某某”学习强国号"},
+    {"website": "区政府信息公开网站", "wechat": "“某某”微信订阅号平台", "weibo": "“某某”政务微博矩阵", "video": "快手政务号",
+     "other": "政务新媒体矩阵"},
 )
 
 

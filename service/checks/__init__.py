@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.checks.locate import locate_all
-from service.checks.model import CellRef, Finding, Status
+from service.checks.model import CellRef, Finding, Status, finding
 from service.checks.ocr import reading_doubts, unchecked_doubts
 from service.checks.problems_section import check_s5
 from service.checks.relations import check_c1, check_c3, check_c4, check_c5
@@ -19,10 +19,10 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     """All single-report rules. C9 (text vs tables) needs the narrative and runs in verification."""
     findings: list[Finding] = []
     if fmt == "2019":
-        findings.append(Finding(rule="FORMAT", name="national format", status=Status.WARN, subject="report",
+        findings.append(finding(rule="FORMAT", name="national format", status=Status.WARN, subject="report",
                                 message="表格采用 2019 年格式（国办公开办函〔2019〕60号），而非现行的 2021 年格式（国办公开办函〔2021〕30号）"))
     for key in sections.missing:
-        findings.append(Finding(rule="SECTIONS", name="six sections present", status=Status.WARN, subject="report",
+        findings.append(finding(rule="SECTIONS", name="six sections present", status=Status.WARN, subject="report",
                                 message=f"未找到章节：{SECTION_NAMES[key]}"))
     findings += check_c1(tables.table3)
     findings += check_c3(tables.table3)
@@ -35,7 +35,7 @@ def run_checks(doc: SourceDocument, sections: SectionMap, tables: Tables, fmt: s
     if any(f.status is _FAIL and f.rule in ("C1", "C3", "C4", "C5") for f in findings):
         findings += locate_all(tables.table3, tables.table4)
     findings += reading_findings(tables)
-    findings += [Finding(rule="READ", name="reading note", category="parse", status=Status.INFO, subject="文件",
+    findings += [finding(rule="READ", name="reading note", category="parse", status=Status.INFO, subject="文件",
                          message=w) for w in doc.warnings]
     return reading_doubts(findings) + unchecked_doubts(tables.table2)
 

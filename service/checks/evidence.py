@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.checks.model import CellRef
+from service.checks.model import CellRef, cell_ref
 from service.tables.model import Table
 
 
@@ -12,24 +12,24 @@ def short_printed(printed: str, limit: int = 24) -> str:
 
 
 def ref(table: Table, row: str, col: int, column_name: str | None = None) -> CellRef:
-    cell = table.cell(row, col)
     r = table.rows.get(row)
-    return CellRef(
+    if r is None:
+        return cell_ref(table=table.name, row=row, column=column_name or _table_column(table, col), value=None,
+                        kind="absent")
+    cell = r.cells[col]
+    return cell_ref(
         table=table.name,
-        row=r.label if r else row,
-        column=column_name or _column(table, row, col),
-        value=cell.value if cell else None,
-        printed=cell.printed if cell else None,
-        kind=str(cell.kind) if cell else "absent",
-        line=cell.line if cell else None,
-        inferred_from=cell.inferred_from if cell else None,
-        confidence=cell.confidence if cell else None,
-        at=cell.at if cell else None,
+        row=r.label,
+        column=column_name or (r.columns[col] if r.columns else _table_column(table, col)),
+        value=cell.value,
+        printed=cell.printed,
+        kind=str(cell.kind),
+        line=cell.line,
+        inferred_from=cell.inferred_from,
+        confidence=cell.confidence,
+        at=cell.at,
     )
 
 
-def _column(table: Table, row: str, col: int) -> str:
-    r = table.rows.get(row)
-    if r is not None and r.columns:
-        return r.columns[col]
+def _table_column(table: Table, col: int) -> str:
     return table.columns[col] if col < len(table.columns) else str(col + 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from service.checks.evidence import ref
-from service.checks.model import Finding, Status
+from service.checks.model import Finding, Status, finding
 from service.tables import table3 as t3mod
 from service.tables import table4 as t4mod
 from service.tables.layout import T4_GROUPS
@@ -76,7 +76,7 @@ def locate(table: Table, eqs: list[Equation]) -> list[Finding]:
     (key, col), w = suggestions[0]
     r = ref(table, key, col)
     rules = sorted({eq.name.split()[0] for eq in bad})
-    return [Finding(
+    return [finding(
         rule="LOCATE", name="the cell that explains the failing relations", status=Status.FAIL, subject=f"{table.name} {r.row} · {r.column}",
         message=(f"一个印出数值可解释全部 {len(bad)} 项不成立的关系（{'、'.join(rules)}）："
                  f"{r.row} · {r.column} 印为 {r.printed}，若为 {int(w)} 则各项关系均成立"),

@@ -15,7 +15,7 @@ below ``LOW_CONFIDENCE`` is a reading doubt of its own.
 from __future__ import annotations
 
 from service.checks.evidence import ref
-from service.checks.model import CellRef, Finding, Status
+from service.checks.model import CellRef, Finding, Status, finding
 from service.reading.ocr import LOW_CONFIDENCE
 from service.tables.model import Table
 
@@ -40,7 +40,7 @@ def unchecked_doubts(table2: Table) -> list[Finding]:
                 continue
             c = ref(table2, key, col)
             where = f"（{c.at}）" if c.at else ""
-            out.append(Finding(
+            out.append(finding(
                 rule="OCR", name="OCR reading doubt", category="parse", status=Status.UNCERTAIN,
                 subject=f"{c.table} {c.row} · {c.column}",
                 message=f"OCR 识别为 {c.printed}{where}，置信度 {c.confidence:.2f}，表二没有勾稽关系可以核对；请核对原件",
@@ -72,7 +72,7 @@ def reading_doubts(findings: list[Finding]) -> list[Finding]:
         alt = located.get(key)
         where = f"（{c.at}）" if c.at else ""
         fix = f"；若为 {alt}，各项勾稽关系均成立" if alt is not None else ""
-        out.append(Finding(
+        out.append(finding(
             rule="OCR", name="OCR reading doubt", category="parse", status=Status.UNCERTAIN,
             subject=f"{c.table} {c.row} · {c.column}",
             message=f"OCR 识别为 {c.printed}{where}，置信度 {c.confidence:.2f}，与勾稽关系不符{fix}；请核对原件",

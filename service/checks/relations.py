@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from service.checks.evidence import ref
-from service.checks.model import CellRef, Finding, Status
+from service.checks.model import CellRef, Finding, Status, finding
 from service.tables.layout import (
     T3_COLUMNS,
     T3_LABELS,
@@ -78,7 +78,7 @@ def _sum_finding(
                f"{tot_detail + ' = ' if len(cells) - n > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
         evidence = _refs(table, keys, cols, column_names, range(len(cells)))
         status = _FAIL
-    return Finding(rule=rule, name=name, category="report", status=status, subject=subject, message=msg,
+    return finding(rule=rule, name=name, category="report", status=status, subject=subject, message=msg,
                    expected=expected, actual=actual, cells=evidence, lines=sorted(lines))
 
 
@@ -88,7 +88,7 @@ def _unknown(rule: str, name: str, subject: str, table: Table, keys: Sequence[st
     evidence = _refs(table, keys, cols, column_names, range(len(cells)))
     missing = [i for i, cell in enumerate(cells) if cell is None or cell.value is None]
     which = ", ".join(f"{evidence[i].row} · {evidence[i].column}" for i in missing[:4])
-    return Finding(rule=rule, name=name, status=_UNCERTAIN, subject=subject,
+    return finding(rule=rule, name=name, status=_UNCERTAIN, subject=subject,
                    message=f"无法核对：{len(missing)} 个数值未知（{which}）", cells=evidence,
                    lines=sorted({cell.line for cell in cells if cell is not None and cell.line is not None}))
 

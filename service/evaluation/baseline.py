@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from service.evaluation.figures import kind_of
-from service.evaluation.gold import REPO_ROOT, GoldError, unreadable
+from service.evaluation.gold import REPO_ROOT, read_json_object
 from service.evaluation.thresholds import Shortfall
 
 DEFAULT_BASELINE = REPO_ROOT / "eval" / "baseline.json"
@@ -24,10 +24,7 @@ def load_baseline(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     if not p.exists():
         return {"margins": dict(DEFAULT_MARGINS), "runs": {}}
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(f"无法读取基线文件: {unreadable(exc, p)}", str(p)) from exc
+    data = read_json_object(p, "无法读取基线文件", "基线文件应为一个 JSON 对象")
     data.setdefault("margins", dict(DEFAULT_MARGINS))
     data.setdefault("runs", {})
     return data

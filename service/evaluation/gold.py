@@ -52,6 +52,18 @@ def unreadable(exc: OSError | ValueError, path: Path) -> str:
     return str(exc)
 
 
+def read_json_object(path: Path, unreadable_lead: str, not_object: str) -> dict[str, Any]:
+    """The JSON object in the file at ``path``; a GoldError with a clear one-line reason when the file cannot
+    be read (``unreadable_lead: why``) or does not hold an object (``not_object``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(f"{unreadable_lead}: {unreadable(exc, path)}", str(path)) from exc
+    if not isinstance(data, dict):
+        raise GoldError(not_object, str(path))
+    return data
+
+
 @dataclass
 class GoldReport:
     """One labelled report."""
@@ -103,12 +115,7 @@ def load_gold_dir(directory: str | Path) -> list[GoldReport]:
 
 def load_gold_file(path: Path, base: Path) -> GoldReport:
     """One gold file; ``base`` is the directory its ``report`` path is relative to."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(f"不是可读的 JSON 标注文件: {unreadable(exc, path)}", str(path)) from exc
-    if not isinstance(data, dict):
-        raise GoldError("标注文件应为一个 JSON 对象", str(path))
+    data = read_json_object(path, "不是可读的 JSON 标注文件", "标注文件应为一个 JSON 对象")
     missing = [k for k in _REQUIRED if k not in data]
     if missing:
         raise GoldError("标注文件缺少字段 " + "、".join(f"'{m}'" for m in missing), str(path))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.evaluation.gold import REPO_ROOT, GoldError, unreadable
+from service.evaluation.gold import REPO_ROOT, GoldError, read_json_object
 
 DEFAULT_THRESHOLDS = REPO_ROOT / "eval" / "thresholds.json"
 
@@ -49,10 +48,7 @@ def fmt(v: float | None) -> str:
 def load_thresholds(path: str | Path, section: str) -> list[Bound]:
     """The bounds of one section ("gold" or "planted") of a thresholds file."""
     p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(f"无法读取阈值文件: {unreadable(exc, p)}", str(p)) from exc
+    data = read_json_object(p, "无法读取阈值文件", "阈值文件应为一个 JSON 对象")
     out = []
     for name, spec in (data.get(section) or {}).items():
         if not isinstance(spec, dict) or not ({"min", "max"} & spec.keys()):

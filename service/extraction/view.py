@@ -127,41 +127,19 @@ def _dropped(src: str, a: int, b: int, stars: bool) -> list[tuple[int, int]]:
     return out
 
 
-def _zero_width_cuts(doc: SourceDocument, start: int, end: int) -> list[int]:
-    """The zero-width line starts (``doc.breaks``: a page run together with no blank) inside the range."""
-    if not doc.breaks:
-        return []
-    i = bisect.bisect_right(doc.breaks, start)
-    j = bisect.bisect_left(doc.breaks, end)
-    return list(doc.breaks[i:j])
-
-
 def _build(doc: SourceDocument, start: int, end: int) -> TextView:
     src = doc.text
     fsrc = doc.folded if len(doc.folded) == len(src) else fold(src)  # same offsets as the text
     # (doc start, doc end, line end, after a zero-width break) of kept, non-blank lines, markup stripped
     lines: list[tuple[int, int, int, bool]] = []
     running = running_lines(doc)
-    cuts = _zero_width_cuts(doc, start, end)
-    k = 0  # next zero-width cut
-    pos = start
-    for raw in src[start:end].split("\n"):
-        n = len(raw)
-        seg = pos
-        forced = False
-        while True:  # the line's pieces between zero-width line starts (doc.breaks), each a line of its own
-            while k < len(cuts) and cuts[k] <= seg:
-                k += 1
-            cut = cuts[k] if k < len(cuts) and cuts[k] < pos + n else pos + n
-            piece = src[seg:cut]
-            if piece and not piece.isspace() and not is_chrome(piece, running):
-                m = _LINE_MARKUP_RE.match(piece) if piece[0] in _MARKUP_FIRST else None
-                a = seg + m.end() if m else seg
-                lines.append((a, max(a, seg + len(piece.rstrip(" \t\r\u3000"))), cut, forced))
-            if cut >= pos + n:
-                break
-            seg, forced = cut, True
-        pos += n + 1
+    for seg, cut in doc.spans_within(start, end):  # a zero-width line start (doc.breaks) starts a line too
+        piece = src[seg:cut]
+        if piece and not piece.isspace() and not is_chrome(piece, running):
+            m = _LINE_MARKUP_RE.match(piece) if piece[0] in _MARKUP_FIRST else None
+            a = seg + m.end() if m else seg
+            forced = seg > start and src[seg - 1] != "\n"
+            lines.append((a, max(a, seg + len(piece.rstrip(" \t\r\u3000"))), cut, forced))
     wide = 0.8 * wrap_width([display_width(src[a:b]) for a, b, _, _ in lines])  # a line this wide may wrap
     stars = "**" in src[start:end]
     tparts: list[str] = []

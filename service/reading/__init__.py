@@ -10,9 +10,10 @@ from service.errors import ConfigError, InputError, UnsupportedFormatError
 from service.reading.document import GridCell, GridTable, SourceDocument
 from service.reading.files import read_report_bytes
 from service.reading.markup import markup_in_text
+from service.reading.normalize import fold_these
 from service.reading.reflow import restore_breaks, zero_width_breaks
 from service.reading.sniff import sniff
-from service.reading.text import control_notes, decode_text
+from service.reading.text import control_notes, decode_text_exact
 
 __all__ = ["STDIN", "GridCell", "GridTable", "SourceDocument", "read_bytes", "read_document", "read_stdin"]
 
@@ -83,7 +84,8 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         raise UnsupportedFormatError(f"{kind[6:]} 图片而不是文字报告, OCR 文字识别只读 PNG、JPEG、TIFF 图片", name)
     if kind == "archive":
         raise InputError("ZIP 压缩包而不是报告, 请解压后处理其中的文件", name)
-    text, encoding, dropped = decode_text(data, name)
+    decoded = decode_text_exact(data, name)
+    text, encoding, dropped = decoded.text, decoded.encoding, decoded.dropped
     markup = markup_in_text(text)
     if markup is not None:
         from service.reading.html import read_html
@@ -94,10 +96,16 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
         return doc
     lined, restored = restore_breaks(text)
     breaks = zero_width_breaks(lined, restored > 0)
+    # The hash is of the text as read (before any line break is restored): of the input's bytes when the
+    # text is their UTF-8 as it is.
+    sha256 = hashlib.sha256(decoded.utf8 if decoded.utf8 is not None else text.encode("utf-8")).hexdigest()
+    # Decoding found the characters to fold (restoring breaks only turns blanks into line breaks).
+    folded = fold_these(lined, decoded.to_fold) if decoded.to_fold is not None else ""
     if not restored and not breaks:
-        return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, warnings=control_notes(dropped))
-    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding, breaks=breaks,
-                         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), warnings=control_notes(dropped))
+        return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, sha256=sha256, folded=folded,
+                              warnings=control_notes(dropped))
+    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding, breaks=breaks, sha256=sha256,
+                         folded=folded, warnings=control_notes(dropped))
     if restored:
         doc.warnings.append(f"全文只有很少几行（网页抓取的文本）：{restored} 处标题、表格行之前的空格按换行读取，"
                             "位置不变，行号按恢复的换行计")

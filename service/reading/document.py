@@ -65,12 +65,15 @@ class SourceDocument:
     #: Offsets where a line starts with no line break before it (a page run together with no blank to
     #: turn into one: see ``reading.reflow``); lines are text[start:next start] there.
     breaks: tuple[int, ...] = ()
-    folded: str = field(init=False)
+    #: ``fold(text)``, computed here unless the reader passes it (only ever as ``fold(text)``, computed
+    #: from a scan of its own: see ``read_bytes``).
+    folded: str = ""
     line_starts: list[int] = field(init=False)
     _starts: list[int] = field(init=False, default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self.folded = fold(self.text)
+        if len(self.folded) != len(self.text):
+            self.folded = fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if self.breaks:
             self.line_starts = sorted({*self.line_starts, *self.breaks})
@@ -118,6 +121,26 @@ class SourceDocument:
         spans = [(a, b - 1 if text[b - 1] == "\n" else b) for a, b in itertools.pairwise(starts)]
         spans.append((starts[-1], len(text)))
         return spans
+
+    def spans_within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The lines of ``text[start:end]`` as :meth:`line_span` gives them (a zero-width line start in
+        ``breaks`` starts one too), the first from ``start``, the last to ``end`` (empty when ``end`` ends
+        a line): ``text[start:end].split("\n")`` with each piece's offsets, cut at the breaks (a break just
+        before a newline adds an empty line)."""
+        text, starts = self.text, self.line_starts
+        spans: list[tuple[int, int]] = []
+        a = start
+        for i in range(bisect.bisect_right(starts, start), bisect.bisect_right(starts, end)):
+            b = starts[i]
+            spans.append((a, b - 1 if text[b - 1] == "\n" else b))
+            a = b
+        spans.append((a, end))
+        return spans
+
+    def runs_on(self, start: int, end: int) -> bool:
+        """Whether a zero-width line start (``breaks``: text run together) falls inside ``[start, end)``."""
+        i = bisect.bisect_left(self.breaks, start)
+        return i < len(self.breaks) and self.breaks[i] < end
 
     def line_text(self, line: int) -> str:
         start, end = self.line_span(line)

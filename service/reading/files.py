@@ -6,10 +6,12 @@ descriptor, so a file swapped for a pipe between a check and the open cannot sli
 
 A regular file can block too: on a hung network mount or a FUSE file system whose server stopped
 answering, ``open()`` or ``read()`` waits in the kernel, where not even SIGKILL ends it. Within
-:func:`guarded_reads` (a batch) every report file is therefore opened and read by a read server process
-(``read_server.py``) and given ``GOVREPORT_READ_TIMEOUT`` seconds; past them the caller gets an InputError
-and goes on, and the server is killed and left to its read — a process, not a thread, so the batch's own
-exit never waits for it.
+:func:`guarded_reads` (every CLI command that reads report files, and each batch) every report file is
+therefore opened and read by a read server process (``read_server.py``) and given
+``GOVREPORT_READ_TIMEOUT`` seconds; past them the caller gets an InputError and goes on, and the server is
+killed and left to its read — a process, not a thread, so the caller's own exit never waits for it.
+A one-file command starts its server with :func:`start_read_server` before it loads the pipeline, so the
+server's start-up overlaps those imports instead of delaying the read.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from service.errors import ConfigError, InputError
+from service.errors import OS_REASONS, ConfigError, InputError
 
 #: Seconds a batch gives the open and read of one report file (GOVREPORT_READ_TIMEOUT); reports take ms.
 DEFAULT_READ_TIMEOUT = 60.0
@@ -51,10 +53,9 @@ def not_regular(mode: int) -> str | None:
 
 
 def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
-    """A one-line reason for an OSError on ``path``, saying what a missing path really is."""
+    """A one-line reason for an OSError on reading ``path``: the wording of ``OS_REASONS``, saying what a
+    missing path really is and that it is reading that is not permitted."""
     code = exc.errno
-    if code == errno.ELOOP:
-        return "是循环的符号链接(链接层数过多)"
     if code == errno.ENOENT:
         p = Path(path)
         if p.is_symlink():
@@ -67,10 +68,8 @@ def os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
     if code in (errno.EACCES, errno.EPERM):
         return "没有读取权限"
     if code == errno.ENOTDIR:
-        return "没有这个文件(路径中的某一级不是目录)"
-    if code == errno.ENAMETOOLONG:
-        return "文件名过长"
-    return f"无法读取文件: {exc.strerror or exc}"
+        return f"没有这个文件({OS_REASONS[errno.ENOTDIR]})"
+    return OS_REASONS.get(code or 0) or f"无法读取文件: {exc.strerror or exc}"
 
 
 def open_report(path: str | os.PathLike[str]) -> BinaryIO:
@@ -154,6 +153,12 @@ def guarded_reads(timeout: float | None = None) -> Iterator[None]:
         _guard = before
 
 
+def start_read_server() -> None:
+    """Start a read server ahead of the first guarded read (a no-op if one is idle), so that its start-up
+    (a few ms of another interpreter) runs while this process is still loading its modules."""
+    _servers.prestart()
+
+
 def _open_error(exc: OSError, path: str | os.PathLike[str]) -> InputError:
     if exc.errno == errno.EISDIR:
         return InputError("是目录而不是报告文件", str(path))
@@ -187,8 +192,7 @@ class _Servers:
             self.stuck = [p for p in self.stuck if p.poll() is None]  # reap the ones whose read ended
             proc = self.idle.pop() if self.idle else None
         if proc is None:
-            proc = subprocess.Popen([sys.executable, "-S", "-E", str(_SERVER)], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+            proc = _spawn()
         assert proc.stdin is not None and proc.stdout is not None
         name = os.fsencode(path)
         deadline = time.monotonic() + timeout
@@ -207,11 +211,29 @@ class _Servers:
             self.idle.append(proc)
         return answer
 
+    def prestart(self) -> None:
+        """Have one idle server ready (started now, unless one is idle already). Best effort: a server that
+        cannot be started now (no processes left) is started, or its failure reported, at the first read."""
+        with self.lock:
+            if self.idle:
+                return
+        try:
+            proc = _spawn()
+        except OSError:
+            return
+        with self.lock:
+            self.idle.append(proc)
+
     def _drop(self, proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
         _close_pipes(proc)
         with self.lock:
             self.stuck.append(proc)
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-S", "-E", str(_SERVER)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
 
 
 def _close_pipes(proc: subprocess.Popen[bytes]) -> None:

@@ -7,6 +7,7 @@ finding still points into the original text because positions are identical in b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: Zero-width and other invisible characters removed at read time (BOM, ZWSP, ZWJ, soft hyphen, ...).
 INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]")
@@ -37,13 +38,24 @@ _FOLD_MAP = {chr(k): v for k, v in FOLD_TABLE.items() if chr(k) != v}
 _FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_MAP) + "]")
 
 
-def _fold_char(m: re.Match[str]) -> str:
-    return _FOLD_MAP[m.group()]
+#: The characters ``fold`` changes.
+FOLDED_CHARS = frozenset(_FOLD_MAP)
 
 
 def fold(text: str) -> str:
     """Fold widths and bracket variants, one character for one character."""
-    return _FOLD_RE.sub(_fold_char, text)
+    found = _FOLD_RE.findall(text)
+    return fold_these(text, set(found)) if found else text
+
+
+def fold_these(text: str, chars: Iterable[str]) -> str:
+    """``fold(text)`` when ``chars`` holds every character of ``text`` that folds (others, in
+    FOLDED_CHARS but not in the text, do no harm): for a reader that has already looked for them."""
+    # One str.replace per distinct character (a report has a dozen or so) instead of a call per occurrence:
+    # no folded character is itself folded (tests/test_normalize.py), so the order does not matter.
+    for ch in chars:
+        text = text.replace(ch, _FOLD_MAP[ch])
+    return text
 
 
 def strip_invisible(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The read server: opens and reads report files for a batch, in a process of its own.
+"""The read server: opens and reads report files for a command (parse, check, a batch …) in a process
+of its own.
 
 Run as a script by service.reading.files (``python -S -E read_server.py``), so it imports nothing but
 the standard library and starts in milliseconds. It reads requests from stdin and answers on stdout;
@@ -16,7 +17,6 @@ it and starts another; the stuck process no longer holds up the batch, nor its e
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
@@ -53,6 +53,8 @@ def _one(op: bytes, limit: int, path: bytes) -> tuple[bytes, bytes]:
             return b"M", f"{st.st_mode}:{st.st_size}".encode()
         os.set_blocking(fd, True)
         if op == b"H":
+            import hashlib  # only for this op: its import is a fifth of the server's start-up
+
             h = hashlib.sha256()
             while chunk := os.read(fd, CHUNK):
                 h.update(chunk)

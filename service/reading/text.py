@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from service.errors import InputError
-from service.reading.normalize import INVISIBLE_RE, strip_invisible
+from service.lazy_re import lazy_compile
+from service.reading.normalize import FOLDED_CHARS, INVISIBLE_RE, strip_invisible
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
 _BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -14,6 +16,8 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 #: Anything ``_finish`` changes or counts: an invisible character, a carriage return, a control character
 #: or U+FFFD. A text without any (most texts) is returned as it is, after one search.
 _TO_CLEAN_RE = re.compile("[\r" + INVISIBLE_RE.pattern[1:-1] + _BAD_CHARS_RE.pattern[1:-1] + "]")
+#: What ``_finish`` cleans and what ``fold`` changes, looked for in one pass (see ``decode_text_exact``).
+_SCAN_RE = lazy_compile("[" + _TO_CLEAN_RE.pattern[1:-1] + "".join(re.escape(c) for c in sorted(FOLDED_CHARS)) + "]")
 _CONTROL_NAMES = {"\x00": "NUL", "\x1a": "SUB", "\x1b": "ESC", "\x7f": "DEL", "\x08": "BS", "\x0b": "VT"}
 
 
@@ -27,20 +31,44 @@ def decode_bytes(data: bytes, path: str | None = None) -> tuple[str, str]:
     return text, encoding
 
 
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """``decode_text``'s result, and what the search for characters to clean found on the way."""
+
+    text: str
+    encoding: str
+    dropped: dict[str, int]  # control characters dropped, with their counts
+    #: The text's UTF-8 bytes when they are the input's own (UTF-8 that needed no cleaning: the text's
+    #: hash is taken of them, without encoding the text again), else None.
+    utf8: bytes | None = None
+    #: The distinct characters of the text that ``fold`` changes, when the text needed no cleaning
+    #: (one search looked for both), else None.
+    to_fold: frozenset[str] | None = None
+
+
 def decode_text(data: bytes, path: str | None = None) -> Decoded:
     """Return (text, encoding name, control characters dropped). Raises InputError when the bytes are not text."""
-    if not data.strip():
+    d = decode_text_exact(data, path)
+    return d.text, d.encoding, d.dropped
+
+
+def decode_text_exact(data: bytes, path: str | None = None) -> DecodedText:
+    """``decode_text`` with what was found on the way (see DecodedText)."""
+    if not data or data.isspace():
         raise InputError("文件是空的", path)
     # A declared or clear encoding is kept even if some bytes are bad (a file cut short): they become
     # U+FFFD, which _finish refuses when there are many; an odd trailing byte of UTF-16 is dropped.
     if data.startswith(codecs.BOM_UTF8):
-        return _finish(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", path)
+        body = data[3:]
+        return _finish(body.decode("utf-8", errors="replace"), "utf-8-sig", path, body)
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _finish(_even(data).decode("utf-16", errors="replace"), "utf-16", path)
-    guessed = _guess_utf16_without_bom(data)
-    if guessed:
-        return _finish(_even(data).decode(guessed, errors="replace"), guessed, path)
+    # UTF-16 without a BOM has zero bytes (ASCII-heavy text one a character): without any in the first
+    # 4 KiB neither test below can succeed.
     if b"\x00" in data[:4096]:
+        guessed = _guess_utf16_without_bom(data)
+        if guessed:
+            return _finish(_even(data).decode(guessed, errors="replace"), guessed, path)
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 candidate = _even(data).decode(enc)
@@ -50,7 +78,7 @@ def decode_text(data: bytes, path: str | None = None) -> Decoded:
                 return _finish(candidate, enc, path)
         # Not UTF-16: a NUL is a control character like any other (see _finish), wherever it stands.
     try:
-        return _finish(data.decode("utf-8"), "utf-8", path)
+        return _finish(data.decode("utf-8"), "utf-8", path, data)
     except UnicodeDecodeError:
         pass
     try:
@@ -122,15 +150,20 @@ def drop_controls(text: str, path: str | None) -> tuple[str, dict[str, int]]:
     return text, dropped
 
 
-def _finish(text: str, encoding: str, path: str | None) -> Decoded:
-    if not _TO_CLEAN_RE.search(text):
+def _finish(text: str, encoding: str, path: str | None, utf8: bytes | None = None) -> DecodedText:
+    """The text cleaned (see ``drop_controls``); ``utf8``, the bytes it was decoded from as UTF-8, is
+    passed on when the text is left as it is."""
+    # One search for both what is cleaned here and what fold changes later: most texts have nothing to
+    # clean, and then the characters to fold are known.
+    found = set(_SCAN_RE.findall(text))
+    if found <= FOLDED_CHARS:  # _SCAN_RE's other characters, _TO_CLEAN_RE's, are none of them
         if not text.strip():
             raise InputError("文件中没有文字", path)
-        return text, encoding, {}
+        return DecodedText(text, encoding, {}, utf8, frozenset(found))
     text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
+    dropped: dict[str, int] = {}
+    if text.strip():  # else it has no text (rather than being binary), whatever controls it holds
+        text, dropped = drop_controls(text, path)
     if not text.strip():
         raise InputError("文件中没有文字", path)
-    text, dropped = drop_controls(text, path)
-    if not text.strip():
-        raise InputError("文件中没有文字", path)
-    return text, encoding, dropped
+    return DecodedText(text, encoding, dropped)

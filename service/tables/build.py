@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import cast
 
 from service.tables.digit_runs import Group, split_digits
-from service.tables.model import Cell, CellKind, Conflict, Row, printed_cell
+from service.tables.model import Cell, CellKind, Conflict, Row, printed_cells
 from service.tables.solver import CellId, Equation, Segment, solve
 from service.tables.tokens import Token, Unit
 
@@ -40,24 +42,22 @@ def build_rows(
 ) -> BuildResult:
     """Place each row's printed values, then let the relations determine what was not printed."""
     fixed: dict[CellId, int | float | None] = {}
-    cells: dict[CellId, Cell] = {}
+    cells: dict[str, list[Cell]] = {}  # each row's cells, in column order
     segments: list[Segment] = []
     seg_rows: list[RowInput] = []
     notes: list[str] = []
     conflicts: list[Conflict] = []
     pending: dict[str, tuple[RowInput, list[list[Token]], str]] = {}  # rows of run-together digits, unsplit
-    open_cells: list[CellId] = []  # cells not printed as numbers: the relations may determine them
     # A table some of whose rows run their cells together: a blank there is no proof of a cell border.
     glued = any(ri.groups and vals is not None and len(vals) < ri.ncols - 1 and _digit_runs(vals)
                 for ri, vals in ((ri, _values(ri)) for ri in inputs))
     for ri in inputs:
         vals = _values(ri)
         line = ri.unit.line if ri.unit else None
+        ids = _cell_ids(ri.key, ri.ncols)
         if vals is None:
-            for c in range(ri.ncols):
-                fixed[(ri.key, c)] = None
-                cells[(ri.key, c)] = Cell(kind=CellKind.ABSENT)
-                open_cells.append((ri.key, c))
+            fixed.update(dict.fromkeys(ids))
+            cells[ri.key] = [Cell(kind=CellKind.ABSENT) for _ in ids]
             continue
         split_from = ""
         run_together = ri.groups and len(vals) < ri.ncols - 1 and all(t.kind is CellKind.NUMBER for t in vals)
@@ -75,48 +75,32 @@ def build_rows(
                 vals = splits[0]
             elif note:
                 pending[ri.key] = (ri, splits, note)
-                for c in range(ri.ncols):
-                    fixed[(ri.key, c)] = None
-                    cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
-                    open_cells.append((ri.key, c))
+                fixed.update(dict.fromkeys(ids))
+                cells[ri.key] = [Cell(kind=CellKind.LOST, line=line) for _ in ids]
                 continue
         if len(vals) == ri.ncols:
-            key = ri.key
-            for c, tok in enumerate(vals):  # _cell_from_token, inline: the most frequent path
-                kind, start = tok.kind, tok.start
-                value = tok.value if kind is _NUMBER else None
-                fixed[cid := (key, c)] = value
-                if start >= 0:
-                    cell = printed_cell(value, kind, tok.text,
-                                        line if line is not None or line_of is None else line_of(start), (start, tok.end))
-                else:
-                    cell = printed_cell(value, kind, tok.text, line, None)
-                cells[cid] = cell
-                if kind is not _NUMBER:
-                    open_cells.append(cid)
-                if split_from:
+            row = cells[ri.key] = printed_cells(vals, line, line_of)
+            fixed.update(zip(ids, [cell.value for cell in row], strict=True))  # the value of a NUMBER, else None
+            if split_from:
+                for cell in row:
                     cell.inferred_from = split_from
             continue
         if len(vals) < ri.ncols and all(t.kind is CellKind.NUMBER and t.value is not None for t in vals):
             seg = Segment(
-                cells=tuple((ri.key, c) for c in range(ri.ncols)),
+                cells=ids,
                 values=tuple(t.value for t in vals if t.value is not None),  # all, by the test above
                 tokens=tuple(vals),
             )
             segments.append(seg)
             seg_rows.append(ri)
-            for c in range(ri.ncols):
-                cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
-                open_cells.append((ri.key, c))
+            cells[ri.key] = [Cell(kind=CellKind.LOST, line=line) for _ in ids]
             continue
         # More values than columns, or a short row with "/" or "-" in it: positions cannot be trusted.
         notes.append(
             f"{ri.label}：{ri.ncols} 列印出 {len(vals)} 个值（{' '.join(t.text for t in vals)}），位置无法对应，该行按未知处理"
         )
-        for c in range(ri.ncols):
-            fixed[(ri.key, c)] = None
-            cells[(ri.key, c)] = Cell(kind=CellKind.LOST, line=line)
-            open_cells.append((ri.key, c))
+        fixed.update(dict.fromkeys(ids))
+        cells[ri.key] = [Cell(kind=CellKind.LOST, line=line) for _ in ids]
     if pending:
         chosen = _split_by_relations(pending, fixed, equations, segments)
         for key, (ri, _splits, note) in pending.items():
@@ -126,9 +110,9 @@ def build_rows(
                 continue
             why = (f"{ri.ncols} 列印成无分隔的数字串，满足 {ri.relation} 的拆分中只有一种同时满足其他勾稽关系"
                    f"（{' '.join(t.text for t in split)}）")
-            for c, tok in enumerate(split):
-                fixed[(key, c)] = tok.value
-                cells[(key, c)] = cell = _cell_from_token(tok, ri.unit.line if ri.unit else None, line_of)
+            row = cells[key] = printed_cells(split, ri.unit.line if ri.unit else None, line_of)
+            for c, cell in enumerate(row):
+                fixed[(key, c)] = cell.value  # (split tokens are numbers)
                 cell.inferred_from = why
     sol = solve(fixed, equations, segments)
     # Apply placements.
@@ -141,8 +125,8 @@ def build_rows(
             if agreed:
                 why = (f"{len(seg.cells)} 列只印出 {len(seg.values)} 个数值（{printed}）；缺失单元格无论位于哪一列，"
                        "符合勾稽关系的结果都给出此值")
-                for cell_id in seg.cells:
-                    cells[cell_id].inferred_from = why
+                for cell in cells[ri.key]:
+                    cell.inferred_from = why
                 notes.append(f"{ri.label}：{why.replace('此值', '同一行数值')}")
             elif sol.violations and _placing_adds_violations(s_idx, fixed, equations, segments, sol.violations):
                 rules = _rules_through(seg.cells, equations, sol.violated)
@@ -156,38 +140,43 @@ def build_rows(
                              "无法确定缺失的是哪一个单元格")
             continue
         lost = [c for c in range(len(seg.cells)) if c not in pos]
-        for p, payload in zip(pos, seg.tokens, strict=True):
-            assert isinstance(payload, Token)
-            cells[seg.cells[p]] = _cell_from_token(payload, line, line_of)
+        row = cells[ri.key]
+        for p, cell in zip(pos, printed_cells(cast(tuple[Token, ...], seg.tokens), line, line_of), strict=True):
+            row[p] = cell
         notes.append(
             f"{ri.label}：{len(seg.cells)} 列只印出 {len(seg.values)} 个数值；"
             f"缺失的第 {'、'.join(str(c + 1) for c in lost)} 列由勾稽关系确定"
         )
-    # Each open cell on its own (a cell appended twice gets the same value twice).
-    for cell_id in open_cells:
-        cell = cells[cell_id]
-        if cell.kind is _NUMBER:
-            continue
-        v = sol.values.get(cell_id)
-        if v is not None and cell_id not in sol.ambiguous_cells:
-            cell.value = v
-            if cell.inferred_from is None:
-                cell.inferred_from = sol.inferred.get(cell_id, "勾稽关系")
+    # Each cell not printed as a number, on its own: the relations may have determined it.
+    for ri in inputs:
+        for cell_id, cell in zip(_cell_ids(ri.key, ri.ncols), cells[ri.key], strict=True):
+            if cell.kind is _NUMBER:
+                continue
+            v = sol.values.get(cell_id)
+            if v is not None and cell_id not in sol.ambiguous_cells:
+                cell.value = v
+                if cell.inferred_from is None:
+                    cell.inferred_from = sol.inferred.get(cell_id, "勾稽关系")
     if sol.clashes:
         conflicts.append(_clash(inputs, sol.unsettled, sol.clashes))
     rows: dict[str, Row] = {}
     for ri in inputs:
-        row_cells = [cells[(ri.key, c)] for c in range(ri.ncols)]
         rows[ri.key] = Row(
             key=ri.key,
             label=ri.label,
             printed_label=(ri.unit.label or None) if ri.unit else None,
             line=ri.unit.line if ri.unit else None,
-            cells=row_cells,
+            cells=cells[ri.key],
         )
     if sol.note:
         notes.append(sol.note)
     return BuildResult(rows, notes, conflicts, sol.violations)
+
+
+@lru_cache(maxsize=256)
+def _cell_ids(key: str, ncols: int) -> tuple[CellId, ...]:
+    """A row's cell keys, in column order (made once per row and width: the same rows recur)."""
+    return tuple((key, c) for c in range(ncols))
 
 
 def _values(ri: RowInput) -> list[Token] | None:
@@ -237,14 +226,6 @@ def _split_by_relations(
         if len(fitting) == 1:
             out[key] = fitting[0]
     return out
-
-
-def _cell_from_token(tok: Token, line: int | None, line_of: Callable[[int], int] | None) -> Cell:
-    span = (tok.start, tok.end) if tok.start >= 0 else None
-    if span and line is None and line_of is not None:
-        line = line_of(tok.start)
-    value = tok.value if tok.kind is CellKind.NUMBER else None
-    return printed_cell(value, tok.kind, tok.text, line, span)
 
 
 def _placing_adds_violations(

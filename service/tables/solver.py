@@ -10,7 +10,7 @@ placements that fit the relations best agree on it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import mul
@@ -252,27 +252,32 @@ def _combinations(seg_groups: Sequence[Sequence[_Group]]) -> int:
 
 def _check_only(fixed: dict[CellId, Num | None], equations: Sequence[Equation]) -> Solution:
     """A table with every cell printed: its values as they are, and the relations that do not hold."""
-    violated: set[str] = set()
-    if set(map(type, fixed.values())) <= {int}:
-        # Whole numbers only: each relation is one exact integer sum (a missing operand skips it).
-        get = fixed.get
-        for eq in equations:
-            vals = list(map(get, eq.cells))
-            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
-                violated.add(eq.name)
-        return Solution(cast(dict[CellId, Num], fixed.copy()), {}, {}, len(violated), violated=violated)  # no None: all int
-    for eq in equations:
-        total: Exact = 0
-        for cell, coef in eq.terms:
-            v = fixed.get(cell)
-            if v is None:
-                break
-            total += coef * (v if isinstance(v, int) else _exact(v))
-        else:
-            if total != 0:
-                violated.add(eq.name)
+    if _whole(fixed):
+        violated = _broken(cast(dict[CellId, Exact | None], fixed), equations)  # ints: their own exact values
+        return Solution(cast(dict[CellId, Num], fixed.copy()), {}, {}, len(violated), violated=violated)  # no None
+    violated = _broken({cell: _exact(v) for cell, v in fixed.items() if v is not None}, equations)
     values = {cell: v for cell, v in fixed.items() if v is not None}
     return Solution(values, {}, {}, len(violated), violated=violated)
+
+
+def _whole(fixed: dict[CellId, Num | None]) -> bool:
+    """Whether every printed value is a whole number (an int; None for a cell not printed)."""
+    return set(map(type, fixed.values())) <= _WHOLE
+
+
+_WHOLE = frozenset({int, type(None)})
+
+
+def _broken(known: Mapping[CellId, Exact | None], equations: Iterable[Equation]) -> set[str]:
+    """Names of the relations whose operands are all known and do not hold: one exact sum each (a
+    relation with an operand not known says nothing)."""
+    broken: set[str] = set()
+    get = known.get
+    for eq in equations:
+        vals = list(map(get, eq.cells))
+        if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
+            broken.add(eq.name)
+    return broken
 
 
 @dataclass(slots=True)
@@ -293,7 +298,7 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
     known: dict[CellId, Exact] = {}
     nums: dict[CellId, Num] = {}
     variables: set[CellId] = set()
-    if set(map(type, fixed.values())) <= {int, type(None)}:
+    if _whole(fixed):
         variables = {cell for cell, v in fixed.items() if v is None}
         nums = {cell: v for cell, v in fixed.items() if v is not None}
         known = cast(dict[CellId, Exact], nums)  # whole numbers are their own exact values (neither is changed)
@@ -310,12 +315,10 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
     overlap = not placed.isdisjoint(known)
     open_cells = placed | variables
     active: list[_Relation] = []
-    broken: set[str] = set()
+    closed: list[Equation] = []  # relations of printed cells only
     for idx, eq in enumerate(equations):
         if open_cells.isdisjoint(eq.cells):
-            vals = list(map(known.get, eq.cells))
-            if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
-                broken.add(eq.name)
+            closed.append(eq)
             continue
         printed = [(known.get(c), k) for c, k in eq.terms if c not in open_cells]
         if any(v is None for v, _ in printed):
@@ -325,6 +328,7 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
         else:
             const: Exact = sum(k * v for v, k in printed if v is not None)  # (exact: the order does not matter)
             active.append((idx, eq.name, const, tuple((c, k) for c, k in eq.terms if c in open_cells)))
+    broken = _broken(known, closed)
     return _Prepared(known, nums, variables, active, broken, overlap)
 
 

@@ -39,6 +39,7 @@ _STRIP = "*`_"
 
 
 _NUMBER, _TEXT, _BLANK = CellKind.NUMBER, CellKind.TEXT, CellKind.BLANK  # (enum look-ups cost in hot loops)
+_DASH_KIND = CellKind.DASH
 
 
 @dataclass(slots=True)
@@ -81,7 +82,15 @@ def _number(t: str) -> int | float | None:
 
 def _digits(raw: str) -> int | None:
     """The value of a run of ASCII digits; None when it is absurdly long."""
+    v = _SMALL_INTS.get(raw)
+    if v is not None:
+        return v
     return int(raw) if len(raw) <= MAX_DIGITS else None
+
+
+#: The values of "0" … "999", the counts most cells print: a look-up costs a fifth of ``int()`` on a str
+#: (which first copies the text to ASCII). "00", "+1" and the like are not in it and go to ``int()``.
+_SMALL_INTS = {str(i): i for i in range(1000)}
 
 
 def absurd_reason(printed: str) -> str | None:
@@ -132,7 +141,12 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
         raw = m.group()
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
-            out.append(Token(raw, s, e, _NUMBER, int(raw) if e - s <= MAX_DIGITS else None))
+            out.append(Token(raw, s, e, _NUMBER, _digits(raw)))
+            continue
+        if "\u4e00" <= raw[0] <= "\u9fff" and "\u4e00" <= raw[-1] <= "\u9fff":
+            # Starts and ends with a CJK character (a header word): text, or the dash "一一"; nothing to strip,
+            # no number glued on (what ``classify`` and the glued-number test below find for it).
+            out.append(Token(raw, s, e, _DASH_KIND if raw in _DASH else _TEXT))
             continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
@@ -180,6 +194,32 @@ def _plain_row(folded: str, start: int, end: int) -> tuple[int, int] | None:
     return start + label_end, start + values_end
 
 
+_new = object.__new__
+
+
+def _digit_tokens(folded: str, start: int, end: int) -> list[Token]:
+    """The numbers of ``folded[start:end]``, which holds only whole numbers and the tabs, pipes and spaces
+    between them (a plain row's values, see ``_plain_row``): ``Token(raw, s, e, NUMBER, _digits(raw))``
+    each, built without the dataclass's ``__init__`` (the most frequent tokens; tests/test_tables_model.py
+    checks them against the constructor and the regular expression)."""
+    out: list[Token] = []
+    pos = start
+    small = _SMALL_INTS.get
+    for raw in folded[start:end].replace("|", " ").replace("\t", " ").split(" "):
+        if raw:
+            tok = _new(Token)
+            tok.text = raw
+            tok.start = pos
+            pos += len(raw)
+            tok.end = pos
+            tok.kind = _NUMBER
+            v = small(raw)
+            tok.value = v if v is not None else _digits(raw)  # (``_digits``, its table looked up first)
+            out.append(tok)
+        pos += 1  # the separator after it
+    return out
+
+
 def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token]]:
     """(label pieces, trailing value tokens) of one text line; only the values become Tokens.
 
@@ -191,14 +231,9 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
         # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
         label = _TOKEN_RE.findall(folded, start, fast[0])
         if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is _TEXT:
-            vals: list[Token] = []
-            for m in _DIGITS_RE.finditer(folded, *fast):
-                raw = m.group()
-                s = m.start()
-                vals.append(Token(raw, s, s + len(raw), _NUMBER, int(raw) if len(raw) <= MAX_DIGITS else None))
-            return label, vals
+            return label, _digit_tokens(folded, *fast)
     ms = list(_TOKEN_RE.finditer(folded, start, end))
-    vals = []
+    vals: list[Token] = []
     i = len(ms)
     label_tail: str | None = None
     stray: str | None = None
@@ -316,20 +351,21 @@ def text_units(
         for s, e in _row_spans(folded, *doc.line_span(ln)):
             if _PAGE_NUMBER_RE.match(folded, s, e):
                 continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-            if not _NONSPACE_RE.search(folded, s, e):
-                continue
-            previous_content, last_content = last_content, ln
             if not _VALUE_CHAR_RE.search(folded, s, e):
+                if not _NONSPACE_RE.search(folded, s, e):
+                    continue
+                previous_content, last_content = last_content, ln
                 # No digit, "/" or dash: label or header text only.
                 text = _SEP_RE.sub("", folded[s:e])
                 if text:
                     gap.append(text)
                 continue
+            previous_content, last_content = last_content, ln  # (a value character is no blank)
             pieces, vals = split_line(folded, s, e)
             if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
                 continue
             label = "".join(pieces)
-            if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
+            if not (vals and pieces) and not any(v.kind is CellKind.NUMBER for v in vals):
                 gap.append(label + "".join(v.text for v in vals))
                 continue
             if not vals:

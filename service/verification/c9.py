@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.checks.model import CellRef, Finding, Status
+from service.checks.model import CellRef, Finding, Status, cell_ref, finding
 from service.extraction.model import Narrative
 from service.extraction.rules import figures
 from service.extraction.view import TextView, build_view
@@ -214,7 +214,7 @@ _ROW_LABELS = {**T3_LABELS, **T4_GROUP_LABELS, "normative_documents": "行政规
 
 
 def _ref(cell: Cell | None, table: str, row: str, column: str) -> CellRef:
-    return CellRef(
+    return cell_ref(
         table=table, row=_ROW_LABELS.get(row, row), column=column, value=cell.value if cell else None,
         printed=cell.printed if cell else None, kind=str(cell.kind) if cell else None,
         line=cell.line if cell else None, inferred_from=cell.inferred_from if cell else None,
@@ -226,12 +226,12 @@ def _compare(
     soft: bool = False,
 ) -> Finding:
     if table_value is None:
-        return Finding(rule="C9", name=name, status=Status.UNCERTAIN, subject=subject, actual=stated,
+        return finding(rule="C9", name=name, status=Status.UNCERTAIN, subject=subject, actual=stated,
                        message=f"正文称 {stated}，表中对应数值未知", cells=cells, lines=lines)
     ok = stated == table_value
     status = Status.PASS if ok else (Status.WARN if soft else Status.FAIL)
     verb = "一致" if ok else "不一致"
-    return Finding(rule="C9", name=name, status=status, subject=subject, expected=table_value, actual=stated,
+    return finding(rule="C9", name=name, status=status, subject=subject, expected=table_value, actual=stated,
                    message=f"正文称 {stated}，与表中的 {table_value} {verb}", cells=cells, lines=lines)
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from itertools import chain, starmap
 
 from service.extraction.model import Alignment, Channel, ChannelKind
-from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, WEAK_KEYWORDS, number_value
+from service.extraction.rules.channels import KEYWORD_KIND, KEYWORD_RE, NUMBER_RE, name_kind, number_value
 from service.extraction.view import TextView
 from service.lazy_re import lazy_compile
 from service.reading.normalize import fold
@@ -75,16 +75,6 @@ def _keyword_hits(view: TextView, kind: str, forbidden: list[tuple[int, int]]) -
             if KEYWORD_KIND[m.group()] == kind and not overlaps(forbidden, m.start(), m.end())]
 
 
-def keyword_kind(name: str) -> ChannelKind | None:
-    """The kind a platform keyword in the name implies (the last keyword wins: "微博转载" is weibo; a weak
-    one such as 政务号 only when no other stands before it: "抖音政务号" is video)."""
-    kind: ChannelKind | None = None
-    for m in KEYWORD_RE.finditer(fold(name)):
-        if kind is None or m.group() not in WEAK_KEYWORDS:
-            kind = KEYWORD_KIND[m.group()]
-    return kind
-
-
 class _Source:
     """One view to verify channels against, with its instruction spans and a lazy normalised index."""
 
@@ -138,7 +128,7 @@ def verify_channels(
     srcs = [_Source(v, f) for v, f in sources]
     out: list[Channel] = []
     for ch in channels:
-        implied = keyword_kind(ch.channel)
+        implied = name_kind(fold(ch.channel))
         kind = implied or ch.kind
         if implied and implied != ch.kind:
             dropped["channel_kind_corrected"] += 1

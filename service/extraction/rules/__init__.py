@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
 from service.extraction.base import ExtractionResult, MetaHint
@@ -31,12 +30,6 @@ def _items(view: TextView, ranges: list[tuple[int, int]]) -> list[Item]:
     return out
 
 
-def _has_breaks(doc: SourceDocument, start: int, end: int) -> bool:
-    """Whether a zero-width line start (``doc.breaks``) falls inside ``[start, end)``."""
-    i = bisect.bisect_left(doc.breaks, start)
-    return i < len(doc.breaks) and doc.breaks[i] < end
-
-
 def _region(doc: SourceDocument, sections: SectionMap, key: str) -> tuple[int, int] | None:
     s = sections.get(key)
     return (s.body_start, s.end) if s else None
@@ -49,7 +42,7 @@ def extract_rules(doc: SourceDocument, sections: SectionMap) -> ExtractionResult
     if problems:
         view = build_view(doc, *problems)
         # A page run together: no section found, or line starts found with no line break (doc.breaks).
-        glued = not sections.sections or _has_breaks(doc, *problems)
+        glued = not sections.sections or doc.runs_on(*problems)
         parts = split_parts(view.folded, glued=glued)
         found["problems"] = _items(view, problem_ranges(view.folded, *parts.problems, parts.problems_headed))
         found["measures"] = _items(view, measure_ranges(view.folded, *parts.measures))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from service.lazy_re import lazy_compile
 
@@ -60,7 +60,7 @@ _PREAMBLE_RE = lazy_compile(
 @cache
 def category_keys() -> frozenset[str]:
     """The category keys shipped with the package (``other`` included)."""
-    data = resources.files("service").joinpath("data", "categories.json").read_text(encoding="utf-8")
+    data = (Path(__file__).resolve().parents[2] / "data" / "categories.json").read_text(encoding="utf-8")
     return frozenset(json.loads(data))
 
 

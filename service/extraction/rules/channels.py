@@ -26,11 +26,11 @@ KEYWORDS: dict[ChannelKind, tuple[str, ...]] = {
               "小红书", "公开平台", "信息平台", "政务平台", "服务平台", "发布平台", "党务平台", "公开栏", "公示栏"),
 }
 KEYWORD_KIND: dict[str, ChannelKind] = {kw: kind for kind, kws in KEYWORDS.items() for kw in kws}
+#: Keywords that only say "an account": another platform's keyword before them in the channel's name
+#: (抖音政务号, 在抖音开设政务号) names the kind (see :func:`name_kind`).
+WEAK_KEYWORDS = frozenset({"政务号"})
 # One alternation of plain literals: the regex engine skips to the positions where a keyword's first
 # character stands. The kind of a match is ``KEYWORD_KIND[m.group()]``.
-#: Keywords that only say "an account": right after another platform's keyword (抖音政务号) that one names
-#: the kind.
-WEAK_KEYWORDS = frozenset({"政务号"})
 KEYWORD_RE = lazy_compile("|".join(re.escape(kw) for kws in KEYWORDS.values() for kw in kws))
 # A comma inside a number ("13,528") does not end a clause.
 _CLAUSE_STOP_RE = lazy_compile("[，。；;：:\n]|(?<!\\d),|,(?!\\d{3}(?![\\d.]))")
@@ -49,7 +49,10 @@ _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 # A clause that opens by saying what was posted: "年内推送232条", "共发布各类信息1.2万条".
 _POST_VERB_RE = lazy_compile(r"[^\d，,。；;、]{0,6}?(?:发布|推送|更新|公开|刊发|发送|编发)[^\d，,。；;、]{0,12}\d")
 _FOLLOWERS_RE = lazy_compile(r"关注|粉丝|订阅(?!号)|用户数")  # 订阅号 is a kind of account, not its subscribers
-_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|账号|个数|转发量")
+_EXCLUDED_RE = lazy_compile(r"浏览|阅读|访问|点击|留言|评论|点赞|访客|群组|个数|转发量")
+# Accounts: their number ("开通账号12个") is no figure of a channel, but an account's posts are
+# ("小红书账号发布120篇"): words on accounts stop a count only without a unit of posts.
+_ACCOUNTS_RE = lazy_compile(r"账号")
 _POST_UNITS = frozenset("条篇期则幅件次")
 _MAX_GAP = 40
 _GAP_RE = lazy_compile(r"(?:[ \t\u3000]*[^ \t\u3000]){0," + str(_MAX_GAP) + "}")
@@ -86,10 +89,8 @@ def find_channels(view: TextView) -> list[Channel]:
             if not _POST_VERB_RE.match(folded, clause_end + 1, after):
                 continue
             clause_end = after
-        kind = KEYWORD_KIND[m.group()]
-        if m.group() in WEAK_KEYWORDS and idx and hits[idx - 1].end() == m.start():
-            kind = KEYWORD_KIND[hits[idx - 1].group()]
-        stat = _Stat(kind, (_name_start(folded, m.start()), name_end))
+        name_at = _name_start(folded, m.start())
+        stat = _Stat(name_kind(folded[name_at:name_end]) or KEYWORD_KIND[m.group()], (name_at, name_end))
         _read_clause(folded, name_end, clause_end, stat, allow_posts=True)
         # The next clause may carry the other figure ("关注量5833条,公开信息232条").
         found = stat.followers is not None or stat.posts is not None
@@ -99,6 +100,18 @@ def find_channels(view: TextView) -> list[Channel]:
         if stat.posts is not None or stat.followers is not None:
             stats.append(stat)
     return _merge(view, text, stats)
+
+
+def name_kind(folded_name: str) -> ChannelKind | None:
+    """The kind the platform keywords in a (folded) channel name imply, or None without one: the last
+    keyword's ("微信公众号和微博" weibo), except that a weak keyword (政务号) takes the kind of any keyword before it
+    ("抖音政务号" and "抖音开设政务号" are video, "政务号" alone other). The extractor names a channel's
+    kind by it and verification checks every extracted channel's kind (an LLM's too) against it."""
+    kind: ChannelKind | None = None
+    for m in KEYWORD_RE.finditer(folded_name):
+        if kind is None or m.group() not in WEAK_KEYWORDS:
+            kind = KEYWORD_KIND[m.group()]
+    return kind
 
 
 def _name_start(folded: str, kw_start: int) -> int:
@@ -137,16 +150,17 @@ def _read_clause(folded: str, a: int, b: int, stat: _Stat, allow_posts: bool) ->
     ctx = a  # where the words describing the next number start
     for m in NUMBER_RE.finditer(folded, a, b):
         after = folded[m.end() : m.end() + 1]
-        if after == "年" or (m.group("unit") is None and after in "年月日%"):
+        unit = m.group("unit")
+        if after == "年" or (unit is None and after in "年月日%"):
             continue
-        if _EXCLUDED_RE.search(folded, ctx, m.start()):
+        if _EXCLUDED_RE.search(folded, ctx, m.start()) or (
+                unit not in _POST_UNITS and _ACCOUNTS_RE.search(folded, ctx, m.start())):
             return
         if _FOLLOWERS_RE.search(folded, ctx, m.start()):
             if stat.followers is not None:
                 return
             stat.followers = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"))
         else:
-            unit = m.group("unit")
             if not (allow_posts and stat.posts is None and unit in _POST_UNITS):
                 return
             stat.posts = (m.start("n"), m.end("mult") if m.group("mult") else m.end("n"), unit)
