@@ -153,8 +153,10 @@ ORDER_FILL_SCORE = 0.2
 _PREFIX_RE = re.compile(r"^[一二三四五六七]?(?:本年度办理结果)?[一二三四五六七]?(?:不予公开|无法提供|不予处理|其他处理)?[1-8]?")
 
 
+@lru_cache(maxsize=4096)
 def bare_label(label: str) -> str:
-    """A label without enumerators and group names: '(三)不予公开 1.属于国家秘密' -> '属于国家秘密'."""
+    """A label without enumerators and group names: '(三)不予公开 1.属于国家秘密' -> '属于国家秘密'
+    (remembered, like ``_compact_label``: the template's labels recur in every report)."""
     return _PREFIX_RE.sub("", _compact_label(label), count=1)
 
 

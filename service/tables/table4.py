@@ -119,22 +119,34 @@ def _reorder(runs: list[list[Token]]) -> tuple[list[Token] | None, dict[int, int
     return None, agreed, f"表四 的数值分段印出、顺序错乱；{len(orders)} 种排列满足 C5，只保留各排列一致的数值"
 
 
+_NUMBER, _SLASH, _DASH, _BLANK = CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK
+
+
 def value_runs(units_tokens: list[list[Token]]) -> list[list[Token]]:
     """The table's value tokens in reading order, from lines that are mostly values, as runs: values
     not separated by text (a header line, or a word between values)."""
     runs: list[list[Token]] = [[]]
     for toks in units_tokens:
-        vals = [t for t in toks if t.kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK)
-                or t.text in NONE_WORDS]
-        nums = [t for t in vals if t.kind is not CellKind.BLANK]
-        if not nums or len(nums) * 2 < len([t for t in toks if t.kind is not CellKind.BLANK]):
+        # Values: numbers, "/", dashes, words such as "无" (printed), and blank cells (not printed).
+        is_value: list[bool] = []
+        printed = blanks = 0
+        for t in toks:
+            k = t.kind
+            if k is _BLANK:
+                blanks += 1
+                is_value.append(True)
+            elif k is _NUMBER or k is _SLASH or k is _DASH or t.text in NONE_WORDS:
+                printed += 1
+                is_value.append(True)
+            else:
+                is_value.append(False)
+        if not printed or printed * 2 < len(toks) - blanks:
             if toks and runs[-1]:
                 runs.append([])  # a line of text (or a sentence with a number in it) ends the run
             continue
-        ids = {id(t) for t in vals}
-        for t in toks:
-            if id(t) in ids:
+        for t, value in zip(toks, is_value, strict=True):
+            if value:
                 runs[-1].append(t)
-            elif t.kind is not CellKind.BLANK and runs[-1]:
+            elif t.kind is not _BLANK and runs[-1]:
                 runs.append([])
     return [r for r in runs if r]

@@ -39,6 +39,7 @@ _STRIP = "*`_"
 
 
 _NUMBER, _TEXT, _BLANK = CellKind.NUMBER, CellKind.TEXT, CellKind.BLANK  # (enum look-ups cost in hot loops)
+_DASH_KIND = CellKind.DASH
 
 
 @dataclass(slots=True)
@@ -81,7 +82,15 @@ def _number(t: str) -> int | float | None:
 
 def _digits(raw: str) -> int | None:
     """The value of a run of ASCII digits; None when it is absurdly long."""
+    v = _SMALL_INTS.get(raw)
+    if v is not None:
+        return v
     return int(raw) if len(raw) <= MAX_DIGITS else None
+
+
+#: The values of "0" … "999", the counts most cells print: a look-up costs a fifth of ``int()`` on a str
+#: (which first copies the text to ASCII). "00", "+1" and the like are not in it and go to ``int()``.
+_SMALL_INTS = {str(i): i for i in range(1000)}
 
 
 def absurd_reason(printed: str) -> str | None:
@@ -133,6 +142,11 @@ def line_tokens(folded: str, start: int, end: int) -> list[Token]:
         s, e = m.start(), m.end()
         if raw.isdigit() and raw.isascii():
             out.append(Token(raw, s, e, _NUMBER, _digits(raw)))
+            continue
+        if "\u4e00" <= raw[0] <= "\u9fff" and "\u4e00" <= raw[-1] <= "\u9fff":
+            # Starts and ends with a CJK character (a header word): text, or the dash "一一"; nothing to strip,
+            # no number glued on (what ``classify`` and the glued-number test below find for it).
+            out.append(Token(raw, s, e, _DASH_KIND if raw in _DASH else _TEXT))
             continue
         lead = len(raw) - len(raw.lstrip(_STRIP))
         trail = len(raw) - len(raw.rstrip(_STRIP))
@@ -190,6 +204,7 @@ def _digit_tokens(folded: str, start: int, end: int) -> list[Token]:
     checks them against the constructor and the regular expression)."""
     out: list[Token] = []
     pos = start
+    small = _SMALL_INTS.get
     for raw in folded[start:end].replace("|", " ").replace("\t", " ").split(" "):
         if raw:
             tok = _new(Token)
@@ -198,7 +213,8 @@ def _digit_tokens(folded: str, start: int, end: int) -> list[Token]:
             pos += len(raw)
             tok.end = pos
             tok.kind = _NUMBER
-            tok.value = _digits(raw)
+            v = small(raw)
+            tok.value = v if v is not None else _digits(raw)  # (``_digits``, its table looked up first)
             out.append(tok)
         pos += 1  # the separator after it
     return out
@@ -335,20 +351,21 @@ def text_units(
         for s, e in _row_spans(folded, *doc.line_span(ln)):
             if _PAGE_NUMBER_RE.match(folded, s, e):
                 continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-            if not _NONSPACE_RE.search(folded, s, e):
-                continue
-            previous_content, last_content = last_content, ln
             if not _VALUE_CHAR_RE.search(folded, s, e):
+                if not _NONSPACE_RE.search(folded, s, e):
+                    continue
+                previous_content, last_content = last_content, ln
                 # No digit, "/" or dash: label or header text only.
                 text = _SEP_RE.sub("", folded[s:e])
                 if text:
                     gap.append(text)
                 continue
+            previous_content, last_content = last_content, ln  # (a value character is no blank)
             pieces, vals = split_line(folded, s, e)
             if not vals and (not pieces or all(_MD_RULE_RE.match(p) for p in pieces)):
                 continue
             label = "".join(pieces)
-            if not any(v.kind is CellKind.NUMBER for v in vals) and not (vals and pieces):
+            if not (vals and pieces) and not any(v.kind is CellKind.NUMBER for v in vals):
                 gap.append(label + "".join(v.text for v in vals))
                 continue
             if not vals:
