@@ -190,3 +190,22 @@ def test_standard_input_starts_no_read_server(monkeypatch: pytest.MonkeyPatch,
     assert _servers_idle_when_the_parser_is_built(["parse", "-", "--no-narrative"], monkeypatch) == 0
     assert files._servers.idle == []
     assert "核验" in capsys.readouterr().out
+
+
+def test_a_read_server_that_cannot_be_started_early_is_started_at_the_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Starting the server ahead is best effort: failing then (no processes left) is no error of the command."""
+    seed = tmp_path / "r.txt"
+    shutil.copy(SEEDS[0], seed)
+    real, calls = files._spawn, []
+
+    def spawn() -> subprocess.Popen[bytes]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real()
+
+    monkeypatch.setattr(files, "_spawn", spawn)
+    assert _servers_idle_when_the_parser_is_built(["parse", str(seed), "--no-narrative"], monkeypatch) == 0
+    assert len(calls) == 2 and len(files._servers.idle) == 1  # the read started its own
+    assert "核验" in capsys.readouterr().out

@@ -208,11 +208,15 @@ class _Servers:
         return answer
 
     def prestart(self) -> None:
-        """Have one idle server ready (started now, unless one is idle already)."""
+        """Have one idle server ready (started now, unless one is idle already). Best effort: a server that
+        cannot be started now (no processes left) is started, or its failure reported, at the first read."""
         with self.lock:
             if self.idle:
                 return
-        proc = _spawn()
+        try:
+            proc = _spawn()
+        except OSError:
+            return
         with self.lock:
             self.idle.append(proc)
 

@@ -1,4 +1,5 @@
-"""The read server: opens and reads report files for a batch, in a process of its own.
+"""The read server: opens and reads report files for a command (parse, check, a batch …) in a process
+of its own.
 
 Run as a script by service.reading.files (``python -S -E read_server.py``), so it imports nothing but
 the standard library and starts in milliseconds. It reads requests from stdin and answers on stdout;
