@@ -15,7 +15,7 @@ from service.tables.tokens import Token, Unit
 _NUMBER = CellKind.NUMBER
 
 
-@dataclass
+@dataclass(slots=True)
 class RowInput:
     """What the text gave for one row: the unit it matched (or None) and the expected column count."""
 
@@ -147,8 +147,9 @@ def build_rows(
             f"{ri.label}：{len(seg.cells)} 列只印出 {len(seg.values)} 个数值；"
             f"缺失的第 {'、'.join(str(c + 1) for c in lost)} 列由勾稽关系确定"
         )
-    # Each cell not printed as a number, on its own: the relations may have determined it.
-    for ri in inputs:
+    # Each cell not printed as a number, on its own: the relations may have determined it. (There is none
+    # when every cell was placed as printed and has a value: every cell is then a NUMBER.)
+    for ri in inputs if segments or None in fixed.values() else ():
         for cell_id, cell in zip(_cell_ids(ri.key, ri.ncols), cells[ri.key], strict=True):
             if cell.kind is _NUMBER:
                 continue

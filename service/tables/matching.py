@@ -36,13 +36,20 @@ def _bigrams(t: str) -> frozenset[str]:
     return frozenset(t[i : i + 2] for i in range(len(t) - 1))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Context:
-    """A unit's label contexts, compacted once: own label, with the text before, after, and both."""
+    """A unit's label contexts, compacted once: own label, with the text before, after, and both. Their
+    bigrams are taken only when the scores are not remembered (``_score_row``)."""
 
     own: str
-    variants: tuple[tuple[frozenset[str], float], ...]
-    key: tuple[str, ...] = ()  # the texts it was made of: the same key, the same scores
+    key: tuple[str, ...]  # the texts it is made of, (own,) or (own, before, after): the same key, the same scores
+
+    def texts(self) -> tuple[tuple[str, float], ...]:
+        """The texts compared with the rows' labels, with their weights (empty ones included)."""
+        if len(self.key) == 1:
+            return ((self.own, 1.0),)
+        own, before, after = self.key
+        return ((own, 1.0), (before + own, 0.95), (own + after, 0.9), (before + own + after, 0.85))
 
 
 #: Own-label recall above which the text around a unit is not consulted (the label is whole).
@@ -54,14 +61,13 @@ def _context(unit: Unit, with_gaps: bool = True, side: str = "both") -> _Context
     ("before" or "after") when the caller has decided which way the table prints its labels."""
     own = _compact_label(unit.label)
     if not with_gaps:
-        return _Context(own, ((_bigrams(own), 1.0),) if own else (), (own,))
+        return _Context(own, (own,))
     before, after = _compact_label(unit.gap_before), _compact_label(unit.gap_after)
     if not own and side == "before":
         after = ""
     elif not own and side == "after":
         before = ""
-    texts = ((own, 1.0), (before + own, 0.95), (own + after, 0.9), (before + own + after, 0.85))
-    return _Context(own, tuple((_bigrams(t), w) for t, w in texts if t), (own, before, after))
+    return _Context(own, (own, before, after))
 
 
 #: ``compact`` of label and gap texts, remembered (the template's row labels recur in every report).
@@ -128,7 +134,10 @@ def _score_row(ctx: _Context, index: _Index) -> list[float]:
     when it is one of the label's bigrams)."""
     best: dict[int, float] = {}
     sizes = index.sizes
-    for have, w in ctx.variants:
+    for text, w in ctx.texts():
+        if not text:
+            continue
+        have = _bigrams(text)
         counts: dict[int, int] = {}
         for bg in have:
             for j in index.bigrams.get(bg, ()):

@@ -164,10 +164,12 @@ def _segment_groups(seg: Segment, equations: Sequence[Equation]) -> list[_Group]
     cells = set(seg.cells)
     local = _relations([eq for eq in equations if cells.issuperset(eq.cells)])
     groups: dict[tuple[object, ...], _Group] = {}
+    exact = [_exact(v) for v in seg.values]
+    at = seg.cells.__getitem__
     for pos in itertools.combinations(range(len(seg.cells)), len(seg.values)):
-        known = {seg.cells[p]: _exact(v) for p, v in zip(pos, seg.values, strict=True)}
+        known = dict(zip(map(at, pos), exact, strict=True))
         vals, prov, bad = _propagate(known, local, cells)
-        key = (*(vals.get(c) for c in seg.cells), *sorted(bad))
+        key = (*map(vals.get, seg.cells), *sorted(bad))
         if key in groups:
             groups[key].placements.append(pos)
         else:
@@ -320,14 +322,19 @@ def _prepare(fixed: dict[CellId, Num | None], equations: Sequence[Equation], seg
         if open_cells.isdisjoint(eq.cells):
             closed.append(eq)
             continue
-        printed = [(known.get(c), k) for c, k in eq.terms if c not in open_cells]
-        if any(v is None for v, _ in printed):
-            continue  # an operand that can never be known: the relation says nothing in any placement
-        if overlap:
-            active.append((idx, eq.name, 0, eq.terms))
+        const: Exact = 0  # the printed terms' sum (exact: the order does not matter)
+        terms: list[tuple[CellId, int]] = []  # the open ones
+        for term in eq.terms:
+            c, k = term
+            if c in open_cells:
+                terms.append(term)
+                continue
+            printed = known.get(c)
+            if printed is None:
+                break  # an operand that can never be known: the relation says nothing in any placement
+            const += k * printed
         else:
-            const: Exact = sum(k * v for v, k in printed if v is not None)  # (exact: the order does not matter)
-            active.append((idx, eq.name, const, tuple((c, k) for c, k in eq.terms if c in open_cells)))
+            active.append((idx, eq.name, 0, eq.terms) if overlap else (idx, eq.name, const, tuple(terms)))
     broken = _broken(known, closed)
     return _Prepared(known, nums, variables, active, broken, overlap)
 

@@ -400,6 +400,9 @@ def text_units(
 #: or the single digit of 1.–8.) right after the digits of the row before, blanks or none between
 #: (``…政府信息2200003252.没有现成…``: the row's digits end before the enumerator's 2).
 _ROW_START_RE = re.compile(r"(?<=\d)[ \t|]*(?=(?:[一二三四五六七八九十]、|\([一二三四五六七八九十]\)|\d[.、])[\u4e00-\u9fff])")
+#: ``_ROW_START_RE`` with its digit matched, not looked behind at: a line holds a match of one exactly
+#: when it holds a match of the other (a line's first character has no digit before it in the line).
+_ROW_START_HINT_RE = re.compile(r"\d[ \t|]*(?:[一二三四五六七八九十]、|\([一二三四五六七八九十]\)|\d[.、])[\u4e00-\u9fff]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _LAST_CJK_RE = re.compile(r"(?s:.*)[\u4e00-\u9fff]")
 #: Lines shorter than this are one row (a label and seven numbers at most) and are not searched.
@@ -410,6 +413,11 @@ def _row_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     """The line [start, end) cut where a new row starts after a row's values (see ``_ROW_START_RE``),
     when the text before holds a label too; one span for a line of one row."""
     if end - start < _MULTI_ROW_LINE:
+        return [(start, end)]
+    # Every CJK character is before ``stop`` (what follows it is blanks, pipes and ASCII digits), and so is
+    # every row start: one search up to there tells the lines without one (most), skipping a row's numbers.
+    stop = start + len(folded[start:end].rstrip(_ROW_TAIL))
+    if not _ROW_START_HINT_RE.search(folded, start, stop):
         return [(start, end)]
     digit = _DIGITS_RE.search(folded, start, end)
     last = _LAST_CJK_RE.match(folded, digit.end(), end) if digit else None

@@ -1,0 +1,192 @@
+"""The table reader's fast paths give what the general code they stand for gives.
+
+Each fast path is checked against that general code (kept here as the reference, as it was before the
+fast path) over every line of the bundled reports, the same lines damaged as tests/test_tables_damage.py
+damages them, and random lines built from the characters the paths decide on.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import astuple
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from service.reading import read_bytes
+from service.tables import tokens as tk
+from service.tables.model import CellKind
+from service.tables.table4 import value_runs
+from service.tables.tokens import NONE_WORDS, Token
+from tests._corpus import REPO, SEEDS
+from tests.test_tables_damage import MUTATIONS
+
+_TEXTS = sorted(p for d in ("eval/corpus", "tests/data") for p in (REPO / d).rglob("*")
+                if p.suffix.lower() in (".txt", ".md") and p.name not in ("README.md", "SOURCES.md"))
+
+
+@lru_cache(maxsize=1)
+def _folded_texts() -> tuple[str, ...]:
+    """The folded text of every bundled text report, and of each seed under every damage."""
+    return tuple(_read_all())
+
+
+def _read_all() -> Iterator[str]:
+    for path in _TEXTS:
+        yield read_bytes(path.read_bytes(), path.name).folded
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        for mutate in MUTATIONS.values():
+            for seed in range(3):
+                damaged = mutate(text, random.Random(seed))
+                data = damaged if isinstance(damaged, bytes) else damaged.encode("utf-8")
+                yield read_bytes(data, path.name).folded
+
+
+def _lines(folded: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for line in folded.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+_PIECES = ["\t", " ", "  ", "|", "0", "7", "12", "3.", "2、", "一、", "(三)", "（四）", "、", ".", "属于", "秘密",
+           "行政复议", "结果", "无", "/", "-", "一一", "——", "*", "`", "_", "١٢", "\u3000", "5件", "1,234", "0.5", "x"]
+
+
+def _random_lines(n: int, seed: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 24)))
+
+
+# --- _row_spans: one search up to the last label character decides the lines with no row start ------------
+
+_LAST_CJK_RE = re.compile(r"(?s:.*)[\u4e00-\u9fff]")
+
+
+def _row_spans_reference(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start < tk._MULTI_ROW_LINE:
+        return [(start, end)]
+    digit = re.compile(r"\d+").search(folded, start, end)
+    last = _LAST_CJK_RE.match(folded, digit.end(), end) if digit else None
+    if last is None:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    a = start
+    for m in tk._ROW_START_RE.finditer(folded, start, last.end()):
+        b = m.end()
+        if tk._CJK_RE.search(folded, a, m.start()):
+            out.append((a, m.start()))
+            a = b
+    out.append((a, end))
+    return out
+
+
+def test_row_spans_equal_the_general_search() -> None:
+    lines = 0
+    for folded in _folded_texts():
+        for s, e in _lines(folded):
+            assert tk._row_spans(folded, s, e) == _row_spans_reference(folded, s, e), folded[s:e]
+            lines += 1
+    cut = 0
+    for line in _random_lines(20_000, 1):
+        folded = "\n" + line + "\n"
+        got = tk._row_spans(folded, 1, len(folded) - 1)
+        assert got == _row_spans_reference(folded, 1, len(folded) - 1), line
+        cut += len(got) > 1
+    assert lines > 10_000 and cut > 100  # the lines held rows run together, and the paths were both taken
+
+
+# --- line_tokens: a word with CJK at both ends is text (or the dash 一一) without classify -------------------
+
+def _line_tokens_reference(folded: str, start: int, end: int) -> list[Token]:
+    out: list[Token] = []
+    for m in tk._TOKEN_RE.finditer(folded, start, end):
+        raw, s, e = m.group(), m.start(), m.end()
+        lead = len(raw) - len(raw.lstrip(tk._STRIP))
+        trail = len(raw) - len(raw.rstrip(tk._STRIP))
+        raw = raw[lead: len(raw) - trail]
+        s, e = s + lead, e - trail
+        if not raw:
+            continue
+        kind, value = tk.classify(raw)
+        if kind is CellKind.TEXT:
+            g = tk._GLUED_RE.match(raw)
+            if g and not tk._is_enumerator_only(g.group(1)):
+                cut = s + len(g.group(1))
+                out.append(Token(g.group(1), s, cut, CellKind.TEXT))
+                k2, v2 = tk.classify(g.group(2))
+                out.append(Token(g.group(2), cut, e, k2, v2))
+                continue
+        out.append(Token(raw, s, e, kind, value))
+    return out
+
+
+def test_line_tokens_equal_the_general_tokeniser() -> None:
+    def same(folded: str, s: int, e: int) -> None:
+        got = [astuple(t) for t in tk.line_tokens(folded, s, e)]
+        assert got == [astuple(t) for t in _line_tokens_reference(folded, s, e)], folded[s:e]
+
+    for folded in _folded_texts():
+        for s, e in _lines(folded):
+            same(folded, s, e)
+    for line in _random_lines(10_000, 2):
+        same(line, 0, len(line))
+    dash = tk.line_tokens("一一 行政复议", 0, 7)
+    assert [t.kind for t in dash] == [CellKind.DASH, CellKind.TEXT]
+
+
+# --- _digits: the table of "0"…"999" gives what int() gives ----------------------------------------------
+
+@pytest.mark.parametrize("raw", [str(i) for i in range(0, 1200, 7)] + ["0", "999", "1000", "00", "007", "0999",
+                                                                       "9" * tk.MAX_DIGITS, "9" * (tk.MAX_DIGITS + 1)])
+def test_digits_equal_int(raw: str) -> None:
+    want = int(raw) if len(raw) <= tk.MAX_DIGITS else None
+    got = tk._digits(raw)
+    assert got == want and type(got) is type(want)
+
+
+# --- value_runs: one loop with identity tests --------------------------------------------------------------
+
+def _value_runs_reference(units_tokens: list[list[Token]]) -> list[list[Token]]:
+    runs: list[list[Token]] = [[]]
+    for toks in units_tokens:
+        vals = [t for t in toks if t.kind in (CellKind.NUMBER, CellKind.SLASH, CellKind.DASH, CellKind.BLANK)
+                or t.text in NONE_WORDS]
+        nums = [t for t in vals if t.kind is not CellKind.BLANK]
+        if not nums or len(nums) * 2 < len([t for t in toks if t.kind is not CellKind.BLANK]):
+            if toks and runs[-1]:
+                runs.append([])
+            continue
+        ids = {id(t) for t in vals}
+        for t in toks:
+            if id(t) in ids:
+                runs[-1].append(t)
+            elif t.kind is not CellKind.BLANK and runs[-1]:
+                runs.append([])
+    return [r for r in runs if r]
+
+
+def _blank(t: Token) -> Token:
+    return Token("", t.start, t.end, CellKind.BLANK)
+
+
+def test_value_runs_equal_the_general_runs() -> None:
+    rng = random.Random(3)
+    blocks = 0
+    for folded in _folded_texts():
+        lines = [tk.line_tokens(folded, s, e) for s, e in _lines(folded)]
+        for i in range(0, len(lines), 9):  # blocks of lines, some tokens blank as a grid's empty cells
+            block = [[_blank(t) if rng.random() < 0.1 else t for t in toks] for toks in lines[i:i + 12]]
+            got = value_runs(block)
+            assert [[id(t) for t in r] for r in got] == [[id(t) for t in r] for r in _value_runs_reference(block)]
+            blocks += bool(got)
+    assert blocks > 100
+
+
+def test_the_reference_corpus_is_there() -> None:
+    assert len(_TEXTS) >= 5 and all(isinstance(p, Path) for p in _TEXTS)
