@@ -57,7 +57,7 @@ def broken(text: str) -> str:
 
 def make_reports(folder: Path, n: int) -> list[Path]:
     """``n`` distinct reports from the bundled seeds, every BROKEN_EVERY-th with a wrong figure; returns the
-    seeds and, under ``folder``/../variants, each seed's broken variant (what ``precompute`` analyses)."""
+    seeds (each seed's broken variant is written by ``precompute``)."""
     seeds = sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt"))
     folder.mkdir(parents=True)
     for i in range(n):

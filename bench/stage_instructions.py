@@ -11,6 +11,9 @@ same run. Between stages it calls ``operator.call``, on which callgrind writes o
 figure of a stage is the mean of its rounds, in millions of instructions a report, and its ratio to the
 baseline's. ``report glue`` is what ``analyze_document`` costs beyond the stages (the report's objects,
 sorting and summing the findings, the gold views). Default corpus: the bundled text seeds in eval/corpus/seeds.
+The memos keyed on one document's text (parse_throughput.py's DOCUMENT_MEMOS) are emptied at the start of
+every round and before ``analyze_document``, so that, as in a batch, no round finds the last one's views;
+within a round the stages share them as the pipeline's stages do.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ def _mark(out: list[str], label: str) -> None:
 def child(files: list[Path], rounds: int, narrative: bool, labels_path: Path) -> None:
     """Run the stages (under callgrind), writing the label of each dump, in order, to ``labels_path``."""
     sys.path.insert(0, str(REPO))
+    from parse_throughput import memo_clears  # this folder is the script's sys.path[0]
+
     from service.checks import run_checks
     from service.extraction import extract_narrative
     from service.meta import read_meta
@@ -47,12 +52,20 @@ def child(files: list[Path], rounds: int, narrative: bool, labels_path: Path) ->
     from service.tables.ocr import attach_readings
     from service.verification import c9_findings, verify_narrative
 
+    backend = "rules" if narrative else None
     blobs = [(f.name, f.read_bytes()) for f in files]
     for name, data in blobs:
-        analyze_document(read_bytes(data, name), narrative=narrative)
+        analyze_document(read_bytes(data, name), backend=backend, narrative=narrative)
+    clears = memo_clears(cold=False)
+
+    def forget() -> None:
+        for clear in clears:
+            clear()
+
     labels: list[str] = []
     _mark(labels, "start")
     for _ in range(rounds):
+        forget()
         docs = [read_bytes(data, name) for name, data in blobs]
         _mark(labels, "reading")
         secs = [find_sections(d) for d in docs]
@@ -77,8 +90,9 @@ def child(files: list[Path], rounds: int, narrative: bool, labels_path: Path) ->
             _mark(labels, "C9")
         docs = [read_bytes(data, name) for name, data in blobs]
         _mark(labels, "reading again")
+        forget()
         for d in docs:
-            analyze_document(d, backend="rules" if narrative else None, narrative=narrative)
+            analyze_document(d, backend=backend, narrative=narrative)
         _mark(labels, "analyze_document")
         for _, data in blobs:
             len(NUMBERS.findall(data.decode("utf-8", errors="replace")))
@@ -124,7 +138,10 @@ def main() -> int:
         totals = _totals(out_dir)
     # Dump k+1 holds what ran between mark k-1 and mark k (the first dump: start-up and the warm-up).
     sums: dict[str, int] = {}
-    for label, total in zip(labels[1:], totals[1:], strict=False):
+    if len(totals) != len(labels):  # one numbered dump a mark (the one at exit is cg.out, not counted)
+        print(f"callgrind 输出 {len(totals)} 份计数, 应为 {len(labels)} 份", file=sys.stderr)
+        return 1
+    for label, total in zip(labels[1:], totals[1:], strict=True):
         sums[label] = sums.get(label, 0) + total
     per = {label: total / args.rounds / len(files) / 1e6 for label, total in sums.items()}
     stages = [k for k in per if k not in ("reading again", "analyze_document", "baseline")]

@@ -4,6 +4,7 @@ summary.md written in pieces (the same bytes as whole), summary.docx's long tabl
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -153,3 +154,41 @@ def test_fix_items_kept_in_a_file_read_back_are_the_items_made() -> None:
         assert [items.of(i) for i in range(3)] == units
         assert list(items) == [i for rows in units for i in rows]
         assert items.of(2)[0].status is Status.FAIL and items.of(0)[1].line is None
+
+
+def test_a_record_that_is_not_the_one_aggregated_is_an_error_not_another_reports_findings() -> None:
+    # findings are read again by the unit's name: a second record under that name (here two reports of one
+    # name handed to aggregate; in a batch, results.jsonl rewritten by a later run) must not be listed
+    from service.errors import OutputError
+
+    recs = _records()
+    twin = next(r for r in recs if r.digest is not None and len(r.digest.findings) == 2)
+    other = next(r for r in recs if r.digest is not None and len(r.digest.findings) == 1)
+    agg = aggregate([*recs, replace(other, name=twin.name)])
+    with pytest.raises(OutputError, match="请重新运行"):
+        list(agg.findings)
+
+
+def test_a_read_guard_that_cannot_start_is_that_files_error_not_the_out_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from service.batch import runner
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for s in SEEDS[:2]:
+        shutil.copy(s, src / s.name)
+    real = runner.report_sha256
+
+    def no_processes_left(path: str | Path) -> str:
+        if Path(path).name == SEEDS[0].name:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real(path)
+
+    monkeypatch.setattr(runner, "report_sha256", no_processes_left)
+    result = run_batch([src], BatchOptions(out=tmp_path / "out", progress=False, backend="rules", summaries=False,
+                                           mode="serial"))
+    assert [r.name for r in result.errors] == [SEEDS[0].stem] and result.errors[0].error_kind == "input"
+    assert result.errors[0].error and "系统错误" not in result.errors[0].error
+    assert result.found == 2 and len(result.errors) == 1

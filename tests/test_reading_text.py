@@ -87,3 +87,13 @@ def test_the_folded_text_found_while_decoding_is_fold_of_the_text() -> None:
                  long_line.encode("utf-8"), (SEEDS[0].read_text(encoding="utf-8")).encode("utf-8")):
         doc = read_bytes(data, "r.txt")
         assert doc.folded == fold(doc.text)
+
+
+def test_folded_characters_are_none_of_those_cleaned() -> None:
+    # decoding skips cleaning when every special character found is one fold changes (text.py): that holds
+    # only while no character is both folded and cleaned
+    from service.reading.normalize import FOLDED_CHARS
+    from service.reading.text import _TO_CLEAN_RE
+
+    assert FOLDED_CHARS
+    assert [c for c in sorted(FOLDED_CHARS) if _TO_CLEAN_RE.match(c)] == []

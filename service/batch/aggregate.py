@@ -1,4 +1,5 @@
-"""Totals, rates and lists for the summary, computed from the per-report records only.
+"""Totals, rates and lists for the summary, computed from the per-report records (and, for the year-over-year
+comparison of texts, the two years' report files).
 
 A cell that a report leaves unknown (null) is never summed as 0: each total counts the reports that
 contributed and names those that could not. A rate is computed over the reports whose operands are all

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from service.batch.model import FindingDigest, UnitDigest
 from service.batch.source import RecordSource
 from service.checks.model import Status
+from service.errors import OutputError
 
 if TYPE_CHECKING:
     from service.batch.aggregate import UnitRow
@@ -49,12 +50,15 @@ class Findings:
         self._index = array("l")  # the finding's position in its unit's digest
         self._category = array("b")
         self._status = array("b")
+        self._counts: dict[int, int] = {}  # a unit's number of findings, to know its record again
         self._units: Sequence[UnitRow] = ()
         self._cross: list[FindingRow] = []
         self._source: RecordSource | None = None
 
     def add(self, unit: int, d: UnitDigest) -> None:
         """The findings of ``d``, the digest of the ``unit``-th unit."""
+        if d.findings:
+            self._counts[unit] = len(d.findings)
         self._pending += [(_CATEGORIES.index(f.category), STATUS_ORDER[f.status], unit, sys.intern(f.rule), i)
                           for i, f in enumerate(d.findings)]
 
@@ -105,7 +109,11 @@ class Findings:
             if last is None or last[0] != u:
                 assert self._source is not None
                 r = self._source.get(unit.name)
-                assert r is not None and r.digest is not None
+                if r is None or r.digest is None or len(r.digest.findings) != self._counts.get(u):
+                    # another record under the name (two reports of one name given to aggregate, or
+                    # results.jsonl rewritten by a later run): never list another report's findings
+                    raise OutputError(f"{unit.name} 的记录已不是汇总时读到的那一份(同名的报告, 或 results.jsonl "
+                                      "已被另一次运行改写), 请重新运行")
                 last = (u, r.digest)
             yield FindingRow(unit.name, unit.label, unit.year, last[1].findings[self._index[k]])
 

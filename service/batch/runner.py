@@ -22,7 +22,7 @@ from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.worker import Analyzer, Task, default_analyzer, error_record, process_many
 from service.errors import InputError, OutputError
 from service.reading import max_bytes_from_env
-from service.reading.files import guarded_reads, read_timeout_from_env, report_sha256
+from service.reading.files import guarded_reads, os_reason, read_timeout_from_env, report_sha256
 
 #: Reports handed to a worker process at a time.
 CHUNK = 8
@@ -182,9 +182,12 @@ def _run(found: list[Found], opts: BatchOptions, store: ResultStore, key: str, l
     for f in found:
         try:
             sha: str | None = report_sha256(f.path)
-        except InputError as exc:
+        except (InputError, OSError) as exc:
+            # an OSError here is the read guard failing to start its server (no processes or memory left):
+            # this file's error, not the output folder's
+            why = exc.args[0] if isinstance(exc, InputError) else os_reason(exc, f.path)
             unreadable.append(error_record(
-                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend), "input", exc.args[0]))
+                Task(f.name, str(f.path), str(out), None, key, opts.narrative, opts.backend), "input", why))
             continue
         prev = previous.get(f.name)
         if not opts.force and prev is not None and reusable(prev, f.name, sha, key, store, redo_fallback=llm):
@@ -346,7 +349,9 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
     blocks = summary_blocks(agg, charts)
     names = [f"{stem}.xlsx", f"{stem}.md", f"{stem}.docx", f"{stem}.json"]
     paths = [out / n for n in names]
-    with tempfile.TemporaryFile() as spill:  # the units' 整改清单 items, read back for the sheet and the documents
+    # the units' 整改清单 items, read back for the sheet and the documents; in the out folder, not a /tmp that
+    # may be memory (tmpfs)
+    with tempfile.TemporaryFile(dir=out) as spill:
         items = fix_items(agg, agg.source, out, spill)
         render_xlsx(agg, paths[0], items)
         write_atomic(paths[1], markdown_parts(blocks), durable=False)

@@ -191,7 +191,8 @@ def _plain(text: str) -> bool:
 
 
 def _made(text: str, width_cm: float, bold: bool, center: bool) -> Any | None:
-    """A copy of the cell ``_cell`` made last with these properties, holding ``text``; None if there is none."""
+    """A copy of the cell ``_cell`` made first with these properties (the one remembered), holding ``text``;
+    None if there is none."""
     made = _MADE.get((width_cm, bold, center))
     if made is None or not _plain(text):
         return None
