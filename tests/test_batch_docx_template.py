@@ -60,6 +60,24 @@ def test_a_document_that_adds_parts_or_is_not_the_last_one_is_refused(tmp_path: 
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
 
 
+def test_a_save_that_fails_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.batch import docx_template
+
+    maker = DocumentMaker(new_document)
+    doc = maker.new()
+    _fill(doc, "甲区民政局")
+    real = Path.write_bytes
+
+    def disk_full(self: Path, data: bytes) -> int:
+        real(self, data[: len(data) // 2])  # part of it written, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(docx_template.Path, "write_bytes", disk_full)
+    with pytest.raises(OSError):
+        maker.save(doc, tmp_path / "a.docx")
+    assert list(tmp_path.iterdir()) == []
+
+
 def _python_docx_table(doc: DocxDocument, header: list[str], rows: list[list[str]], rel: list[float]) -> None:
     """What summary_docx.table wrote before its cells were copied: every cell through python-docx."""
     from service.batch import summary_docx as sd

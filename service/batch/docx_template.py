@@ -76,8 +76,12 @@ class DocumentMaker:
             raise ValueError("DocumentMaker.save: the document added parts (pictures, links); save it with python-docx")
         body = _Entry.of(self._body, doc.part.blob)
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(_zip([body if e is None else e for e in self._entries], time.localtime()))
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(_zip([body if e is None else e for e in self._entries], time.localtime()))
+            tmp.replace(path)
+        except BaseException:  # a full disk, Ctrl-C: no half-written temporary file left beside the documents
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def _zip(entries: list[_Entry], when: time.struct_time) -> bytes:

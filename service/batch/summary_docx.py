@@ -142,8 +142,12 @@ def table(doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = 
 
 def save(doc: DocxDocument, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    try:
+        doc.save(str(tmp))
+        tmp.replace(path)
+    except BaseException:  # a full disk, Ctrl-C: no half-written temporary file left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def clean(text: str) -> str:

@@ -81,7 +81,8 @@ def _number(t: str) -> int | float | None:
 
 
 def _digits(raw: str) -> int | None:
-    """The value of a run of ASCII digits; None when it is absurdly long."""
+    """The value of a run of decimal digits (ASCII, or others ``int`` reads: a plain row's label may end in
+    one); None when it is absurdly long."""
     v = _SMALL_INTS.get(raw)
     if v is not None:
         return v
@@ -198,8 +199,8 @@ _new = object.__new__
 
 
 def _digit_tokens(folded: str, start: int, end: int) -> list[Token]:
-    """The numbers of ``folded[start:end]``, which holds only whole numbers and the tabs, pipes and spaces
-    between them (a plain row's values, see ``_plain_row``): ``Token(raw, s, e, NUMBER, _digits(raw))``
+    """The numbers of ``folded[start:end]``, which holds only runs of decimal digits and the tabs, pipes and
+    spaces between them (a plain row's values, see ``_plain_row``): ``Token(raw, s, e, NUMBER, _digits(raw))``
     each, built without the dataclass's ``__init__`` (the most frequent tokens; tests/test_tables_model.py
     checks them against the constructor and the regular expression)."""
     out: list[Token] = []
