@@ -97,3 +97,15 @@ def test_folded_characters_are_none_of_those_cleaned() -> None:
 
     assert FOLDED_CHARS
     assert [c for c in sorted(FOLDED_CHARS) if _TO_CLEAN_RE.match(c)] == []
+
+
+def test_a_replaced_documents_fold_is_of_its_new_text() -> None:
+    # the reader hands the document the fold it computed; dataclasses.replace must not carry it to a new text
+    from dataclasses import replace
+
+    from service.reading import read_bytes
+
+    doc = read_bytes("表三（一）１２".encode(), "a.txt")
+    assert doc.folded != doc.text and len(doc.folded) == len(doc.text)
+    other = replace(doc, text="表四（二）３４")
+    assert other.folded == fold("表四（二）３４") != doc.folded

@@ -6,7 +6,7 @@ import bisect
 import hashlib
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from service.reading.normalize import fold
 
@@ -65,15 +65,15 @@ class SourceDocument:
     #: Offsets where a line starts with no line break before it (a page run together with no blank to
     #: turn into one: see ``reading.reflow``); lines are text[start:next start] there.
     breaks: tuple[int, ...] = ()
-    #: ``fold(text)``, computed here unless the reader passes it (only ever as ``fold(text)``, computed
-    #: from a scan of its own: see ``read_bytes``).
-    folded: str = ""
+    #: ``fold(text)`` as the reader computed it from a scan of its own (see ``read_bytes``), else computed
+    #: here. An init-only value, not a field: ``dataclasses.replace(doc, text=…)`` folds the new text.
+    known_fold: InitVar[str | None] = None
+    folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
     _starts: list[int] = field(init=False, default_factory=list, repr=False)
 
-    def __post_init__(self) -> None:
-        if len(self.folded) != len(self.text):
-            self.folded = fold(self.text)
+    def __post_init__(self, known_fold: str | None) -> None:
+        self.folded = known_fold if known_fold is not None and len(known_fold) == len(self.text) else fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if self.breaks:
             self.line_starts = sorted({*self.line_starts, *self.breaks})
