@@ -146,12 +146,13 @@ def test_fix_items_kept_in_a_file_read_back_are_the_items_made() -> None:
         return FixItem(unit, f"{unit}局", 2024, rule, status, "表三", "一、本年新收", "自然人", "4", "1", line,
                        "一、本年新收政府信息公开申请数量 4 0", "印为 4; 改为 1 “引号”\n第二行")
 
-    units = [[item("甲", "LOCATE", Status.FAIL, 12), item("甲", "C1", Status.WARN, None)], [], [item("丙", "C4", Status.FAIL, 3)]]
+    units = [[item("甲", "LOCATE", Status.FAIL, 12), item("甲", "C1", Status.WARN, None)], [], [item("丙", "C4", Status.FAIL, 3)],
+             [replace(item("丁", "C3", Status.FAIL, 7), source="表三 \ud800 第7行")]]  # a damaged text layer's lone surrogate
     with tempfile.TemporaryFile() as spill:
         items = FixItems(spill)
         for rows in units:
             items.add(rows)
-        assert [items.of(i) for i in range(3)] == units
+        assert [items.of(i) for i in range(len(units))] == units
         assert list(items) == [i for rows in units for i in rows]
         assert items.of(2)[0].status is Status.FAIL and items.of(0)[1].line is None
 

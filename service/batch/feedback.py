@@ -87,7 +87,8 @@ class FixItems:
             self._at.append(-1)
             return
         self._at.append(self._file.seek(0, os.SEEK_END))
-        self._file.write(json.dumps([_fields(i) for i in rows], ensure_ascii=False).encode("utf-8") + b"\n")
+        # ASCII JSON: any str round-trips, a lone surrogate from a damaged text layer too
+        self._file.write(json.dumps([_fields(i) for i in rows]).encode("ascii") + b"\n")
 
     def of(self, unit: int) -> list[FixItem]:
         """The items of the ``unit``-th unit (its FAILs first, then its WARNs)."""
