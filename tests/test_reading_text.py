@@ -109,3 +109,21 @@ def test_a_replaced_documents_fold_is_of_its_new_text() -> None:
     assert doc.folded != doc.text and len(doc.folded) == len(doc.text)
     other = replace(doc, text="表四（二）３４")
     assert other.folded == fold("表四（二）３４") != doc.folded
+
+
+def test_a_replaced_documents_hash_and_running_lines_are_of_its_new_text() -> None:
+    # the hash keys the running-line memo and the LLM batch's custom_id: a replaced text must not keep the old one
+    from dataclasses import replace
+
+    from service.reading.chrome import running_lines
+
+    pages = "\n".join(f"正文第{i}页\n某某县人民政府\n{i}\n" for i in range(1, 4))
+    doc = read_bytes(pages.encode(), "a.txt")
+    assert doc.sha256 == hashlib.sha256(pages.encode()).hexdigest()
+    assert running_lines(doc) == frozenset({"某某县人民政府"})
+    new_text = pages.replace("某某县人民政府", "某某镇人民政府")
+    other = replace(doc, text=new_text)
+    assert other.sha256 == hashlib.sha256(new_text.encode()).hexdigest()
+    assert running_lines(other) == frozenset({"某某镇人民政府"})
+    # a replace that keeps the text keeps the reader's hash
+    assert replace(doc, warnings=[]).sha256 == doc.sha256

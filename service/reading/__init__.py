@@ -102,9 +102,9 @@ def read_bytes(data: bytes, name: str = "<bytes>") -> SourceDocument:
     # Decoding found the characters to fold (restoring breaks only turns blanks into line breaks).
     folded = fold_these(lined, decoded.to_fold) if decoded.to_fold is not None else ""
     if not restored and not breaks:
-        return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, sha256=sha256, known_fold=folded,
+        return SourceDocument(text=text, path=name, kind=kind, encoding=encoding, known_sha256=sha256, known_fold=folded,
                               warnings=control_notes(dropped))
-    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding, breaks=breaks, sha256=sha256,
+    doc = SourceDocument(text=lined, path=name, kind=kind, encoding=encoding, breaks=breaks, known_sha256=sha256,
                          known_fold=folded, warnings=control_notes(dropped))
     if restored:
         doc.warnings.append(f"全文只有很少几行（网页抓取的文本）：{restored} 处标题、表格行之前的空格按换行读取，"

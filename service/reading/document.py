@@ -59,7 +59,6 @@ class SourceDocument:
     encoding: str = "utf-8"
     title: str | None = None  # e.g. the HTML <title>, when the format has one
     tables: list[GridTable] = field(default_factory=list)
-    sha256: str = ""
     warnings: list[str] = field(default_factory=list)
     ocr: list[OcrSpan] = field(default_factory=list)  # what was read by OCR, in text order
     #: Offsets where a line starts with no line break before it (a page run together with no blank to
@@ -68,17 +67,21 @@ class SourceDocument:
     #: ``fold(text)`` as the reader computed it from a scan of its own (see ``read_bytes``), else computed
     #: here. An init-only value, not a field: ``dataclasses.replace(doc, text=…)`` folds the new text.
     known_fold: InitVar[str | None] = None
+    #: The hash the reader took of its input (the text as read, before line breaks are restored), else the
+    #: hash of ``text`` as UTF-8. Init-only too: ``dataclasses.replace`` hashes the text it is given, so a new
+    #: text never keeps the old hash (it keys ``chrome.running_lines``'s memo and the batch API's custom_id).
+    known_sha256: InitVar[str | None] = None
+    sha256: str = field(init=False)
     folded: str = field(init=False)
     line_starts: list[int] = field(init=False)
     _starts: list[int] = field(init=False, default_factory=list, repr=False)
 
-    def __post_init__(self, known_fold: str | None) -> None:
+    def __post_init__(self, known_fold: str | None, known_sha256: str | None) -> None:
         self.folded = known_fold if known_fold is not None and len(known_fold) == len(self.text) else fold(self.text)
         self.line_starts = [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))]
         if self.breaks:
             self.line_starts = sorted({*self.line_starts, *self.breaks})
-        if not self.sha256:
-            self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        self.sha256 = known_sha256 or hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def ocr_at(self, start: int, end: int) -> OcrSpan | None:
         """The least confident OCR reading overlapping text[start:end], or None (not OCR'd)."""
