@@ -191,3 +191,33 @@ def test_the_reference_corpus_holds_every_seed() -> None:
     # the equivalence tests above are only as good as their corpus: every bundled text seed must be in it
     seeds = sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt"))
     assert seeds and set(seeds) <= set(_TEXTS)
+
+
+# --- _is_text: a token ending in a CJK character that ends no unit (nor the dash 一一) is text --------------
+
+_UNIT_WORDS = ["件", "条", "个", "项", "次", "份", "人次", "人", "家", "万元", "元"]
+
+
+def test_is_text_equals_classify() -> None:
+    def same(piece: str) -> bool:
+        want = tk.classify(piece)[0] is CellKind.TEXT
+        assert tk._is_text(piece) == want, piece
+        return want
+
+    texts = 0
+    for folded in _folded_texts():
+        for piece in tk._TOKEN_RE.findall(folded):
+            texts += same(piece)
+    rng = random.Random(4)
+    pieces = [*_PIECES, *_UNIT_WORDS, "一", "一一", "*一一", "一一_", "二一一"]
+    for _ in range(20_000):
+        piece = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))).replace(" ", "").replace("\t", "")
+        piece = piece.replace("|", "").replace("\u3000", "")
+        if piece:
+            same(piece)
+    for n in ("3", "1,234", "0.5", "+7", "-2"):
+        for unit in _UNIT_WORDS:
+            assert not tk._is_text(n + unit)  # a number with its unit
+        assert tk._is_text(n + "属于")
+    assert not tk._is_text("一一") and not tk._is_text("*一一")
+    assert texts > 10_000
