@@ -69,6 +69,7 @@ CROSS_REPORT_MEMOS = frozenset({
     "service.tables.matching._spec_index",
     "service.tables.matching.bare_label",
     "service.tables.matching._bare_index",
+    "service.tables.matching._CACHE",
     "service.tables.table3._equations",
     "service.tables.table4._equations",
     "service.tables.label_blocks._wanted",

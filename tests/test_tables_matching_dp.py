@@ -73,3 +73,20 @@ def test_remembered_candidates_are_the_scores_at_least_the_minimum() -> None:
             want = [j for j, sc in enumerate(row) if sc >= min_score]
             assert _candidates(ctx.key, row, index, min_score) == want
             assert _candidates(ctx.key, row, index, min_score) == want  # remembered
+
+
+def test_indexes_by_identity_are_the_indexes_of_the_specs() -> None:
+    from dataclasses import replace
+
+    from service.tables import matching
+    from service.tables.layout import T2_ROWS_2019, T2_ROWS_2021, T3_ROWS
+    from service.tables.table3 import _SPECS_2019
+
+    lists = [T3_ROWS, _SPECS_2019, [s for s, _ in T2_ROWS_2021], [s for s, _ in T2_ROWS_2019]]
+    for specs in [*lists, *([replace(s) for s in specs] for specs in lists), T3_ROWS[3:9]]:
+        for _ in range(2):  # made, then remembered
+            index, bare = matching._indexes(specs)
+            assert index == matching._spec_index(tuple(specs)) and bare == matching._bare_index(tuple(specs))
+            assert index is matching._indexes(list(specs))[0]  # a list of the same specs: the same entry
+    key = tuple(map(id, T3_ROWS))
+    assert all(a is b for a, b in zip(matching._CACHE[key][0], T3_ROWS, strict=True))  # the entry holds its specs

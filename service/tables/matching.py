@@ -195,9 +195,27 @@ def _bare_index(specs: tuple[RowSpec, ...]) -> dict[str, int]:
     return index
 
 
+#: ``_spec_index`` and ``_bare_index`` of a list of rows, by the identity of its specs (a look-up by the
+#: specs themselves hashes each spec, a dataclass, for every table read). An entry holds its specs, so
+#: no id in its key can be another object's while it stands.
+_CACHE: dict[tuple[int, ...], tuple[tuple[RowSpec, ...], _Index, dict[str, int]]] = {}
+
+
+def _indexes(specs: Sequence[RowSpec]) -> tuple[_Index, dict[str, int]]:
+    """(``_spec_index``, ``_bare_index``) of ``specs``."""
+    key = tuple(map(id, specs))
+    hit = _CACHE.get(key)
+    if hit is None:
+        if len(_CACHE) >= 32:
+            _CACHE.clear()
+        rows = tuple(specs)
+        hit = _CACHE[key] = rows, _spec_index(rows), _bare_index(rows)
+    return hit[1], hit[2]
+
+
 def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec]) -> dict[str, int] | None:
     """When every unit's label is a template label, in template order, the assignment needs no scoring."""
-    index = _bare_index(tuple(specs))
+    index = _indexes(specs)[1]
     out: dict[str, int] = {}
     last = -1
     for i, u in enumerate(units):
@@ -241,7 +259,7 @@ def assign_scored(
     exact = _exact_assignment(units, specs)
     if exact is not None:
         return exact, float(len(exact))
-    index = _spec_index(tuple(specs))
+    index = _indexes(specs)[0]
     s: list[list[float]] = []
     cands: list[list[int]] = []
     for u in units:
