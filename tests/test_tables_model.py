@@ -58,3 +58,16 @@ def test_digit_tokens_equal_the_constructor_and_the_regular_expression() -> None
         assert got == want
         assert [[getattr(t, f.name) for f in fields(Token)] for t in got] == \
             [[getattr(t, f.name) for f in fields(Token)] for t in want]
+
+
+def test_new_row_equals_the_keyword_constructor() -> None:
+    from service.tables.model import Row, new_row
+
+    cells = [Cell(value=3, kind=CellKind.NUMBER, printed="3", line=12, span=(40, 41))]
+    for printed_label, line in (("（一）予以公开", 12), (None, None)):
+        fast = new_row("granted", "予以公开", printed_label, line, cells)
+        want = Row(key="granted", label="予以公开", printed_label=printed_label, line=line, cells=cells)
+        assert fast == want
+        # Every field is set (a field added to Row without a default here would be missing).
+        assert [getattr(fast, f.name) for f in fields(Row)] == [getattr(want, f.name) for f in fields(Row)]
+        assert fast.cells is cells

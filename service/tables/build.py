@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import cast
 
 from service.tables.digit_runs import Group, split_digits
-from service.tables.model import Cell, CellKind, Conflict, Row, printed_cells
+from service.tables.model import Cell, CellKind, Conflict, Row, new_row, printed_cells
 from service.tables.solver import CellId, Equation, Segment, cell_id, solve
 from service.tables.tokens import Token, Unit
 
@@ -49,10 +49,15 @@ def build_rows(
     conflicts: list[Conflict] = []
     pending: dict[str, tuple[RowInput, list[list[Token]], str]] = {}  # rows of run-together digits, unsplit
     # A table some of whose rows run their cells together: a blank there is no proof of a cell border.
-    glued = any(ri.groups and vals is not None and len(vals) < ri.ncols - 1 and _digit_runs(vals)
-                for ri, vals in ((ri, _values(ri)) for ri in inputs))
+    glued = False
     for ri in inputs:
-        vals = _values(ri)
+        if ri.groups:
+            vals = _values(ri)
+            if vals is not None and len(vals) < ri.ncols - 1 and _digit_runs(vals):
+                glued = True
+                break
+    for ri in inputs:
+        vals = ri.values if ri.values is not None else (ri.unit.values if ri.unit else None)  # (``_values``)
         line = ri.unit.line if ri.unit else None
         ids = _cell_ids(ri.key, ri.ncols)
         if vals is None:
@@ -162,13 +167,9 @@ def build_rows(
         conflicts.append(_clash(inputs, sol.unsettled, sol.clashes))
     rows: dict[str, Row] = {}
     for ri in inputs:
-        rows[ri.key] = Row(
-            key=ri.key,
-            label=ri.label,
-            printed_label=(ri.unit.label or None) if ri.unit else None,
-            line=ri.unit.line if ri.unit else None,
-            cells=cells[ri.key],
-        )
+        unit = ri.unit
+        rows[ri.key] = new_row(ri.key, ri.label, (unit.label or None) if unit else None, unit.line if unit else None,
+                               cells[ri.key])
     if sol.note:
         notes.append(sol.note)
     return BuildResult(rows, notes, conflicts, sol.violations)

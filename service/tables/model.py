@@ -108,6 +108,21 @@ class Row:
         return [c.value for c in self.cells]
 
 
+def new_row(key: str, label: str, printed_label: str | None, line: int | None, cells: list[Cell]) -> Row:
+    """``Row(key=…, label=…, printed_label=…, line=…, cells=…)``, the other fields at their defaults, built
+    without the keyword call (a table's rows are built so; tests/test_tables_model.py checks that every
+    field is set as the constructor sets it)."""
+    row = _new(Row)
+    row.key = key
+    row.label = label
+    row.printed_label = printed_label
+    row.line = line
+    row.cells = cells
+    row.columns = None
+    row.note = None
+    return row
+
+
 @dataclass(slots=True, kw_only=True)
 class Conflict:
     """A row whose printed values fit no placement of its lost cell(s) under the relations."""
