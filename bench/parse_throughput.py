@@ -69,10 +69,13 @@ CROSS_REPORT_MEMOS = frozenset({
     "service.tables.matching._spec_index",
     "service.tables.matching.bare_label",
     "service.tables.matching._bare_index",
+    "service.tables.matching._CACHE",
     "service.tables.table3._equations",
+    "service.tables.table4._equations",
     "service.tables.label_blocks._wanted",
     "service.tables.label_blocks._row_labels",
     "service.tables.build._cell_ids",
+    "service.tables.solver.cell_id",
     "service.extraction.rules.categories.category_keys",
     "service.extraction.prompt.load_prompt",
 })

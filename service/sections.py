@@ -98,6 +98,16 @@ _QUICK_RE = lazy_compile(
 _SUBSECTION_RE = lazy_compile(r"^(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:情况)?$")
 
 
+_POSITION = {key: n for n, key in enumerate(SECTION_KEYS, 1)}
+_ORDINALS = {c: n for n, c in enumerate("一二三四五六七八九", 1)} | {str(n): n for n in range(1, 10)}
+
+
+def _ordinal(num: str) -> int | None:
+    """The number of a one-digit enumerator: （二） → 2, 3. → 3; None for anything longer."""
+    core = num.strip().strip("(（)）、.．,，:： ")
+    return _ORDINALS.get(core)
+
+
 def classify_heading(line: str, minor_numbering: bool = False) -> tuple[str, bool] | None:
     """Return (section key, numbered) if the line reads as one of the six section headings.
 
@@ -129,13 +139,18 @@ def _classify(line: str, minor_numbering: bool) -> tuple[str, bool] | None:
     key_text = compact(title)
     if not key_text or len(key_text) > (32 if numbered else 20):
         return None
-    if minor and _SUBSECTION_RE.match(key_text):
-        return None
+    # 主动公开 or 依申请公开 under (一)/1. numbering is a subsection of 一、总体情况, unless the report
+    # numbers its sections so and the number is the section's own (2、主动公开…, （三）依申请公开).
+    subsection = minor and _SUBSECTION_RE.match(key_text) is not None
     for key, pat in _TITLE_PATTERNS.items():
         if pat.search(key_text):
             if key == "problems" and not numbered and "问题" not in key_text:
                 continue
+            if subsection and _ordinal(num) != _POSITION[key]:
+                return None
             return key, numbered
+    if subsection:
+        return None
     if numbered and _SHORTCOMING_RE.search(key_text):
         return "problems", numbered
     return None

@@ -191,3 +191,87 @@ def test_the_reference_corpus_holds_every_seed() -> None:
     # the equivalence tests above are only as good as their corpus: every bundled text seed must be in it
     seeds = sorted((REPO / "eval" / "corpus" / "seeds").glob("*.txt"))
     assert seeds and set(seeds) <= set(_TEXTS)
+
+
+# --- _is_text: a token ending in a CJK character that ends no unit (nor the dash 一一) is text --------------
+
+_UNIT_WORDS = ["件", "条", "个", "项", "次", "份", "人次", "人", "家", "万元", "元"]
+
+
+def test_is_text_equals_classify() -> None:
+    def same(piece: str) -> bool:
+        want = tk.classify(piece)[0] is CellKind.TEXT
+        assert tk._is_text(piece) == want, piece
+        return want
+
+    texts = 0
+    for folded in _folded_texts():
+        for piece in tk._TOKEN_RE.findall(folded):
+            texts += same(piece)
+    rng = random.Random(4)
+    pieces = [*_PIECES, *_UNIT_WORDS, "一", "一一", "*一一", "一一_", "二一一"]
+    for _ in range(20_000):
+        piece = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))).replace(" ", "").replace("\t", "")
+        piece = piece.replace("|", "").replace("\u3000", "")
+        if piece:
+            same(piece)
+    for n in ("3", "1,234", "0.5", "+7", "-2"):
+        for unit in _UNIT_WORDS:
+            assert not tk._is_text(n + unit)  # a number with its unit
+        assert tk._is_text(n + "属于")
+    assert not tk._is_text("一一") and not tk._is_text("*一一")
+    assert texts > 10_000
+
+
+# --- solver._broken: one pass over each relation, a None operand found by the TypeError it raises -----------
+
+def _broken_reference(known: dict, equations: list) -> set[str]:
+    broken = set()
+    for eq in equations:
+        vals = [known.get(c) for c in eq.cells]
+        if None not in vals and sum(k * v for k, v in zip(eq.coefs, vals, strict=True)) != 0:
+            broken.add(eq.name)
+    return broken
+
+
+def test_broken_equals_the_list_and_none_test() -> None:
+    from fractions import Fraction
+
+    from service.tables import solver, table3, table4
+    from service.tables.layout import T3_KEYS_2021
+
+    eqs = table3.equations(list(T3_KEYS_2021), False) + table4.equations()
+    cells = sorted({c for eq in eqs for c in eq.cells})
+    rng = random.Random(5)
+    found = 0
+    for _ in range(400):
+        known: dict = {}
+        for c in cells:
+            r = rng.random()
+            if r < 0.85:
+                known[c] = rng.choice([0, 0, 1, 2, 3, 5, 8])
+            elif r < 0.9:
+                known[c] = Fraction(rng.randint(0, 40), 10)
+            elif r < 0.95:
+                known[c] = None
+        # Some relations hold: their total set to the sum of their parts where the parts are known.
+        for eq in eqs:
+            if rng.random() < 0.5 and all(known.get(c) is not None for c in eq.cells[:-1]):
+                known[eq.cells[-1]] = -sum(k * known[c] for c, k in eq.terms[:-1]) * eq.coefs[-1]
+        got = solver._broken(known, eqs)
+        assert got == _broken_reference(known, eqs)
+        found += len(got)
+    assert found > 100
+
+
+def test_equations_and_cells_share_their_cell_keys() -> None:
+    from service.tables import build, table3, table4
+    from service.tables.layout import T3_KEYS_2021
+    from service.tables.solver import Equation
+
+    eq = Equation("x", ((("a", 0), 1), (("a", 1), -1)))
+    assert eq.terms == ((("a", 0), 1), (("a", 1), -1)) and eq.cells == (("a", 0), ("a", 1))
+    ids = build._cell_ids("total_processed", 7)
+    c3 = [eq for eq in table3.equations(list(T3_KEYS_2021), False) if eq.name.startswith("C3")]
+    assert all(eq.cells[0] is ids[c] for c, eq in enumerate(c3))  # the same tuple: found by identity
+    assert table4.equations()[0].cells[0] is build._cell_ids("all", 15)[0]

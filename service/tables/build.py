@@ -9,7 +9,7 @@ from typing import cast
 
 from service.tables.digit_runs import Group, split_digits
 from service.tables.model import Cell, CellKind, Conflict, Row, printed_cells
-from service.tables.solver import CellId, Equation, Segment, solve
+from service.tables.solver import CellId, Equation, Segment, cell_id, solve
 from service.tables.tokens import Token, Unit
 
 _NUMBER = CellKind.NUMBER
@@ -150,14 +150,14 @@ def build_rows(
     # Each cell not printed as a number, on its own: the relations may have determined it. (There is none
     # when every cell was placed as printed and has a value: every cell is then a NUMBER.)
     for ri in inputs if segments or None in fixed.values() else ():
-        for cell_id, cell in zip(_cell_ids(ri.key, ri.ncols), cells[ri.key], strict=True):
+        for cid, cell in zip(_cell_ids(ri.key, ri.ncols), cells[ri.key], strict=True):
             if cell.kind is _NUMBER:
                 continue
-            v = sol.values.get(cell_id)
-            if v is not None and cell_id not in sol.ambiguous_cells:
+            v = sol.values.get(cid)
+            if v is not None and cid not in sol.ambiguous_cells:
                 cell.value = v
                 if cell.inferred_from is None:
-                    cell.inferred_from = sol.inferred.get(cell_id, "勾稽关系")
+                    cell.inferred_from = sol.inferred.get(cid, "勾稽关系")
     if sol.clashes:
         conflicts.append(_clash(inputs, sol.unsettled, sol.clashes))
     rows: dict[str, Row] = {}
@@ -177,7 +177,7 @@ def build_rows(
 @lru_cache(maxsize=256)
 def _cell_ids(key: str, ncols: int) -> tuple[CellId, ...]:
     """A row's cell keys, in column order (made once per row and width: the same rows recur)."""
-    return tuple((key, c) for c in range(ncols))
+    return tuple(cell_id(key, c) for c in range(ncols))  # (the tuples the equations hold)
 
 
 def _values(ri: RowInput) -> list[Token] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -88,8 +89,11 @@ class _Index:
     weights: tuple[float, ...]
     without_enum: tuple[float, ...]  # 1.0 for a row without enumerator
     enums: dict[str, tuple[int, ...]]  # enumerator key (two characters) -> the rows it precedes
-    #: Scores already computed, by ``_Context.key``: row labels repeat across the reports of a batch.
-    scores: dict[tuple[str, ...], list[float]] = field(default_factory=dict, compare=False, repr=False)
+    #: Scores already computed, by ``_Context.key``, with the best of them: row labels repeat across the
+    #: reports of a batch.
+    scores: dict[tuple[str, ...], tuple[list[float], float]] = field(default_factory=dict, compare=False, repr=False)
+    #: The candidates of those scores (the rows scoring at least a minimum score), by key and minimum.
+    candidates: dict[tuple[tuple[str, ...], float], list[int]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @lru_cache(maxsize=32)
@@ -114,13 +118,25 @@ def _spec_index(specs: tuple[RowSpec, ...]) -> _Index:
 MAX_SCORES = 8192
 
 
-def _scores(ctx: _Context, index: _Index) -> list[float]:
-    """``_score_row``, remembered by the context's texts (callers do not change the list)."""
+def _scores(ctx: _Context, index: _Index) -> tuple[list[float], float]:
+    """``_score_row`` and its largest score (0.0 for no row), remembered by the context's texts (callers
+    do not change the list)."""
     out = index.scores.get(ctx.key)
     if out is None:
         if len(index.scores) >= MAX_SCORES:
             index.scores.clear()
-        out = index.scores[ctx.key] = _score_row(ctx, index)
+            index.candidates.clear()
+        row = _score_row(ctx, index)
+        out = index.scores[ctx.key] = row, max(row, default=0.0)
+    return out
+
+
+def _candidates(key: tuple[str, ...], row: list[float], index: _Index, min_score: float) -> list[int]:
+    """The rows whose score in ``row`` (the scores of the context ``key``) is at least ``min_score``, in
+    order, remembered like the scores (callers do not change the list)."""
+    out = index.candidates.get((key, min_score))
+    if out is None:
+        out = index.candidates[key, min_score] = [j for j, sc in enumerate(row) if sc >= min_score]
     return out
 
 
@@ -179,9 +195,27 @@ def _bare_index(specs: tuple[RowSpec, ...]) -> dict[str, int]:
     return index
 
 
+#: ``_spec_index`` and ``_bare_index`` of a list of rows, by the identity of its specs (a look-up by the
+#: specs themselves hashes each spec, a dataclass, for every table read). An entry holds its specs, so
+#: no id in its key can be another object's while it stands.
+_CACHE: dict[tuple[int, ...], tuple[tuple[RowSpec, ...], _Index, dict[str, int]]] = {}
+
+
+def _indexes(specs: Sequence[RowSpec]) -> tuple[_Index, dict[str, int]]:
+    """(``_spec_index``, ``_bare_index``) of ``specs``."""
+    key = tuple(map(id, specs))
+    hit = _CACHE.get(key)
+    if hit is None:
+        if len(_CACHE) >= 32:
+            _CACHE.clear()
+        rows = tuple(specs)
+        hit = _CACHE[key] = rows, _spec_index(rows), _bare_index(rows)
+    return hit[1], hit[2]
+
+
 def _exact_assignment(units: Sequence[Unit], specs: Sequence[RowSpec]) -> dict[str, int] | None:
     """When every unit's label is a template label, in template order, the assignment needs no scoring."""
-    index = _bare_index(tuple(specs))
+    index = _indexes(specs)[1]
     out: dict[str, int] = {}
     last = -1
     for i, u in enumerate(units):
@@ -225,16 +259,19 @@ def assign_scored(
     exact = _exact_assignment(units, specs)
     if exact is not None:
         return exact, float(len(exact))
-    index = _spec_index(tuple(specs))
+    index = _indexes(specs)[0]
     s: list[list[float]] = []
+    cands: list[list[int]] = []
     for u in units:
         # A unit whose own label matches a row well needs no look at the label text around it.
-        own = _context(u, with_gaps=False)
-        row = _scores(own, index)
-        if max(row, default=0.0) < WHOLE_LABEL:
-            row = _scores(_context(u, side=side), index)
+        ctx = _context(u, with_gaps=False)
+        row, top = _scores(ctx, index)
+        if top < WHOLE_LABEL:
+            ctx = _context(u, side=side)
+            row = _scores(ctx, index)[0]
         s.append(row)
-    dp, back = _order_dp(s, n, min_score)
+        cands.append(_candidates(ctx.key, row, index, min_score))
+    dp, back = _order_dp(s, n, min_score, cands)
     pairs: list[tuple[int, int]] = []
     i, j = m, n
     while i > 0 and j > 0:
@@ -253,41 +290,41 @@ def assign_scored(
     return {specs[j].key: i for i, j in pairs}, total
 
 
-def _order_dp(s: list[list[float]], n: int, min_score: float) -> tuple[list[list[float]], list[list[int]]]:
+def _order_dp(s: list[list[float]], n: int, min_score: float, candidates: Sequence[list[int]] | None = None,
+              ) -> tuple[list[list[float]], list[list[int]]]:
     """dp[i][j]: the best total using units[:i] and specs[:j]; back[i][j]: the move that gives it (0 skip
-    the unit, 1 skip the spec, 2 match them; ties go to the lower move).
+    the unit, 1 skip the spec, 2 match them; ties go to the lower move). ``candidates`` (each row's
+    columns scoring at least ``min_score``) are found from ``s`` when not given.
 
-    Sparse form of the full table: a row's values never fall below the row above, and a cell that is
-    no candidate (score under ``min_score``) where the row still equals the row above takes its value
-    with move 0. So each row starts as a copy of the row above with moves 0, and only its candidates
-    and the cells after them, up to where the row meets the row above again, are computed — by the
-    same comparisons and additions as the full table."""
+    Sparse form of the full table: a row's values never fall below the row above, nor fall from left to
+    right. A cell that is no candidate (score under ``min_score``) takes the larger of the cell above
+    (move 0) and the cell to its left (move 1, when strictly larger). So each row starts as a copy of
+    the row above with moves 0; only its candidates are computed one by one — by the same comparisons
+    and additions as the full table —, and after each the cells up to the next candidate take its value
+    with move 1 while the row above is below it: a prefix of them, found by bisection (rows are sorted)."""
     dp = [[0.0] * (n + 1)]
     back: list[list[int]] = [[0] * (n + 1)]
-    for srow in s:
+    for i, srow in enumerate(s):
         up = dp[-1]
         cur = up.copy()
         brow = [0] * (n + 1)
-        cands = [j for j, sc in enumerate(srow) if sc >= min_score]
-        k, j = 0, (cands[0] if cands else n)
-        while j < n:
+        cands = candidates[i] if candidates is not None else [j for j, sc in enumerate(srow) if sc >= min_score]
+        last = len(cands) - 1
+        for k, j in enumerate(cands):
             best, move = up[j + 1], 0
             left = cur[j]
             if left > best:
                 best, move = left, 1
-            sc = srow[j]
-            if sc >= min_score:
-                diag = up[j] + sc
-                if diag > best:
-                    best, move = diag, 2
+            diag = up[j] + srow[j]
+            if diag > best:
+                best, move = diag, 2
             cur[j + 1] = best
             brow[j + 1] = move
-            j += 1
-            if j < n and best == up[j] and srow[j] < min_score:
-                # In step with the row above again: on to the next candidate.
-                while k < len(cands) and cands[k] < j:
-                    k += 1
-                j = cands[k] if k < len(cands) else n
+            # The cells after it, up to the next candidate's column: best while the row above is below it.
+            stop = bisect_left(up, best, j + 2, (cands[k + 1] if k < last else n) + 1)
+            if stop > j + 2:
+                cur[j + 2 : stop] = [best] * (stop - j - 2)
+                brow[j + 2 : stop] = [1] * (stop - j - 2)
         dp.append(cur)
         back.append(brow)
     return dp, back

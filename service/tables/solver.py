@@ -13,12 +13,20 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from operator import mul
 from typing import cast
 
 CellId = tuple[str, int]  # (row key, column index)
 Num = int | float
 Exact = int | Fraction  # exact arithmetic: ints, or Fractions for decimal amounts
+
+
+@lru_cache(maxsize=4096)
+def cell_id(key: str, col: int) -> CellId:
+    """A cell's key, one tuple a cell: the equations' terms and the tables' cells share it, so that a
+    look-up of one in a dict or a set finds it by identity (equal tuples are compared item by item)."""
+    return (key, col)
 
 
 def _exact(v: Num) -> Exact:
@@ -35,6 +43,7 @@ class Equation:
     coefs: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", tuple((cell_id(*c), k) for c, k in self.terms))  # (equal terms)
         object.__setattr__(self, "cells", tuple(c for c, _ in self.terms))
         object.__setattr__(self, "coefs", tuple(k for _, k in self.terms))
 
@@ -276,9 +285,11 @@ def _broken(known: Mapping[CellId, Exact | None], equations: Iterable[Equation])
     broken: set[str] = set()
     get = known.get
     for eq in equations:
-        vals = list(map(get, eq.cells))
-        if None not in vals and sum(map(mul, eq.coefs, vals)) != 0:
-            broken.add(eq.name)
+        try:
+            if sum(map(mul, eq.coefs, map(get, eq.cells))) != 0:
+                broken.add(eq.name)
+        except TypeError:  # an operand not known: ``mul`` or ``sum`` met a None (one pass, no list)
+            continue
     return broken
 
 

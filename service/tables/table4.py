@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from service.reading.document import SourceDocument
 from service.tables.build import RowInput, build_rows
@@ -16,12 +17,17 @@ _GROUP_SUMS = tuple((tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3
 
 
 def equations() -> list[Equation]:
+    return list(_equations())
+
+
+@lru_cache(maxsize=1)
+def _equations() -> tuple[Equation, ...]:
     eqs = []
     for g, group in enumerate(T4_GROUPS):
         base = g * 5
         eqs.append(Equation(f"C5 {T4_GROUP_LABELS[group]}: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
                             tuple([(("all", base + i), 1) for i in range(4)] + [(("all", base + 4), -1)])))
-    return eqs
+    return tuple(eqs)
 
 
 def _fifteen(doc: SourceDocument, tokens: list[Token]) -> tuple[list[Token] | None, str | None]:

@@ -195,6 +195,20 @@ def _plain_row(folded: str, start: int, end: int) -> tuple[int, int] | None:
     return start + label_end, start + values_end
 
 
+#: The last characters of the units ``_UNIT_RE`` reads ("3001件", "96171.6万元", "5人次").
+_UNIT_ENDS = frozenset("件条个项次份人家元")
+
+
+def _is_text(piece: str) -> bool:
+    """``classify(piece)[0] is TEXT`` for a token (no blanks, not empty). A token that ends with a CJK
+    character that ends no unit and not with the dash "一一" is text: no number, slash or dash ends so
+    (this spares a label such as "1.属于国家秘密", starting with a digit, the number patterns)."""
+    last = piece[-1]
+    if "\u4e00" <= last <= "\u9fff" and last not in _UNIT_ENDS and not piece.endswith("一一"):
+        return True
+    return classify(piece)[0] is _TEXT
+
+
 _new = object.__new__
 
 
@@ -231,7 +245,7 @@ def split_line(folded: str, start: int, end: int) -> tuple[list[str], list[Token
     if fast:
         # The common case: a label, then plain whole numbers separated by tabs, pipes or spaces.
         label = _TOKEN_RE.findall(folded, start, fast[0])
-        if label and label[-1] not in NONE_WORDS and classify(label[-1])[0] is _TEXT:
+        if label and label[-1] not in NONE_WORDS and _is_text(label[-1]):
             return label, _digit_tokens(folded, *fast)
     ms = list(_TOKEN_RE.finditer(folded, start, end))
     vals: list[Token] = []
