@@ -19,6 +19,7 @@ from service.tables.model import Cell, Number, Table
 _EPS = 1e-9
 # Enum members looked up once: on Python 3.11 an Enum class's attribute costs ten times a global name.
 _PASS, _FAIL, _UNCERTAIN = Status.PASS, Status.FAIL, Status.UNCERTAIN
+_new = object.__new__
 
 
 def _fmt(v: Number | None) -> str:
@@ -45,25 +46,31 @@ def _sum_finding(
     ``cols`` of ``table`` (None: the row is absent), the first ``n`` the parts; UNCERTAIN when any operand
     is unknown. ``column_names`` overrides the evidence's column names."""
     # One pass over the operands (most relations hold: this is the path to keep short), left to right
-    # from 0 as the cells stand (a float sum depends on the order).
-    sums: list[Number] = []
+    # from 0 as the cells stand (a float sum depends on the order): the parts, then from index n the totals.
     lines: set[int] = set()
     inferred = False
-    for side in (cells[:n], cells[n:]):
-        total: Number = 0
-        for cell in side:
-            if cell is None or cell.value is None:
-                return _unknown(rule, name, subject, table, keys, cols, cells, column_names)
-            total += cell.value
-            if cell.line is not None:
-                lines.add(cell.line)
-            if cell.inferred_from:
-                inferred = True
-        sums.append(total)
-    expected, actual = sums
+    expected: Number = 0
+    total: Number = 0
+    for i, cell in enumerate(cells):
+        if i == n:
+            expected, total = total, 0
+        if cell is None:
+            return _unknown(rule, name, subject, table, keys, cols, cells, column_names)
+        v = cell.value
+        if v is None:
+            return _unknown(rule, name, subject, table, keys, cols, cells, column_names)
+        total += v
+        if cell.line is not None:
+            lines.add(cell.line)
+        if cell.inferred_from:
+            inferred = True
+    if n < len(cells):
+        actual = total
+    else:  # no totals
+        expected, actual = total, 0
     parts_label, total_label = labels
     if abs(expected - actual) < _EPS:
-        msg = f"{parts_label} = {_fmt(expected)} = {total_label}"
+        msg = f"{parts_label} = {str(expected) if type(expected) is int else _fmt(expected)} = {total_label}"
         evidence = []
         if inferred:
             which = [i for i, cell in enumerate(cells) if cell is not None and cell.inferred_from]
@@ -78,8 +85,19 @@ def _sum_finding(
                f"{tot_detail + ' = ' if len(cells) - n > 1 else ''}{_fmt(actual)}（相差 {_fmt(actual - expected)}）")
         evidence = _refs(table, keys, cols, column_names, range(len(cells)))
         status = _FAIL
-    return finding(rule=rule, name=name, category="report", status=status, subject=subject, message=msg,
-                   expected=expected, actual=actual, cells=evidence, lines=sorted(lines))
+    # finding(...) written out: some forty of these a report (tests/test_checks_relations.py holds it to finding)
+    f = _new(Finding)
+    f.rule = rule
+    f.name = name
+    f.category = "report"
+    f.status = status
+    f.subject = subject
+    f.message = msg
+    f.expected = expected
+    f.actual = actual
+    f.cells = evidence
+    f.lines = sorted(lines)
+    return f
 
 
 def _unknown(rule: str, name: str, subject: str, table: Table, keys: Sequence[str], cols: Sequence[int],
@@ -98,8 +116,16 @@ def _refs(table: Table, keys: Sequence[str], cols: Sequence[int], column_names: 
     return [ref(table, keys[i], cols[i], column_names[i] if column_names else None) for i in which]
 
 
-def _t3_columns(t3: Table, keys: Sequence[str]) -> list[list[Cell | None]]:
+def _t3_columns(t3: Table, keys: Sequence[str]) -> Sequence[Sequence[Cell | None]]:
     """The cells of 表三's rows ``keys`` (None where a row is absent), column by column."""
+    try:
+        # Every row there: zip transposes in C (an absent row, or rows of another length, take the general
+        # code below).
+        columns = list(zip(*[t3.rows[k].cells for k in keys], strict=True))
+    except (KeyError, ValueError):
+        columns = []
+    if len(columns) == len(T3_COLUMNS):
+        return columns
     rows = [t3.rows.get(k) for k in keys]
     return [[None if r is None else r.cells[c] for r in rows] for c in range(len(T3_COLUMNS))]
 
