@@ -364,6 +364,42 @@ def test_feedback_lists_each_fail_with_cell_value_and_source_line(tmp_path: Path
     assert "未发现需要更正的错误" in "\n".join(p.text for p in Document(str(clean)).paragraphs)
 
 
+def test_a_unit_with_two_reports_of_one_year_gets_two_rows_and_two_feedback_documents(tmp_path: Path) -> None:
+    """A report sent twice (the first with a wrong figure, then corrected): each keeps its own row and its own
+    整改清单; before, both were labelled 单位(2023) and the second document overwrote the first."""
+    from docx import Document
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text = SEEDS[3].read_text(encoding="utf-8")
+    wrong = text.replace("一、本年新收政府信息公开申请数量\t\t1\t0", "一、本年新收政府信息公开申请数量\t\t4\t0")
+    assert wrong != text
+    (src / "first.txt").write_text(wrong, encoding="utf-8")
+    (src / "second.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch([src], BatchOptions(out=out, progress=False, narrative=False))
+    assert result.aggregate is not None
+    labels = {u.name: u.label for u in result.aggregate.units}
+    org = result.aggregate.units[0].organization
+    assert org and labels == {"first": f"{org}(first)", "second": f"{org}(second)"}
+    docs = {p.name: "\n".join(q.text for q in Document(str(p)).paragraphs) for p in (out / "feedback").glob("*.docx")}
+    assert set(docs) == {f"{org}(first).docx", f"{org}(second).docx"}
+    assert "需要更正的问题" in docs[f"{org}(first).docx"] and "未发现需要更正的错误" in docs[f"{org}(second).docx"]
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    fixes = {r[0] for r in wb["整改清单"].iter_rows(min_row=2, values_only=True)}
+    assert fixes == {f"{org}(first)"}
+
+
+def test_feedback_file_names_that_clash_after_sanitising_are_kept_apart() -> None:
+    from service.batch.aggregate import UnitRow
+    from service.batch.feedback import _file_names
+
+    units = [UnitRow.__new__(UnitRow) for _ in range(3)]
+    for u, label in zip(units, ["甲/乙", "甲:乙", "丙"], strict=True):
+        u.label = label
+    assert _file_names(units) == ["甲_乙.docx", "甲_乙 (2).docx", "丙.docx"]
+
+
 def test_resume_with_nothing_new_rewrites_neither_records_nor_summaries(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

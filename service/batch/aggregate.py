@@ -400,7 +400,7 @@ class _Pass:
                notes: Sequence[str], texts: Texts) -> Aggregate:
         year, thresholds, units = self.year, self.thresholds, self.units
         count = Counter(u.organization for u in units if u.organization)
-        labels = {u.name: _label(u.name, u.organization, u.year, count) for u in units}
+        labels = _labels([(u.name, u.organization, u.year) for u in units], count)
         for u in units:
             u.label = labels[u.name]
             _rename(u.correction.excluded, labels)
@@ -419,7 +419,7 @@ class _Pass:
             _rename(ch.followers.unknown, labels)
         for rs in self.rates:
             _rename(rs.rate.excluded, labels)
-        all_labels = {name: _label(name, org, y, self.all_orgs) for name, (org, y) in self.all_who.items()}
+        all_labels = _labels([(name, org, y) for name, (org, y) in self.all_who.items()], self.all_orgs)
         for slot in self.per_year.values():
             for t in slot.values():
                 _rename(t.unknown, all_labels)
@@ -531,6 +531,15 @@ def _label(name: str, org: str | None, year: int | None, count: Counter[str]) ->
     if count[org] > 1:
         return f"{org}({year or name})"
     return org
+
+
+def _labels(who: list[tuple[str, str | None, int | None]], count: Counter[str]) -> dict[str, str]:
+    """Each report's label (``_label``), one label a report: where a unit has several reports of one year
+    (a report sent twice, a corrected one beside the first), each is named by its file, '沙坡头区民政局(r12)',
+    so that no two rows of a summary, nor two units' 整改清单, share a name."""
+    labels = {name: _label(name, org, year, count) for name, org, year in who}
+    taken = Counter(labels.values())
+    return {name: f"{org}({name})" if org and taken[labels[name]] > 1 else labels[name] for name, org, _ in who}
 
 
 def _unaddressed_categories(d: UnitDigest) -> list[str]:

@@ -226,7 +226,8 @@ def write_feedback(agg: Aggregate, items: FixItems, folder: Path, today: date | 
     # One template for every unit: a python-docx Document() of its own parsed ~800 KB of styles and saving it
     # compressed them again (~17 ms a unit); each document here is only its body over the shared package.
     maker = DocumentMaker(new_document)
-    written = [_write_unit(u, items.of(i), folder, when, maker) for i, u in enumerate(agg.units)]
+    written = [_write_unit(u, items.of(i), folder / name, when, maker)
+               for i, (u, name) in enumerate(zip(agg.units, _file_names(agg.units), strict=True))]
     current = set(written)
     for old in folder.glob("*.docx"):
         if old.name not in current:
@@ -234,7 +235,23 @@ def write_feedback(agg: Aggregate, items: FixItems, folder: Path, today: date | 
     return written
 
 
-def _write_unit(u: UnitRow, rows: list[FixItem], folder: Path, when: str, maker: DocumentMaker) -> str:
+def _file_names(units: list[UnitRow]) -> list[str]:
+    """Each unit's file name, ``feedback_name`` of its label; where two labels give one name (they differ
+    only in characters a file name may not hold), the later ones get " (2)", " (3)"… so none is overwritten."""
+    names: list[str] = []
+    used: set[str] = set()
+    for u in units:
+        stem = feedback_name(u.label)
+        name, k = f"{stem}.docx", 1
+        while name in used:
+            k += 1
+            name = f"{stem} ({k}).docx"
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def _write_unit(u: UnitRow, rows: list[FixItem], path: Path, when: str, maker: DocumentMaker) -> str:
     from service.batch.summary_doc import Table
     from service.batch.summary_docx import heading, paragraph, table
 
@@ -260,6 +277,5 @@ def _write_unit(u: UnitRow, rows: list[FixItem], folder: Path, when: str, maker:
                          widths=[0.9, 2.2, 3.2, 1.2, 1.4, 3.4, 4.6]))
     paragraph(doc, f"本清单由 govreport 自动生成({when}), 所列数值均取自你单位报告原文; “应为”一栏是使表格各项勾稽关系"
                    f"成立的数值, 仅供核对, 以原始台账为准。", size=12)
-    name = f"{feedback_name(u.label)}.docx"
-    maker.save(doc, folder / name)
-    return name
+    maker.save(doc, path)
+    return path.name
