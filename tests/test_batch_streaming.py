@@ -166,6 +166,10 @@ def test_kept_units_read_back_are_the_digests_parts() -> None:
         k = kept.of(i)
         assert (k.path, k.report, k.findings) == (r.path, r.report, r.digest.findings)
         assert kept.items(i) == (r.digest.problems, r.digest.measures)
+        assert kept.name(i) == r.name and kept.find(r.name, i) == i
+    assert kept.find(recs[2].name, 0) == 2 and kept.find(recs[2].name, 99) == 2 and kept.find("无此报告", 0) is None
+    kept.add(recs[0], recs[0].digest)  # a second unit of one name: found by its place, else the last
+    assert kept.find(recs[0].name, 0) == 0 and kept.find(recs[0].name, 1) == len(recs)
     kept.close()
 
 

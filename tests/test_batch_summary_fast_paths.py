@@ -187,3 +187,39 @@ def test_flagged_findings_are_those_of_the_validated_report(batch: Path, tmp_pat
         assert _findings(_kept(rec), out) == _validated(rec, out)
     (out / rec.report).write_text("{not json", encoding="utf-8")
     assert _findings(_kept(rec), out) == _validated(rec, out) == []
+
+
+def _nested_each_pair(units: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """The general code: every unit against every government."""
+    from service.batch.aggregate import _region
+    from service.batch.crossyear import normalise_org
+
+    regions = [(label, _region(normalise_org(org))) for label, org in units if org]
+    out: list[tuple[str, str]] = []
+    for label, org in units:
+        if not org:
+            continue
+        norm = normalise_org(org)
+        for parent, place in regions:
+            if place and parent != label and norm.startswith(place) and norm != normalise_org(place + "人民政府"):
+                out.append((label, parent))
+    return out
+
+
+def test_nested_units_by_place_are_those_of_every_pair(batch: Path) -> None:
+    from service.batch.aggregate import nested_units
+
+    orgs = sorted({r.digest.organization for r in ResultStore(batch).load() if r.digest and r.digest.organization})
+    assert orgs
+    rng = random.Random(7)
+    places = ["淮安市", "淮安市洪泽区", "洪泽区", "江苏省", "江苏省淮安市", "沙坡头区", "中卫市沙坡头区", "某某街道", "A市",
+              "淮安", "ｈｕａｉ市"]
+    tails = ["人民政府", "人民政府办公室", "人民政府办公厅", "民政局", "教育局", "镇人民政府", "", " 人民政府", "政府"]
+    for trial in range(200):
+        units: list[tuple[str, str | None]] = [(o, o) for o in orgs] if trial == 0 else []
+        for k in range(rng.randint(0, 30)):
+            org = rng.choice(places) + rng.choice(tails) if rng.random() > 0.1 else rng.choice([None, ""])
+            label = org if org and rng.random() > 0.2 else f"u{k}"
+            units.append((label, org))
+        rng.shuffle(units)
+        assert nested_units(units) == _nested_each_pair(units), units

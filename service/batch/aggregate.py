@@ -222,9 +222,13 @@ class Aggregate:
     risk: list[RiskRow] = field(default_factory=list)
 
     def _own(self) -> Iterator[tuple[str, str, list[ItemDigest], list[ItemDigest]]]:
-        """The year's units' problems and measures, as the pass kept them: (name, label, problems, measures)."""
-        for i, u in enumerate(self.units):
-            yield u.name, u.label, *self.kept.items(i)
+        """The year's units' problems and measures, as the pass kept them, in its order, for the records named
+        in ``units``: (name, label, problems, measures)."""
+        labels = {u.name: u.label for u in self.units}
+        for i in range(len(self.kept)):
+            name = self.kept.name(i)
+            if name in labels:
+                yield name, labels[name], *self.kept.items(i)
 
     def iter_items(self) -> Iterator[ItemRow]:
         """Every problem and measure of the year's units, in unit order (each unit's problems first)."""
@@ -473,7 +477,8 @@ class _Pass:
                           key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[: thresholds.top]
 
         duplicates = [v for v in self.by_sha.values() if isinstance(v, list)]
-        duplicates += [v for org, v in self.by_org.items() if org and isinstance(v, list) and v not in duplicates]
+        same_file = {tuple(v) for v in duplicates}  # (not a list's ``in``: a pass over every group for each)
+        duplicates += [v for org, v in self.by_org.items() if org and isinstance(v, list) and tuple(v) not in same_file]
 
         missing: list[str] = []
         if expected is not None:
@@ -581,16 +586,26 @@ def _region(norm: str) -> str | None:
 def nested_units(units: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """(unit, parent) pairs where a government's report and a unit under it are both in the totals:
     the unit's name starts with the government's place ('淮安市洪泽区人民政府', '淮安市民政局' under
-    '淮安市人民政府'). A government report often covers its whole area, so their figures may overlap."""
-    regions = [(label, _region(normalise_org(org))) for label, org in units if org]
+    '淮安市人民政府'). A government report often covers its whole area, so their figures may overlap.
+    Each unit looks its name's beginnings up among the places (not every government in turn: a batch of
+    many units and governments); its parents in the order of ``units``."""
+    by_place: dict[str, list[tuple[int, str]]] = {}  # a place → the governments' (position, label)
+    named = [(label, normalise_org(org)) for label, org in units if org]
+    for k, (label, norm) in enumerate(named):
+        place = _region(norm)
+        if place:
+            by_place.setdefault(place, []).append((k, label))
+    own = {place: normalise_org(place + "人民政府") for place in by_place}  # the government itself
+    longest = max(map(len, by_place), default=0)
     out: list[tuple[str, str]] = []
-    for label, org in units:
-        if not org:
-            continue
-        norm = normalise_org(org)
-        for parent, place in regions:
-            if place and parent != label and norm.startswith(place) and norm != normalise_org(place + "人民政府"):
-                out.append((label, parent))
+    for label, norm in named:
+        parents: list[tuple[int, str]] = []
+        for n in range(1, min(len(norm), longest) + 1):
+            found = by_place.get(norm[:n])
+            if found is not None and norm != own[norm[:n]]:
+                parents += [p for p in found if p[1] != label]
+        parents.sort()
+        out += [(label, parent) for _, parent in parents]
     return out
 
 

@@ -128,7 +128,8 @@ def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Pat
         if not flagged and u.name not in cross:
             items.add(())
             continue
-        kept = agg.kept.of(i) if flagged else None
+        at = agg.kept.find(u.name, i) if flagged else None
+        kept = agg.kept.of(at) if at is not None else None
         found = _findings(kept, out) if kept is not None else []
         lines = _source_lines(kept.path, found) if kept is not None else {}
         rows = [_item(u.name, u.label, u.year, f, lines) for f in found]

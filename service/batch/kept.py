@@ -38,10 +38,14 @@ class KeptUnits:
     def __init__(self, folder: Path | None = None) -> None:
         self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (lives as long as the summary; closed by close())
         self._at = array("q")  # per unit: where its line of findings starts; its line of items follows it
+        self._names: list[str] = []  # per unit: its record's name (the record's own str)
+        self._by_name: dict[str, int] | None = None
 
     def add(self, r: Record, d: UnitDigest) -> None:
         """The next unit: record ``r`` with its digest ``d``."""
         self._at.append(self._file.seek(0, os.SEEK_END))
+        self._names.append(r.name)
+        self._by_name = None
         findings = [r.path, r.report,
                     [[f.rule, str(f.status), f.category, f.subject, f.message, f.evidence] for f in d.findings]]
         items = [[[i.category, i.text] for i in d.problems], [[i.category, i.text] for i in d.measures]]
@@ -65,6 +69,19 @@ class KeptUnits:
 
     def __len__(self) -> int:
         return len(self._at)
+
+    def name(self, unit: int) -> str:
+        """The ``unit``-th unit's record name."""
+        return self._names[unit]
+
+    def find(self, name: str, unit: int) -> int | None:
+        """Where the record ``name`` is: ``unit`` when that unit is it (the units as the pass made them), else
+        the last unit of that name (a list of units made otherwise), None when there is none."""
+        if 0 <= unit < len(self._names) and self._names[unit] == name:
+            return unit
+        if self._by_name is None:
+            self._by_name = {n: i for i, n in enumerate(self._names)}
+        return self._by_name.get(name)
 
     def close(self) -> None:
         self._file.close()
