@@ -138,10 +138,10 @@ def test_rules_is_fast_and_touches_no_provider_code() -> None:
     paths = [EVAL / "corpus" / "seeds" / f"{p.stem}.txt" for p in GOLD if p.stem[:3].isdigit()]
     docs = [read_document(p) for p in paths]
     pairs = [(d, find_sections(d)) for d in docs]
-    t = time.perf_counter()
+    t = time.process_time()  # CPU time: a loaded machine's waits for a core do not count
     for d, s in pairs:
         extract_rules(d, s)
-    per_report = (time.perf_counter() - t) / len(pairs)
+    per_report = (time.process_time() - t) / len(pairs)
     assert per_report < 0.01
     if "openai" not in sys.modules:  # other tests may have imported it; the contract is import-linter's
         assert "service.extraction.llm" not in sys.modules

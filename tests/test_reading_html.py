@@ -131,10 +131,10 @@ def test_clean_inline_whitespace() -> None:
 
 def test_html_reading_is_fast() -> None:
     data = SHUYANG.read_bytes()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine's waits for a core do not count
     for _ in range(5):
         read_bytes(data, "s.html")
-    assert (time.perf_counter() - start) / 5 < 0.2
+    assert (time.process_time() - start) / 5 < 0.2
 
 
 def test_no_tag_soup_leaks() -> None:

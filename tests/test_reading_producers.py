@@ -53,9 +53,9 @@ def _cases() -> list[object]:
 
 @pytest.mark.parametrize(("name", "gold"), _cases())
 def test_producer_pdf(name: str, gold: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine's waits for a core do not count
     report = analyze_path(PRODUCERS / f"{name}.pdf", narrative=False)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0  # a guard against a pathological read (~0.1 s); speed: bench/
     _check(report, gold)
 
 

@@ -102,10 +102,37 @@ def _ocr(s: str, r: random.Random) -> str:
     return "\n".join(out)
 
 
+_CELL = r"(?:(?<=^)|(?<=[\t| ]))%s(?=$|[\t| ])"
+_LOOKALIKES = "Oo〇○◯"
+
+
+def _zeros_as_letters(s: str, r: random.Random, share: float) -> tuple[str, int]:
+    """Table rows' cells printed 0 turned, with probability ``share``, into a character that looks like 0
+    (OCR reads the letter O; some typists use 〇); returns the text and how many were turned."""
+    out, turned = [], 0
+    for ln in s.split("\n"):
+        if len(re.findall(_CELL % r"\d+", ln)) >= 3:
+            def swap(m: re.Match[str]) -> str:
+                nonlocal turned
+                if r.random() >= share:
+                    return m.group()
+                turned += 1
+                return r.choice(_LOOKALIKES)
+            ln = re.sub(_CELL % "0", swap, ln)
+        out.append(ln)
+    return "\n".join(out), turned
+
+
+@mutation("zeros-as-letter-o")
+def _zeros(s: str, r: random.Random) -> str:
+    return _zeros_as_letters(s, r, 0.3)[0]
+
+
 def _cases():
     for path in SEEDS:
         for name in MUTATIONS:
-            for seed in range(3 if name in ("drop-a-cell", "ocr-noise-in-labels", "split-labels") else 1):
+            for seed in range(3 if name in ("drop-a-cell", "ocr-noise-in-labels", "split-labels",
+                                            "zeros-as-letter-o") else 1):
                 yield pytest.param(path, name, seed, id=f"{path.stem[:3]}-{name}-{seed}")
 
 
@@ -156,3 +183,53 @@ def test_lost_cell_that_relations_cannot_place_stays_unknown():
     assert review["upheld"] == 1 and review["corrected"] is None and review["total"] is None
     assert report.review_litigation["litigation_direct"] == dict.fromkeys(review, 0)
     assert report.summary and report.summary.status is Status.UNCERTAIN
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
+def test_cells_printed_as_a_zeros_look_alike_are_read_as_0_and_said_so(path):
+    """Every 0 of the tables printed as O, o, 〇, ○ or ◯, several in one row: the tables are the gold ones, no
+    cell unknown, and one READ note a table lists each such cell (before, a row with more than one was unknown)."""
+    text = path.read_text(encoding="utf-8")
+    damaged, turned = _zeros_as_letters(text, random.Random(7), 1.0)
+    assert turned >= 10
+    report = analyze_document(read_bytes(damaged.encode("utf-8"), "zeros.txt"), narrative=False)
+    gold = gold_for(path)
+    want = _cells(type(report)(source=report.source, format="2021", active_disclosure=gold["active_disclosure"],
+                               applications=gold["applications"], review_litigation=gold["review_litigation"]))
+    got = _cells(report)
+    assert {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v} == {}
+    notes = [f for f in report.findings if f.rule == "READ" and f.name == "cells read as 0"]
+    assert notes and all(f.status is Status.INFO and f.category == "parse" for f in notes)
+    listed = [c for f in notes for c in f.cells]
+    assert all(c.value == 0 and c.printed in _LOOKALIKES for c in listed)
+    assert len(listed) == sum(1 for v in got.values() if v == 0) - sum(
+        1 for t in (report.tables.table2, report.tables.table3, report.tables.table4) for row in t.rows.values()
+        for c in row.cells if c.value == 0 and c.printed not in tuple(_LOOKALIKES))
+    assert not [f.message for f in report.findings if f.status is Status.FAIL]
+
+
+def _seed3_with(old: str, new: str):
+    text = next(p for p in SEEDS if p.stem.startswith("003")).read_text(encoding="utf-8")
+    assert old in text
+    return analyze_document(read_bytes(text.replace(old, new, 1).encode("utf-8"), "x.txt"), narrative=False)
+
+
+def test_an_o_that_the_relations_say_is_not_0_takes_their_value_as_text_printed():
+    """OCR made an "O" of the 1 of 自然人 in 一、本年新收: read as 0 it breaks C4 and C1; left open, the
+    relations give 1 and hold. The cell is text printed with the inferred value, and a note says why."""
+    report = _seed3_with("一、本年新收政府信息公开申请数量\t\t1\t0", "一、本年新收政府信息公开申请数量\t\tO\t0")
+    cell = report.tables.table3.rows["new_received"].cells[0]
+    assert (cell.value, cell.kind, cell.printed) == (1, "text", "O") and cell.inferred_from
+    assert any("印为“O”：按 0 读取时勾稽关系不成立" in n for n in report.tables.table3.notes)
+    assert not [f for f in report.findings if f.status is Status.FAIL]
+
+
+def test_an_o_beside_the_reports_own_error_stays_0_and_the_error_is_reported():
+    """二、上年结转 prints "O 0 0 0 0 0 1": the total is wrong whatever the O holds (C4 wants O = 1, the
+    column relation C1 wants 0). The O is read as 0, and the report's error is a FAIL, not hidden by it."""
+    report = _seed3_with("二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0",
+                         "二、上年结转政府信息公开申请数量\t\tO\t0\t0\t0\t0\t0\t1")
+    cell = report.tables.table3.rows["carried_over"].cells[0]
+    assert (cell.value, cell.kind, cell.printed, cell.inferred_from) == (0, "number", "O", None)
+    assert {f.rule for f in report.findings if f.status is Status.FAIL} & {"C1", "C4", "LOCATE"}
+    assert any(f.name == "cells read as 0" for f in report.findings)

@@ -10,7 +10,7 @@ from service.checks.model import Finding, Status, cell_ref, finding
 from service.reading.document import SourceDocument
 from service.sections import SectionMap
 from service.tables.model import CellKind, Row, Table, Tables
-from service.tables.tokens import absurd_reason, classify
+from service.tables.tokens import ZERO_LOOKALIKES, absurd_reason, classify
 
 # Enum members looked up once: on Python 3.11 an Enum class's attribute costs ten times a global name.
 _NUMBER, _ABSENT = CellKind.NUMBER, CellKind.ABSENT
@@ -122,12 +122,16 @@ def reading_findings(tables: Tables) -> list[Finding]:
         inferred = []
         unknown = []
         blanks = []
+        zeros = []  # printed as a character that looks like 0 ("O", "〇"), read as 0
+        zero_like = ZERO_LOOKALIKES
         for key, row in table.rows.items():
             row_absent = True
             for c, cell in enumerate(row.cells):
                 kind = cell.kind
                 if kind is _NUMBER:
                     row_absent = False
+                    if cell.printed in zero_like:
+                        zeros.append(ref(table, key, c, _column_name(table, row, c)))
                     continue
                 if kind is _ABSENT:
                     continue
@@ -152,6 +156,12 @@ def reading_findings(tables: Tables) -> list[Finding]:
                                subject=table.name,
                                message=f"{len(determined)} 行未印出，数值均由勾稽关系确定："
                                        f"{'；'.join(determined[:6])}"))
+        if zeros:
+            shown = "”“".join(sorted({r.printed or "" for r in zeros}))
+            out.append(finding(rule="READ", name="cells read as 0", category="parse", status=Status.INFO,
+                               subject=table.name,
+                               message=f"{len(zeros)} 个单元格印为“{shown}”（形似数字 0 的字符，多为识别或录入错误），按 0 读取",
+                               cells=zeros, lines=sorted({r.line for r in zeros if r.line})))
         if inferred:
             out.append(finding(rule="READ", name="cells inferred", category="parse", status=Status.INFO,
                                subject=table.name,

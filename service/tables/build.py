@@ -9,8 +9,8 @@ from typing import cast
 
 from service.tables.digit_runs import Group, split_digits
 from service.tables.model import Cell, CellKind, Conflict, Row, new_row, printed_cells
-from service.tables.solver import CellId, Equation, Segment, cell_id, solve
-from service.tables.tokens import Token, Unit
+from service.tables.solver import CellId, Equation, Segment, Solution, cell_id, solve
+from service.tables.tokens import ZERO_LOOKALIKES, Token, Unit
 
 _NUMBER = CellKind.NUMBER
 
@@ -120,6 +120,8 @@ def build_rows(
                 fixed[(key, c)] = cell.value  # (split tokens are numbers)
                 cell.inferred_from = why
     sol = solve(fixed, equations, segments)
+    if sol.violations:
+        sol = _unless_zeros_break(inputs, cells, fixed, equations, segments, sol, notes)
     # Apply placements.
     for s_idx, (seg, ri) in enumerate(zip(segments, seg_rows, strict=True)):
         pos = sol.placements.get(s_idx)
@@ -173,6 +175,34 @@ def build_rows(
     if sol.note:
         notes.append(sol.note)
     return BuildResult(rows, notes, conflicts, sol.violations)
+
+
+def _unless_zeros_break(
+    inputs: Sequence[RowInput], cells: dict[str, list[Cell]], fixed: dict[CellId, int | float | None],
+    equations: Sequence[Equation], segments: Sequence[Segment], sol: Solution, notes: list[str],
+) -> Solution:
+    """Cells printed as a zero's look-alike ("O", "〇": read as 0) that a broken relation runs through: when,
+    left open, the relations determine each of them and break less, they are read so — as text that
+    was printed, the value the relations give (an "O" that OCR made of another digit). Otherwise the
+    reading as 0 stands, and so do the broken relations: they may be the report's own error. ``fixed``
+    and ``cells`` are changed in place when the cells are opened."""
+    suspect = [cell_id(ri.key, c) for ri in inputs for c, cell in enumerate(cells[ri.key])
+               if cell.kind is _NUMBER and cell.printed in ZERO_LOOKALIKES]
+    through = {c for eq in equations if eq.name in sol.violated for c in eq.cells}
+    suspect = [c for c in suspect if c in through]
+    if not suspect:
+        return sol
+    alt = solve({**fixed, **dict.fromkeys(suspect)}, equations, segments)
+    if alt.violations >= sol.violations or any(c not in alt.values or c in alt.ambiguous_cells for c in suspect):
+        return sol
+    labels = {ri.key: ri.label for ri in inputs}
+    for key, col in suspect:
+        fixed[(key, col)] = None
+        cell = cells[key][col]
+        notes.append(f"{labels[key]} 第 {col + 1} 列印为“{cell.printed}”：按 0 读取时勾稽关系不成立，"
+                     f"按未印出数字处理，由勾稽关系确定为 {alt.values[(key, col)]}")
+        cell.kind, cell.value = CellKind.TEXT, None
+    return alt
 
 
 @lru_cache(maxsize=256)

@@ -25,6 +25,10 @@ _MD_RULE_RE = re.compile(r"^:?-{3,}:?$")
 _UNIT_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(件|条|个|项|次|份|人次|人|家|万元|元)$")
 #: Words printed in a cell instead of a number; they keep the cell's position.
 NONE_WORDS = frozenset({"无"})
+#: A cell printed as one character that looks like a zero: the letter O (OCR, or typed), the numeral 〇, a
+#: circle. Read as 0; the cell keeps the character as printed and the checks say it was read so
+#: (service.checks.values.reading_findings).
+ZERO_LOOKALIKES = frozenset({"O", "o", "〇", "○", "◯"})
 _DIGIT_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 _TABLE_GAP_RE = re.compile(r"[ ]*[\t|]|[ ]{2,}")
 _PAGE_NUMBER_RE = re.compile(
@@ -34,6 +38,8 @@ _NONSPACE_RE = re.compile(r"\S")
 _PLAIN_ROW_RE = re.compile(r"(.*?[^\d\s|*`_])((?:[\t| ]+\d+)+)[\t| ]*$")
 _DIGITS_RE = re.compile(r"\d+")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
+#: A zero's look-alike standing alone (ZERO_LOOKALIKES): a value too, in a line without any other.
+_LOOKALIKE_RE = re.compile(r"(?<![^\s|])[Oo〇○◯](?![^\s|])")
 _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
 
@@ -115,7 +121,9 @@ def classify(text: str) -> tuple[CellKind, int | float | None]:
     c = t[0]
     if not (c.isdecimal() or c == "+" or c == "-"):
         # A number (with a unit, or in scientific notation) starts with a sign or a digit (``\d`` is
-        # exactly ``str.isdecimal``): only "/" or a dash can be anything but text.
+        # exactly ``str.isdecimal``): only "/", a dash or a zero's look-alike can be anything but text.
+        if t in ZERO_LOOKALIKES:
+            return CellKind.NUMBER, 0
         if t in _SLASH:
             return CellKind.SLASH, None
         if t in _DASH:
@@ -366,7 +374,7 @@ def text_units(
         for s, e in _row_spans(folded, *doc.line_span(ln)):
             if _PAGE_NUMBER_RE.match(folded, s, e):
                 continue  # a page number ("- 3 -", "第3页") between rows is neither label nor value
-            if not _VALUE_CHAR_RE.search(folded, s, e):
+            if not _VALUE_CHAR_RE.search(folded, s, e) and not _LOOKALIKE_RE.search(folded, s, e):
                 if not _NONSPACE_RE.search(folded, s, e):
                     continue
                 previous_content, last_content = last_content, ln
