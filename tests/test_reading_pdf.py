@@ -273,3 +273,40 @@ def test_page_pdfium_cannot_measure_is_read_by_pdfminer() -> None:
     assert pages[1].unmeasured > 0
     doc = read_bytes(data, "lo-full.pdf")
     assert any(line.endswith("3.危及“三安全一稳定”\t5\t0\t0\t0\t0\t0\t5") for line in doc.lines())
+
+
+def test_pdfium_joins_a_characters_surrogate_halves_and_drops_a_lone_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFium gives a text page's characters as UTF-16 code units: 𠀀 (CJK Extension B, as in rare
+    place names) is two of them. Read one by one they were two lone surrogates, which no UTF-8 output
+    holds (the report became an internal error); now they are one character, and a lone half is U+FFFD."""
+    import types
+
+    import pypdfium2.raw as real
+
+    from service.reading import pdf_pdfium
+
+    rare = "𠀀".encode("utf-16-le")
+    units = [ord("区"), int.from_bytes(rare[:2], "little"), int.from_bytes(rare[2:], "little"), 0xDC00, ord("局")]
+
+    def box(tp: object, i: int, b: object) -> int:
+        for name, v in (("left", 10.0 * i), ("right", 10.0 * i + 9), ("bottom", 0.0), ("top", 9.0)):
+            setattr(b, name, v)
+        return 1
+
+    fake = types.SimpleNamespace(
+        FS_RECTF=real.FS_RECTF, FS_MATRIX=real.FS_MATRIX, FPDFText_CountChars=lambda tp: len(units),
+        FPDFText_GetUnicode=lambda tp, i: units[i], FPDFText_IsGenerated=lambda tp, i: 0,
+        FPDFText_GetLooseCharBox=box, FPDFText_GetMatrix=lambda tp, i, m: None,
+        FPDFText_GetFontSize=lambda tp, i: 9.0, FPDFText_GetCharBox=lambda *a: 1)
+    monkeypatch.setattr(pdf_pdfium, "raw", fake)
+
+    class TextPage:
+        raw = None
+
+        def close(self) -> None:
+            pass
+
+    page = pdf_pdfium.PdfiumPage.__new__(pdf_pdfium.PdfiumPage)
+    page.height = 100.0
+    chars = page._chars(types.SimpleNamespace(get_textpage=TextPage))
+    assert "".join(c["text"] for c in chars) == "区𠀀\ufffd局"

@@ -92,11 +92,24 @@ class PdfiumPage:
             m = raw.FS_MATRIX()
             left, right, low, high = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
             out: list[Obj] = []
-            for i in range(raw.FPDFText_CountChars(tp)):
+            count = raw.FPDFText_CountChars(tp)
+            joined = -1  # the index of a low surrogate already joined to the character before it
+            for i in range(count):
+                if i == joined:
+                    continue
                 code = raw.FPDFText_GetUnicode(tp, i)
                 if code == 0 or raw.FPDFText_IsGenerated(tp, i) == 1:
                     continue
-                text = chr(code)
+                if 0xD800 <= code <= 0xDFFF:
+                    # PDFium gives UTF-16 code units: a character beyond the BMP (a rare place-name character
+                    # of CJK Extension B…) is two of them, a pair joined here into one character; a lone half
+                    # is no character at all (U+FFFD), never a surrogate in the text, which UTF-8 cannot hold.
+                    after = raw.FPDFText_GetUnicode(tp, i + 1) if i + 1 < count else 0
+                    text = surrogate_char(code, after)
+                    if len(text) == 1 and text != "\ufffd":
+                        joined = i + 1
+                else:
+                    text = chr(code)
                 if text.isspace() or not raw.FPDFText_GetLooseCharBox(tp, i, box):
                     continue
                 raw.FPDFText_GetMatrix(tp, i, m)
@@ -222,3 +235,12 @@ def render_page(data: bytes, index: int, dpi: int) -> Any:
             page.close()
     finally:
         doc.close()
+
+
+def surrogate_char(code: int, after: int) -> str:
+    """The character of a UTF-16 code unit ``code`` that is half of a surrogate pair, ``after`` the unit
+    that follows it (0 when none): the pair's character when ``code`` is a high half and ``after`` a low one,
+    else U+FFFD."""
+    if 0xD800 <= code <= 0xDBFF and 0xDC00 <= after <= 0xDFFF:
+        return chr(0x10000 + ((code - 0xD800) << 10) + (after - 0xDC00))
+    return "\ufffd"
