@@ -13,6 +13,7 @@ from docx import Document
 
 from service.batch import BatchOptions, run_batch
 from service.batch.aggregate import aggregate
+from service.batch.kept import Kept
 from service.batch.model import FindingDigest, Record
 from service.batch.risk import grade_units
 from service.batch.source import StoredRecords
@@ -98,7 +99,7 @@ def test_the_runner_keeps_no_record_and_summaries_read_results_jsonl(tmp_path: P
     assert {r.path for r in again.source} == {str(moved / p.name) for p in moved.iterdir()}
 
 
-def test_findings_are_read_again_from_the_records_in_the_summarys_order() -> None:
+def test_findings_are_listed_from_what_the_pass_kept_in_the_summarys_order(monkeypatch: pytest.MonkeyPatch) -> None:
     from service.batch.findings import STATUS_ORDER
     from service.batch.source import HeldRecords
 
@@ -123,18 +124,53 @@ def test_findings_are_read_again_from_the_records_in_the_summarys_order() -> Non
     held = [(labels[r.name], r.name, f) for r in recs if r.digest and r.name in labels for f in r.digest.findings]
     held.sort(key=lambda e: (0 if e[2].category == "report" else 1, STATUS_ORDER[e[2].status], e[0], e[2].rule))
     source.gets.clear()
+    kept_reads: list[int] = []
+    real_of = agg.kept.of
+
+    def of(unit: int) -> Kept:
+        kept_reads.append(unit)
+        return real_of(unit)
+
+    monkeypatch.setattr(agg.kept, "of", of)
     listed = [(f.label, f.name, f.finding) for f in agg.findings]
     assert listed == held and len(agg.findings) == len(held) == 8
-    # one read of a unit's record per run of its findings, not one per finding
+    assert all(type(f.status) is Status for _, _, f in listed)
+    # no record read again; one read of a unit's kept line per run of its findings, not one per finding
     runs = sum(1 for a, b in zip([None, *held], held, strict=False) if a is None or a[1] != b[1])
-    assert len(source.gets) == runs < len(held)
+    assert source.gets == [] and len(kept_reads) == runs < len(held)
     report = agg.findings.where("report", (Status.FAIL, Status.WARN))
     assert len(report) == sum(1 for _, _, f in held if f.category == "report" and f.status in (Status.FAIL, Status.WARN))
     assert [f.finding for f in report] == [f for _, _, f in held if f.category == "report" and f.status in
                                           (Status.FAIL, Status.WARN)]
-    source.gets.clear()
+    kept_reads.clear()
     assert agg.findings.where(statuses=(Status.UNCERTAIN,)).labels() == {labels["r1"], labels["r2"]}
-    assert source.gets == []  # labels come from the units, not the records
+    assert kept_reads == [] and source.gets == []  # labels come from the units, not the records
+
+
+def test_kept_units_read_back_are_the_digests_parts() -> None:
+    from service.batch.kept import KeptUnits
+    from service.batch.model import ItemDigest
+
+    recs = [r for r in _records() if r.digest is not None]
+    assert recs[1].digest is not None
+    recs[1].digest.problems = [ItemDigest(category="timeliness", text="更新不及时 “引号”\n第二行 \ud800 \\ \"")]
+    recs[1].digest.measures = [ItemDigest(category="other", text="措施")]
+    recs[2].report = None
+    kept = KeptUnits()
+    for r in recs:
+        assert r.digest is not None
+        kept.add(r, r.digest)
+    assert len(kept) == len(recs)
+    for i, r in reversed(list(enumerate(recs))):  # in any order
+        assert r.digest is not None
+        k = kept.of(i)
+        assert (k.path, k.report, k.findings) == (r.path, r.report, r.digest.findings)
+        assert kept.items(i) == (r.digest.problems, r.digest.measures)
+        assert kept.name(i) == r.name and kept.find(r.name, i) == i
+    assert kept.find(recs[2].name, 0) == 2 and kept.find(recs[2].name, 99) == 2 and kept.find("无此报告", 0) is None
+    kept.add(recs[0], recs[0].digest)  # a second unit of one name: found by its place, else the last
+    assert kept.find(recs[0].name, 0) == 0 and kept.find(recs[0].name, 1) == len(recs)
+    kept.close()
 
 
 def test_fix_items_kept_in_a_file_read_back_are_the_items_made() -> None:
@@ -157,17 +193,17 @@ def test_fix_items_kept_in_a_file_read_back_are_the_items_made() -> None:
         assert items.of(2)[0].status is Status.FAIL and items.of(0)[1].line is None
 
 
-def test_a_record_that_is_not_the_one_aggregated_is_an_error_not_another_reports_findings() -> None:
-    # findings are read again by the unit's name: a second record under that name (here two reports of one
-    # name handed to aggregate; in a batch, results.jsonl rewritten by a later run) must not be listed
-    from service.errors import OutputError
-
+def test_two_records_of_one_name_each_list_their_own_findings() -> None:
+    # findings are listed from what the pass kept of each unit, never read again by the unit's name: a second
+    # record under that name (here two reports of one name handed to aggregate; in a batch, results.jsonl
+    # rewritten by a later run) cannot put its findings under the other
     recs = _records()
     twin = next(r for r in recs if r.digest is not None and len(r.digest.findings) == 2)
     other = next(r for r in recs if r.digest is not None and len(r.digest.findings) == 1)
     agg = aggregate([*recs, replace(other, name=twin.name)])
-    with pytest.raises(OutputError, match="请重新运行"):
-        list(agg.findings)
+    assert other.digest is not None and twin.digest is not None
+    listed = [f.finding for f in agg.findings if f.name == twin.name]
+    assert sorted(listed, key=repr) == sorted(twin.digest.findings + other.digest.findings, key=repr)
 
 
 def test_a_read_guard_that_cannot_start_is_that_files_error_not_the_out_folders(

@@ -14,12 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from service.batch.crossyear import CrossYearFinding, Entry, Who, cross_year, normalise_org, year_pairs
 from service.batch.figures import TOTAL, sum_known, t3_cell, t4_total
 from service.batch.findings import FindingRow, Findings
-from service.batch.model import Record, UnitDigest
+from service.batch.kept import KeptUnits
+from service.batch.model import ItemDigest, Record, UnitDigest
 from service.batch.source import RecordSource, as_source
 from service.batch.thresholds import DEFAULT, Thresholds
 from service.batch.yoy import Texts, YoyRow, section_texts, year_over_year, yoy_order
@@ -185,7 +187,7 @@ class Aggregate:
     outcomes: list[tuple[str, str, Total]]
     rates: list[Rate]
     rule_stats: dict[str, Counter[str]]
-    findings: Findings  # in the summary's order, read again from the records when listed
+    findings: Findings  # in the summary's order, read from ``kept`` when listed
     top_applications: list[UnitRow]
     top_correction: list[UnitRow]
     channels: list[ChannelStat]
@@ -199,8 +201,10 @@ class Aggregate:
     cross: list[CrossYearFinding]
     narrative_units: int
     has_2019: bool
-    #: the batch's records, read again for what the summaries list per item (problems, measures)
+    #: the batch's records (read again by the 整改清单 and the cross-year checks)
     source: RecordSource
+    #: per unit, what the summaries list of it (findings, problems, measures), kept from the pass
+    kept: KeptUnits
     year: int | None = None
     #: every year with reports in the batch (each has a summary of its own; none is added to another)
     batch_years: list[int] = field(default_factory=list)
@@ -217,24 +221,26 @@ class Aggregate:
     #: filled by the summary writer: service.batch.risk
     risk: list[RiskRow] = field(default_factory=list)
 
-    def _own(self) -> Iterator[tuple[str, str, UnitDigest]]:
-        """The year's units' digests, read again from the records: (name, label, digest)."""
+    def _own(self) -> Iterator[tuple[str, str, list[ItemDigest], list[ItemDigest]]]:
+        """The year's units' problems and measures, as the pass kept them, in its order, for the records named
+        in ``units``: (name, label, problems, measures)."""
         labels = {u.name: u.label for u in self.units}
-        for r in self.source:
-            if r.status == "ok" and r.digest is not None and r.digest.year == self.year and r.name in labels:
-                yield r.name, labels[r.name], r.digest
+        for i in range(len(self.kept)):
+            name = self.kept.name(i)
+            if name in labels:
+                yield name, labels[name], *self.kept.items(i)
 
     def iter_items(self) -> Iterator[ItemRow]:
         """Every problem and measure of the year's units, in unit order (each unit's problems first)."""
-        for name, label, d in self._own():
-            yield from (ItemRow(name, label, "问题", p.category, p.text) for p in d.problems)
-            yield from (ItemRow(name, label, "措施", m.category, m.text) for m in d.measures)
+        for name, label, problems, measures in self._own():
+            yield from (ItemRow(name, label, "问题", p.category, p.text) for p in problems)
+            yield from (ItemRow(name, label, "措施", m.category, m.text) for m in measures)
 
     def iter_unaddressed(self) -> Iterator[Unaddressed]:
         """Per unit, each category of its problems that none of its measures addresses."""
-        for name, label, d in self._own():
-            for cat in _unaddressed_categories(d):
-                yield Unaddressed(name, label, cat, [p.text for p in d.problems if p.category == cat])
+        for name, label, problems, measures in self._own():
+            for cat in _unaddressed_categories(problems, measures):
+                yield Unaddressed(name, label, cat, [p.text for p in problems if p.category == cat])
 
 
 def unit_type(org: str | None) -> str:
@@ -261,15 +267,16 @@ def batch_years(records: Iterable[Record]) -> list[int]:
 
 def aggregate(records: RecordSource | Iterable[Record], found: int | None = None,
               expected: Sequence[str] | None = None, year: int | None = None, thresholds: Thresholds = DEFAULT,
-              notes: Sequence[str] = (), texts: Texts = section_texts) -> Aggregate:
+              notes: Sequence[str] = (), texts: Texts = section_texts, spill: Path | None = None) -> Aggregate:
     """Everything one year's summary shows, from the batch's records (ok records carry their digest).
 
     Only the reports of ``year`` (default: the latest year in the batch) are summed: years are never
     added together. The others take part only in the per-year comparison and the cross-year checks.
 
-    One pass over the records, none of them kept: per unit of the year a row of figures (UnitRow) and
-    its findings; the problems and measures are read again from ``records`` when a summary lists them
-    (``Aggregate.iter_items``). Who is named in a total or a rate is settled when the pass is done (a
+    One pass over the records, none of them kept: per unit of the year a row of figures (UnitRow) and the
+    place of its findings; its findings, problems and measures go to a temporary file in ``spill`` (default:
+    the system's temporary folder), read back when a summary lists them (service.batch.kept). Who is named
+    in a total or a rate is settled when the pass is done (a
     unit's label depends on the year's other reports). For each unit with last year's report too, both
     records are read once more, for the cross-year checks and 同比 (whose texts ``texts`` reads from the
     report files)."""
@@ -277,7 +284,7 @@ def aggregate(records: RecordSource | Iterable[Record], found: int | None = None
     if year is None:
         years = batch_years(source)
         year = years[-1] if years else None
-    acc = _Pass(year, thresholds)
+    acc = _Pass(year, thresholds, KeptUnits(spill))
     for r in source:
         acc.add(r)
     return acc.finish(source, found, expected, notes, texts)
@@ -286,9 +293,10 @@ def aggregate(records: RecordSource | Iterable[Record], found: int | None = None
 class _Pass:
     """The running state of aggregate(): totals name their unknown reports by record name until finish()."""
 
-    def __init__(self, year: int | None, thresholds: Thresholds) -> None:
+    def __init__(self, year: int | None, thresholds: Thresholds, kept: KeptUnits) -> None:
         self.year = year
         self.thresholds = thresholds
+        self.kept = kept
         self.records = 0
         self.years: set[int] = set()
         self.errors: list[ErrorRow] = []
@@ -307,7 +315,7 @@ class _Pass:
         self.t2_units = 0
         self.has_2019 = False
         self.outcomes = [(key, label, rows, Total()) for key, label, rows in OUTCOME_GROUPS]
-        self.findings = Findings()
+        self.findings = Findings(kept)
         self.rule_stats: dict[str, Counter[str]] = {}
         self.pc: Counter[str] = Counter()
         self.mc: Counter[str] = Counter()
@@ -349,17 +357,34 @@ class _Pass:
     def _add_unit(self, r: Record, d: UnitDigest) -> None:
         who = r.name
         self.units.append(_unit_row(r, d, who))
+        self.kept.add(r, d)
         _group(self.by_org, d.organization, who)
         self.formats[d.format] += 1
         self.narrative_units += d.narrative
+        # Total.add written out: ~200 cells a report
+        t3 = self.t3
         for key, values in (d.applications or {}).items():
-            if key in self.t3:
-                for i in range(7):
-                    self.t3[key][i].add(values[i] if i < len(values) else None, who)
+            totals = t3.get(key)
+            if totals is not None:
+                n = len(values)
+                for i, t in enumerate(totals):
+                    v = values[i] if i < n else None
+                    if v is None:
+                        t.unknown.append(who)
+                    else:
+                        t.value += v
+                        t.reports += 1
+        t4 = self.t4
         for g, cols in (d.review_litigation or {}).items():
-            if g in self.t4:
-                for c in T4_COLUMNS:
-                    self.t4[g][c].add(cols.get(c), who)
+            by_col = t4.get(g)
+            if by_col is not None:
+                for c, t in by_col.items():
+                    v = cols.get(c)
+                    if v is None:
+                        t.unknown.append(who)
+                    else:
+                        t.value += v
+                        t.reports += 1
         if d.active_disclosure is not None:
             self.t2_units += 1
             for row, col, lab in T2_FIELDS:
@@ -382,7 +407,7 @@ class _Pass:
         self.mc.update(m.category for m in d.measures)
         self.pu.update({p.category for p in d.problems})
         self.mu.update({m.category for m in d.measures})
-        self.unaddressed += len(_unaddressed_categories(d))
+        self.unaddressed += len(_unaddressed_categories(d.problems, d.measures))
         for p in d.problems:
             shown = self.examples.setdefault(p.category, [])
             if len(shown) < _EXAMPLES:
@@ -439,7 +464,7 @@ class _Pass:
             cross += cross_year(prev, cur)
             yoy.append(year_over_year(prev, cur, thresholds, texts))
         self.findings.settle(units, [FindingRow(c.name, c.label, year, c.finding, cross_year=True)
-                                     for c in cross if c.finding.status is not Status.PASS], source)
+                                     for c in cross if c.finding.status is not Status.PASS])
         for xf in cross:
             self.rule_stats.setdefault(xf.finding.rule, Counter())[str(xf.finding.status)] += 1
 
@@ -452,7 +477,8 @@ class _Pass:
                           key=lambda u: (-(u.correction.value or 0.0), -u.correction.denominator, u.label))[: thresholds.top]
 
         duplicates = [v for v in self.by_sha.values() if isinstance(v, list)]
-        duplicates += [v for org, v in self.by_org.items() if org and isinstance(v, list) and v not in duplicates]
+        same_file = {tuple(v) for v in duplicates}  # (not a list's ``in``: a pass over every group for each)
+        duplicates += [v for org, v in self.by_org.items() if org and isinstance(v, list) and tuple(v) not in same_file]
 
         missing: list[str] = []
         if expected is not None:
@@ -501,6 +527,7 @@ class _Pass:
             thresholds=thresholds,
             notes=list(notes),
             source=source,
+            kept=self.kept,
             yoy=sorted(yoy, key=yoy_order),
         )
 
@@ -542,9 +569,9 @@ def _labels(who: list[tuple[str, str | None, int | None]], count: Counter[str]) 
     return {name: f"{org}({name})" if org and taken[labels[name]] > 1 else labels[name] for name, org, _ in who}
 
 
-def _unaddressed_categories(d: UnitDigest) -> list[str]:
-    covered = {m.category for m in d.measures}
-    return sorted({p.category for p in d.problems} - covered - {"other"})
+def _unaddressed_categories(problems: Sequence[ItemDigest], measures: Sequence[ItemDigest]) -> list[str]:
+    covered = {m.category for m in measures}
+    return sorted({p.category for p in problems} - covered - {"other"})
 
 
 def _region(norm: str) -> str | None:
@@ -559,16 +586,26 @@ def _region(norm: str) -> str | None:
 def nested_units(units: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """(unit, parent) pairs where a government's report and a unit under it are both in the totals:
     the unit's name starts with the government's place ('淮安市洪泽区人民政府', '淮安市民政局' under
-    '淮安市人民政府'). A government report often covers its whole area, so their figures may overlap."""
-    regions = [(label, _region(normalise_org(org))) for label, org in units if org]
+    '淮安市人民政府'). A government report often covers its whole area, so their figures may overlap.
+    Each unit looks its name's beginnings up among the places (not every government in turn: a batch of
+    many units and governments); its parents in the order of ``units``."""
+    by_place: dict[str, list[tuple[int, str]]] = {}  # a place → the governments' (position, label)
+    named = [(label, normalise_org(org)) for label, org in units if org]
+    for k, (label, norm) in enumerate(named):
+        place = _region(norm)
+        if place:
+            by_place.setdefault(place, []).append((k, label))
+    own = {place: normalise_org(place + "人民政府") for place in by_place}  # the government itself
+    longest = max(map(len, by_place), default=0)
     out: list[tuple[str, str]] = []
-    for label, org in units:
-        if not org:
-            continue
-        norm = normalise_org(org)
-        for parent, place in regions:
-            if place and parent != label and norm.startswith(place) and norm != normalise_org(place + "人民政府"):
-                out.append((label, parent))
+    for label, norm in named:
+        parents: list[tuple[int, str]] = []
+        for n in range(1, min(len(norm), longest) + 1):
+            found = by_place.get(norm[:n])
+            if found is not None and norm != own[norm[:n]]:
+                parents += [p for p in found if p[1] != label]
+        parents.sort()
+        out += [(label, parent) for _, parent in parents]
     return out
 
 

@@ -65,7 +65,10 @@ def cjk_font() -> Path | None:
     return None
 
 
+@lru_cache(maxsize=16)
 def _covers(font: Path, text: str) -> bool:
+    """Whether ``font`` has a glyph for every non-ASCII character of ``text`` (remembered: a CJK font's
+    character map takes ~20 ms to read, for the same labels in every chart)."""
     try:
         from matplotlib.ft2font import FT2Font
 

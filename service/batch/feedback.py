@@ -21,8 +21,9 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from service.batch.aggregate import Aggregate, UnitRow
+from service.batch.kept import Kept
 from service.batch.model import FindingDigest, Record
-from service.batch.source import RecordSource, as_source
+from service.batch.source import RecordSource
 from service.checks.model import Finding, Status
 from service.errors import InputError
 from service.outputs.check_text import display_subject
@@ -114,21 +115,23 @@ def _item_of(f: list[Any]) -> FixItem:
 
 def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Path, spill: IO[bytes]) -> FixItems:
     """Per unit of ``agg`` (in its order): its FAILs first, then its WARNs (report category only), kept in
-    ``spill`` (a temporary file). Only the records of units with any are read from ``records``."""
-    source = as_source(records)
+    ``spill`` (a temporary file). Only the reports of units with any are read (their JSON under ``out``, for the
+    cells, and their file, for the lines cited); the records are as the aggregation kept them (``agg.kept``;
+    ``records`` is no longer read)."""
     cross: dict[str, list[FindingDigest]] = {}
     for c in agg.cross:
         if c.finding.status in (Status.FAIL, Status.WARN):
             cross.setdefault(c.name, []).append(c.finding)
-    flagged = {u.name for u in agg.units if u.fails or u.warns}  # its own report FAILs or WARNs
     items = FixItems(spill)
-    for u in agg.units:
-        if u.name not in flagged and u.name not in cross:
+    for i, u in enumerate(agg.units):
+        flagged = bool(u.fails or u.warns)  # its own report FAILs or WARNs
+        if not flagged and u.name not in cross:
             items.add(())
             continue
-        rec = source.get(u.name) if u.name in flagged else None
-        found = _findings(rec, out) if rec is not None else []
-        lines = _source_lines(rec, found) if rec is not None else {}
+        at = agg.kept.find(u.name, i) if flagged else None
+        kept = agg.kept.of(at) if at is not None else None
+        found = _findings(kept, out) if kept is not None else []
+        lines = _source_lines(kept.path, found) if kept is not None else {}
         rows = [_item(u.name, u.label, u.year, f, lines) for f in found]
         for x in cross.get(u.name, []):
             rows.append(FixItem(u.name, u.label, u.year, x.rule, x.status, "表三", "二、上年结转 / 上年 四、结转下年度",
@@ -139,29 +142,55 @@ def fix_items(agg: Aggregate, records: RecordSource | Sequence[Record], out: Pat
 
 
 _FINDINGS = TypeAdapter(list[Finding])
+_FLAGGED = (Status.FAIL, Status.WARN)
 
 
-def _findings(rec: Record, out: Path) -> list[Finding]:
-    if rec.report is None or rec.digest is None or not any(
-            f.category == "report" and f.status in (Status.FAIL, Status.WARN) for f in rec.digest.findings):
+def _findings(kept: Kept, out: Path) -> list[Finding]:
+    """The report's own FAILs and WARNs, with their cells, from its JSON (none when it cannot be read). Only
+    its list of findings is parsed (report_findings), and only those findings are validated."""
+    if kept.report is None or not any(f.category == "report" and f.status in _FLAGGED for f in kept.findings):
         return []
     try:
-        data = json.loads((out / rec.report).read_text(encoding="utf-8"))
+        raw = report_findings((out / kept.report).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [f for f in _FINDINGS.validate_python(data.get("findings", []))
-            if f.category == "report" and f.status in (Status.FAIL, Status.WARN)]
+    if isinstance(raw, list) and all(isinstance(f, dict) for f in raw):
+        # what the filter below keeps of the validated findings: a category is "report" (its default) and a
+        # status "FAIL" or "WARN" only as exactly these strings
+        raw = [f for f in raw if f.get("category", "report") == "report" and f.get("status") in _FLAGGED]
+    return [f for f in _FINDINGS.validate_python(raw) if f.category == "report" and f.status in _FLAGGED]
 
 
-def _source_lines(rec: Record, found: Sequence[Finding]) -> dict[int, str]:
-    """The report's lines the findings cite, read again from the file (empty when it is gone)."""
+_DECODER = json.JSONDecoder()
+_KEY = ',"findings":'
+
+
+def report_findings(text: str) -> Any:
+    """``json.loads(text).get("findings", [])`` for a report's JSON as the batch writes it (compact, "findings"
+    the last key but "summary"), parsing only that list and what follows it: the last ``,"findings":`` outside
+    any string (a quote inside one is escaped), whose value is followed by nothing but the rest of the outermost
+    object. Any other text is parsed whole. (Parsing only the end, a damaged beginning goes unnoticed.)"""
+    at = text.rfind(_KEY)
+    if at >= 0:
+        try:
+            value, end = _DECODER.raw_decode(text, at + len(_KEY))
+            rest = text[end:].rstrip()
+            if rest == "}" or (rest.startswith(",") and isinstance(json.loads("{" + rest[1:]), dict)):
+                return value
+        except ValueError:
+            pass
+    return json.loads(text).get("findings", [])
+
+
+def _source_lines(path: str, found: Sequence[Finding]) -> dict[int, str]:
+    """The report's lines the findings cite, read again from its file ``path`` (empty when it is gone)."""
     wanted = {ln for f in found for ln in (*f.lines, *(c.line for c in f.cells if c.line))}
     if not wanted:
         return {}
     from service.reading import read_document
 
     try:
-        doc = read_document(rec.path)
+        doc = read_document(path)
     except (InputError, OSError):
         return {}
     return {ln: " ".join(doc.line_text(ln).split())[:160] for ln in wanted if 1 <= ln <= doc.line_count}

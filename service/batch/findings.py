@@ -2,9 +2,10 @@
 
 A batch of 100,000 reports has hundreds of thousands of findings, each with its message and evidence (~0.7 KiB
 as objects). ``Findings`` keeps of each its unit, its place in that unit's digest, its category and its
-status (18 bytes) and reads the finding again from the unit's record whenever a summary lists it; a unit's
-findings of one status are next to each other in the summary's order, so each listing reads a unit's
-record about once. The cross-year findings, made by the summary itself, are held.
+status (18 bytes) and reads the finding again from what the aggregation pass kept of the unit
+(service.batch.kept) whenever a summary lists it; a unit's findings of one status are next to each other in
+the summary's order, so each listing reads a unit's line about once. The cross-year findings, made by the
+summary itself, are held.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from service.batch.kept import KeptUnits
 from service.batch.model import FindingDigest, UnitDigest
-from service.batch.source import RecordSource
 from service.checks.model import Status
-from service.errors import OutputError
 
 if TYPE_CHECKING:
     from service.batch.aggregate import UnitRow
@@ -43,29 +43,26 @@ class Findings:
     are known and the cross-year findings made; then listed in the summary's order (the units' own findings
     first, then by status, unit and rule), as often as needed (``where`` for a part)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: KeptUnits) -> None:
+        self._kept = kept  # where each unit's findings are read again
         # during the pass: (category, status, unit, rule, position in the unit's digest)
         self._pending: list[tuple[int, int, int, str, int]] = []
         self._unit = array("l")  # the unit's index in units, or -1 - k for the k-th cross-year finding
         self._index = array("l")  # the finding's position in its unit's digest
         self._category = array("b")
         self._status = array("b")
-        self._counts: dict[int, int] = {}  # a unit's number of findings, to know its record again
         self._units: Sequence[UnitRow] = ()
         self._cross: list[FindingRow] = []
-        self._source: RecordSource | None = None
 
     def add(self, unit: int, d: UnitDigest) -> None:
-        """The findings of ``d``, the digest of the ``unit``-th unit."""
-        if d.findings:
-            self._counts[unit] = len(d.findings)
+        """The findings of ``d``, the digest of the ``unit``-th unit (as ``kept`` has them)."""
         self._pending += [(_CATEGORIES.index(f.category), STATUS_ORDER[f.status], unit, sys.intern(f.rule), i)
                           for i, f in enumerate(d.findings)]
 
-    def settle(self, units: Sequence[UnitRow], cross: list[FindingRow], source: RecordSource) -> None:
+    def settle(self, units: Sequence[UnitRow], cross: list[FindingRow]) -> None:
         """Put every finding in the summary's order (a stable sort: ties keep the order they were added in,
-        the cross-year ones last); ``source`` is where the units' records are read again."""
-        self._units, self._cross, self._source = units, cross, source
+        the cross-year ones last)."""
+        self._units, self._cross = units, cross
         keyed = [(c, s, units[u].label, rule, u, i) for c, s, u, rule, i in self._pending]
         keyed += [(_CATEGORIES.index(f.finding.category), STATUS_ORDER[f.finding.status], f.label, f.finding.rule,
                    -1 - k, 0) for k, f in enumerate(cross)]
@@ -99,7 +96,7 @@ class Findings:
         return self._cross[-1 - u].label if u < 0 else self._units[u].label
 
     def _rows(self, keep: Callable[[int, int], bool]) -> Iterator[FindingRow]:
-        last: tuple[int, UnitDigest] | None = None  # the unit whose record was read last, and its digest
+        last: tuple[int, list[FindingDigest]] | None = None  # the unit read last, and its findings
         for k in self._positions(keep):
             u = self._unit[k]
             if u < 0:
@@ -107,15 +104,8 @@ class Findings:
                 continue
             unit = self._units[u]
             if last is None or last[0] != u:
-                assert self._source is not None
-                r = self._source.get(unit.name)
-                if r is None or r.digest is None or len(r.digest.findings) != self._counts.get(u):
-                    # another record under the name (two reports of one name given to aggregate, or
-                    # results.jsonl rewritten by a later run): never list another report's findings
-                    raise OutputError(f"{unit.name} 的记录已不是汇总时读到的那一份(同名的报告, 或 results.jsonl "
-                                      "已被另一次运行改写), 请重新运行")
-                last = (u, r.digest)
-            yield FindingRow(unit.name, unit.label, unit.year, last[1].findings[self._index[k]])
+                last = (u, self._kept.of(u).findings)
+            yield FindingRow(unit.name, unit.label, unit.year, last[1][self._index[k]])
 
 
 class FindingView:

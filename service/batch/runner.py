@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.batch.aggregate import Aggregate, aggregate, batch_years
 from service.batch.discovery import Found, discover, real_path
@@ -23,6 +25,9 @@ from service.batch.worker import Analyzer, Task, default_analyzer, error_record,
 from service.errors import InputError, OutputError
 from service.reading import max_bytes_from_env
 from service.reading.files import guarded_reads, os_reason, read_timeout_from_env, report_sha256
+
+if TYPE_CHECKING:
+    from service.batch.charts import Chart
 
 #: Reports handed to a worker process at a time.
 CHUNK = 8
@@ -284,7 +289,10 @@ def summarise(records: RecordSource | Sequence[Record], opts: BatchOptions, tota
     """One summary per year, never adding years together: summary.* for ``opts.year`` (default the latest
     year) and, when the folder holds several years, summary-<year>.* for each. Returns summary.*'s aggregate
     and every file written, relative to ``opts.out``.
-    Each year's aggregate is one pass over the records; one year's is let go before the next is made."""
+    Each year's aggregate is one pass over the records (what the summaries list of each unit kept in a
+    temporary file in ``out``); one year's is let go before the next is made. The
+    year of summary.* is aggregated once: its summary-<year>.* are the same files under other names (see
+    write_summaries' ``twin``)."""
     out = opts.out
     records = as_source(records)
     years = batch_years(records)
@@ -292,16 +300,23 @@ def summarise(records: RecordSource | Sequence[Record], opts: BatchOptions, tota
     if opts.year is not None and opts.year not in years:
         have = "、".join(str(y) for y in years) or "无"
         notes = [*notes, f"--year {opts.year}: 本批次没有该年度的报告(已有年度: {have})"]
-    outputs: list[str] = []
-    for y in years if len(years) > 1 else []:
-        agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes)
-        outputs += write_summaries(agg, out, stem=f"summary-{y}",
-                                   feedback=None if y == main_year else out / FEEDBACK / str(y))
+    by_year: dict[int, list[str]] = {}
+    several = len(years) > 1
+    for y in years if several else []:
+        if y == main_year:
+            continue
+        agg = aggregate(records, found=total, expected=opts.expected, year=y, thresholds=opts.thresholds, notes=notes,
+                        spill=out)
+        by_year[y] = write_summaries(agg, out, stem=f"summary-{y}", feedback=out / FEEDBACK / str(y))
         del agg
     main = aggregate(records, found=total, expected=opts.expected, year=main_year, thresholds=opts.thresholds,
-                     notes=notes)
-    outputs = write_summaries(main, out, feedback=out / FEEDBACK) + outputs
-    current = {out / f"summary-{y}{ext}" for y in years for ext in _EXTS} if len(years) > 1 else set()
+                     notes=notes, spill=out)
+    twin = f"summary-{main_year}" if several and main_year in years else None
+    outputs, twin_names = _write(main, out, "summary", out / FEEDBACK, twin)
+    if main_year is not None and twin is not None:
+        by_year[main_year] = twin_names
+    outputs += [name for y in years if y in by_year for name in by_year[y]]
+    current = {out / f"summary-{y}{ext}" for y in years for ext in _EXTS} if several else set()
     for old in out.glob("summary-*"):
         if old.suffix in _EXTS and old not in current:
             old.unlink(missing_ok=True)
@@ -329,6 +344,14 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
     with ``feedback`` (a folder under ``out``) one 整改清单 per unit there; returns them, relative to ``out``.
     What they list per unit comes from ``agg`` (and, for the problems and measures and the reports with
     findings, from its records, read again)."""
+    return _write(agg, out, stem, feedback, None)[0]
+
+
+def _write(agg: Aggregate, out: Path, stem: str, feedback: Path | None, twin: str | None) -> tuple[list[str], list[str]]:
+    """write_summaries(agg, out, stem, feedback), and with ``twin`` the files write_summaries(agg, out, twin)
+    would write, made from the first ones: the charts, <stem>.xlsx and <stem>.json copied (they do not name
+    their stem), <stem>.md with its chart links changed, <twin>.docx rendered (it names its stem).
+    Returns the names of both (the twin's empty without one)."""
     from service.batch.charts import render_charts
     from service.batch.feedback import fix_items, write_feedback
     from service.batch.risk import grade_units
@@ -336,19 +359,16 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
     from service.batch.summary_doc import summary_blocks
     from service.batch.summary_docx import render_docx
     from service.batch.summary_json import summary_json_parts
-    from service.batch.summary_md import markdown_parts
+    from service.batch.summary_md import markdown_parts, retarget_markdown
     from service.batch.summary_xlsx import render_xlsx
 
     agg.risk = grade_units(agg, agg.thresholds)
-    folder = "charts" if stem == "summary" else f"charts/{stem}"
-    charts = render_charts(agg, out, folder=folder)
-    drawn = {out / c.path for c in charts}
-    for old in (out / folder).glob("*.png"):
-        if old not in drawn:
-            old.unlink(missing_ok=True)
+    charts = render_charts(agg, out, folder=_charts_folder(stem))
+    _drop_stale_charts(out, stem, charts)
     blocks = summary_blocks(agg, charts)
-    names = [f"{stem}.xlsx", f"{stem}.md", f"{stem}.docx", f"{stem}.json"]
+    names = [f"{stem}{ext}" for ext in _EXTS]
     paths = [out / n for n in names]
+    twin_names: list[str] = []
     # the units' 整改清单 items, read back for the sheet and the documents; in the out folder, not a /tmp that
     # may be memory (tmpfs)
     with tempfile.TemporaryFile(dir=out) as spill:
@@ -357,7 +377,49 @@ def write_summaries(agg: Aggregate, out: Path, stem: str = "summary", feedback: 
         write_atomic(paths[1], markdown_parts(blocks), durable=False)
         render_docx(blocks, out, paths[2])
         write_atomic(paths[3], summary_json_parts(agg), durable=False)
+        if twin is not None:
+            twin_charts = _copy_charts(out, charts, _charts_folder(twin))
+            _drop_stale_charts(out, twin, twin_charts)
+            twin_names = [f"{twin}{ext}" for ext in _EXTS]
+            twin_paths = [out / n for n in twin_names]
+            _copy_file(paths[0], twin_paths[0])
+            retarget_markdown(paths[1], twin_paths[1], charts, twin_charts)
+            render_docx(summary_blocks(agg, twin_charts), out, twin_paths[2])
+            _copy_file(paths[3], twin_paths[3])
+            twin_names += [c.path.as_posix() for c in sorted(twin_charts, key=lambda c: c.path)]
         if feedback is not None:
             folder = feedback.relative_to(out).as_posix()
             names += [f"{folder}/{n}" for n in write_feedback(agg, items, feedback)]
-    return names + [str(p.relative_to(out)) for p in sorted(drawn)]
+    return names + [c.path.as_posix() for c in sorted(charts, key=lambda c: c.path)], twin_names
+
+
+def _charts_folder(stem: str) -> str:
+    return "charts" if stem == "summary" else f"charts/{stem}"
+
+
+def _drop_stale_charts(out: Path, stem: str, charts: Sequence[Chart]) -> None:
+    """Remove the charts of an earlier run in ``stem``'s folder that this one did not draw."""
+    drawn = {out / c.path for c in charts}
+    for old in (out / _charts_folder(stem)).glob("*.png"):
+        if old not in drawn:
+            old.unlink(missing_ok=True)
+
+
+def _copy_charts(out: Path, charts: Sequence[Chart], folder: str) -> list[Chart]:
+    """The charts, copied into ``folder`` (render_charts' files: the same drawing in any folder)."""
+    (out / folder).mkdir(parents=True, exist_ok=True)
+    copies = [replace(c, path=Path(folder) / c.path.name) for c in charts]
+    for c, copy in zip(charts, copies, strict=True):
+        _copy_file(out / c.path, out / copy.path)
+    return copies
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    """``src``'s bytes at ``dst``, through a temporary file and a rename (as write_atomic: the old file or the new)."""
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

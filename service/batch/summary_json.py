@@ -294,7 +294,7 @@ def summary_json_parts(agg: Aggregate, today: date | None = None) -> Iterator[st
         yield before + f'\n "{key}": '
         sep = "[\n"
         for row in rows(agg):
-            yield sep + "\n".join("  " + line for line in row.model_dump_json(indent=1).split("\n"))
+            yield sep + "  " + row.model_dump_json(indent=1).replace("\n", "\n  ")  # each line indented
             sep = ",\n"
         yield "[]" if sep == "[\n" else "\n ]"
     yield rest

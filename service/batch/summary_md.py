@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
+from service.batch.charts import Chart
 from service.batch.escape import markdown_text
 from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
@@ -34,7 +36,7 @@ def _entries(b: Block) -> Iterator[Iterator[str]]:
     elif isinstance(b, Bullets):
         yield iter(["\n".join(f"- {_inline(i)}" for i in b.items)])
     elif isinstance(b, Image):
-        yield iter([f"![{markdown_text(b.caption)}]({b.path})"])
+        yield iter([_image(b.path, b.caption)])
     elif isinstance(b, Table):
         yield _table(b)
         if b.note:
@@ -52,3 +54,20 @@ def _inline(text: str) -> str:
     """One line, report text made inert (service.batch.escape; a "|" cannot end a table cell)."""
     return markdown_text(" ".join(text.split()))
 
+
+
+def _image(path: str, caption: str) -> str:
+    return f"![{markdown_text(caption)}]({path})"
+
+
+def retarget_markdown(src: Path, dst: Path, charts: Sequence[Chart], moved: Sequence[Chart]) -> None:
+    """``dst``: the Markdown file ``src`` with the link of each chart of ``charts`` made the link of the same
+    chart in ``moved`` (the same summary with its charts in another folder): the bytes markdown_parts gives
+    for the blocks with ``moved``. An image link is a paragraph of its own, and no other line can equal one:
+    report text has its ``!`` and ``[`` escaped."""
+    from service.batch.state import write_atomic
+
+    lines = {_image(a.path.as_posix(), a.caption) + "\n": _image(b.path.as_posix(), b.caption) + "\n"
+             for a, b in zip(charts, moved, strict=True)}
+    with src.open(encoding="utf-8", newline="") as f:
+        write_atomic(dst, (lines.get(line, line) for line in f), durable=False)
