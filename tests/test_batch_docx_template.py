@@ -11,7 +11,7 @@ from docx.document import Document as DocxDocument
 
 from service.batch.docx_template import DocumentMaker
 from service.batch.summary_doc import Table
-from service.batch.summary_docx import heading, new_document, paragraph, save, table
+from service.batch.summary_docx import Writer, heading, new_document, paragraph, save, table
 
 
 def _fill(doc: DocxDocument, unit: str) -> None:
@@ -79,7 +79,7 @@ def test_a_save_that_fails_leaves_no_temporary_file(tmp_path: Path, monkeypatch:
 
 
 def _python_docx_table(doc: DocxDocument, header: list[str], rows: list[list[str]], rel: list[float]) -> None:
-    """What summary_docx.table wrote before its cells were copied: every cell through python-docx."""
+    """What summary_docx.table writes, every cell through python-docx (as before Writer copied them)."""
     from service.batch import summary_docx as sd
 
     t = doc.add_table(rows=1, cols=len(header))
@@ -102,12 +102,13 @@ def _python_docx_table(doc: DocxDocument, header: list[str], rows: list[list[str
 def test_table_cells_copied_from_earlier_ones_are_the_cells_python_docx_makes() -> None:
     rows = [["甲区民政局", "12", "说明 一"], ["乙区", "3.5%", "—"], ["", " 前后有空格 ", "a\tb"], ["丙区\n二行", "—", "x"],
             ["丁区", "7", "说明 二"], ["戊区", "", "\x01控制符"]]
+    writer = Writer()
     for _ in range(2):  # the second document's cells are all copies
         made, expected = new_document(), new_document()
         for header, part in ((["单位", "数", "说明"], rows), (["单位", "数", "备注"], rows[::-1])):
-            table(made, Table(header, part, widths=[3, 1, 4]))
+            writer.table(made, Table(header, part, widths=[3, 1, 4]))
             _python_docx_table(expected, header, part, [3, 1, 4])
-        table(made, Table(["甲", "乙"], [["1", "2"]]))  # other widths
+        writer.table(made, Table(["甲", "乙"], [["1", "2"]]))  # other widths
         _python_docx_table(expected, ["甲", "乙"], [["1", "2"]], [])
         assert made.part.blob == expected.part.blob
         assert [c.text for c in made.tables[0].rows[6].cells] == ["戊区", "", "控制符"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from service.batch import BatchOptions, run_batch
 from service.batch.aggregate import Aggregate, ErrorRow, aggregate
@@ -170,7 +171,9 @@ def test_random_sheets_write_the_same_workbook(seed: int, tmp_path: Path) -> Non
     specs = []
     for k in range(rng.randint(1, 5)):
         ncols = rng.randint(1, 30)
-        header = [f"列{c}" for c in range(ncols)]
+        header = [rng.choice([f"列{c}", f"列{c}", "=标题", "=", "#N/A", " 空格", "a&b<c>", "\t换行\n", "\r",
+                             ILLEGAL_CHARACTERS_RE.sub("", _random_text(rng))])
+                  for c in range(ncols)]
         rows = [[_random_value(rng) for _ in range(max(0, ncols + rng.randint(-3, 3)))]
                 for _ in range(rng.choice([0, 1, 3, 60, 600]))]
         percent = rng.sample(range(1, ncols + 1), rng.randint(0, ncols))

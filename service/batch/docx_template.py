@@ -54,7 +54,7 @@ class DocumentMaker:
         template = make()
         self._part: DocumentPart = template.part
         self._blank: CT_Document = deepcopy(template.element)
-        self._rels = self._part.rels.xml
+        self._rels = dict(self._part.rels)  # rId → relationship: a picture or link adds one
         self._body = self._part.partname.membername
         buf = BytesIO()
         template.save(buf)
@@ -72,7 +72,7 @@ class DocumentMaker:
         """Write ``doc`` (the last one ``new`` gave) to ``path`` via a temporary file and rename."""
         if doc.part is not self._part or doc.element is not self._part.element:
             raise ValueError("DocumentMaker.save: not the document this maker gave last")
-        if doc.part.rels.xml != self._rels:
+        if doc.part.rels != self._rels:
             raise ValueError("DocumentMaker.save: the document added parts (pictures, links); save it with python-docx")
         body = _Entry.of(self._body, doc.part.blob)
         tmp = path.with_name(f".{path.name}.tmp")

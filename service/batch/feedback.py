@@ -31,6 +31,7 @@ from service.outputs.labels import RULE_NAMES
 
 if TYPE_CHECKING:
     from service.batch.docx_template import DocumentMaker
+    from service.batch.summary_docx import Writer
 
 #: What each rule asks of the unit, in plain words.
 PLAIN: dict[str, str] = {
@@ -249,13 +250,14 @@ def write_feedback(agg: Aggregate, items: FixItems, folder: Path, today: date | 
     tenth of a Path's memory); stale files of an earlier run removed."""
     folder.mkdir(parents=True, exist_ok=True)
     from service.batch.docx_template import DocumentMaker
-    from service.batch.summary_docx import new_document
+    from service.batch.summary_docx import Writer, new_document
 
     when = (today or date.today()).isoformat()
     # One template for every unit: a python-docx Document() of its own parsed ~800 KB of styles and saving it
-    # compressed them again (~17 ms a unit); each document here is only its body over the shared package.
-    maker = DocumentMaker(new_document)
-    written = [_write_unit(u, items.of(i), folder / name, when, maker)
+    # compressed them again (~17 ms a unit); each document here is only its body over the shared package,
+    # its paragraphs and cells copies of the first ones of their kind (the Writer's).
+    maker, writer = DocumentMaker(new_document), Writer()
+    written = [_write_unit(u, items.of(i), folder / name, when, maker, writer)
                for i, (u, name) in enumerate(zip(agg.units, _file_names(agg.units), strict=True))]
     current = set(written)
     for old in folder.glob("*.docx"):
@@ -280,10 +282,11 @@ def _file_names(units: list[UnitRow]) -> list[str]:
     return names
 
 
-def _write_unit(u: UnitRow, rows: list[FixItem], path: Path, when: str, maker: DocumentMaker) -> str:
+def _write_unit(u: UnitRow, rows: list[FixItem], path: Path, when: str, maker: DocumentMaker,
+                writer: Writer) -> str:
     from service.batch.summary_doc import Table
-    from service.batch.summary_docx import heading, paragraph, table
 
+    heading, paragraph, table = writer.heading, writer.paragraph, writer.table
     fails = [i for i in rows if i.status is Status.FAIL]
     warns = [i for i in rows if i.status is Status.WARN]
     doc = maker.new()

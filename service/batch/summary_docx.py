@@ -8,11 +8,12 @@ page numbers "— N —" at the foot, centred. Opens in Word and WPS; fonts miss
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from copy import deepcopy
+from copy import copy, deepcopy
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -21,11 +22,15 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
+from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from service.batch.summary_doc import Block, Bullets, Heading, Image, PageBreak, Para, Table
 
@@ -64,29 +69,14 @@ def new_document() -> DocxDocument:
 def render_docx(blocks: Sequence[Block], out: Path, path: Path) -> None:
     """Write ``path``; image paths in the blocks are relative to ``out``; a table lists at most MAX_ROWS rows."""
     doc = new_document()
-    add_blocks(doc, blocks, out, max_rows=MAX_ROWS, stem=path.stem)
+    Writer().add_blocks(doc, blocks, out, max_rows=MAX_ROWS, stem=path.stem)
     save(doc, path)
 
 
 def add_blocks(doc: DocxDocument, blocks: Sequence[Block], out: Path | None = None, max_rows: int | None = None,
                stem: str = "summary") -> None:
-    for b in blocks:
-        if isinstance(b, Heading):
-            heading(doc, b.text, b.level)
-        elif isinstance(b, Para):
-            paragraph(doc, b.text)
-        elif isinstance(b, Bullets):
-            for item in b.items:
-                paragraph(doc, item)
-        elif isinstance(b, Image) and out is not None:
-            doc.add_picture(str(out / b.path), width=Cm(TEXT_WIDTH))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cap = paragraph(doc, b.caption, indent=False, size=10.5)
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif isinstance(b, Table):
-            table(doc, b, max_rows, stem)
-        elif isinstance(b, PageBreak):
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    """The blocks through python-docx, each made anew (``Writer`` makes the same XML faster)."""
+    PythonDocx().add_blocks(doc, blocks, out, max_rows, stem)
 
 
 def heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
@@ -118,26 +108,7 @@ def paragraph(doc: DocxDocument, text: str, indent: bool = True, size: float | N
 def table(doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = "summary") -> None:
     """A grid with fixed widths: ``b.widths`` (relative) or a wide first (label) column and even others;
     with ``max_rows``, the first that many rows and a note that ``stem``.md has them all."""
-    n = len(b.header)
-    widths = _widths(b, n)
-    t = doc.add_table(rows=1, cols=n)
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    t.autofit = False
-    _fixed_layout(t)
-    for col, w in zip(t.columns, widths, strict=True):
-        col.width = Cm(w)  # the grid (LibreOffice reads this) as well as each cell (Word reads that)
-    _header(t, b.header, widths)
-    _repeat_header(t.rows[0])
-    for row in islice(b.rows, max_rows):
-        _add_row(t, row, widths)
-    if max_rows is not None and len(b.rows) > max_rows:
-        paragraph(doc, f"注: 本表共 {len(b.rows):,} 行, 此处只列前 {max_rows} 行; 全部各行见 {stem}.md, "
-                       f"逐项数据见 {stem}.xlsx 和 {stem}.json。", indent=False, size=10.5)
-    if b.note:
-        paragraph(doc, "注: " + b.note, indent=False, size=10.5)
-    else:
-        doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
+    PythonDocx().table(doc, b, max_rows, stem)
 
 
 def save(doc: DocxDocument, path: Path) -> None:
@@ -150,9 +121,71 @@ def save(doc: DocxDocument, path: Path) -> None:
         raise
 
 
+_CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f]")
+
+
 def clean(text: str) -> str:
     """Drop characters XML cannot hold (control characters other than tab and newline)."""
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+    return _CONTROL.sub("", text)
+
+
+class PythonDocx:
+    """Blocks added through python-docx, every paragraph and cell made anew: the general path, which
+    ``Writer`` follows with copies."""
+
+    def add_blocks(self, doc: DocxDocument, blocks: Sequence[Block], out: Path | None = None,
+                   max_rows: int | None = None, stem: str = "summary") -> None:
+        for b in blocks:
+            if isinstance(b, Heading):
+                self.heading(doc, b.text, b.level)
+            elif isinstance(b, Para):
+                self.paragraph(doc, b.text)
+            elif isinstance(b, Bullets):
+                for item in b.items:
+                    self.paragraph(doc, item)
+            elif isinstance(b, Image) and out is not None:
+                doc.add_picture(str(out / b.path), width=Cm(TEXT_WIDTH))
+                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.caption(doc, b.caption)
+            elif isinstance(b, Table):
+                self.table(doc, b, max_rows, stem)
+            elif isinstance(b, PageBreak):
+                self.page_break(doc)
+
+    def heading(self, doc: DocxDocument, text: str, level: int) -> None:
+        heading(doc, text, level)
+
+    def paragraph(self, doc: DocxDocument, text: str, indent: bool = True, size: float | None = None) -> None:
+        paragraph(doc, text, indent, size)
+
+    def caption(self, doc: DocxDocument, text: str) -> None:
+        """A picture's caption: 五号, centred."""
+        paragraph(doc, text, indent=False, size=10.5).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def spacer(self, doc: DocxDocument) -> None:
+        """The narrow empty paragraph after a table without a note."""
+        doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
+
+    def page_break(self, doc: DocxDocument) -> None:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def table(self, doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = "summary") -> None:
+        """As ``table`` (the module function)."""
+        widths = _widths(b, len(b.header))
+        t = _grid(doc, b.header, widths)
+        for row in islice(b.rows, max_rows):
+            _add_row(t, row, widths)
+        self._notes(doc, b, max_rows, stem)
+
+    def _notes(self, doc: DocxDocument, b: Table, max_rows: int | None, stem: str) -> None:
+        """What follows a table: the note that it is cut, its own note, else a narrow empty paragraph."""
+        if max_rows is not None and len(b.rows) > max_rows:
+            self.paragraph(doc, f"注: 本表共 {len(b.rows):,} 行, 此处只列前 {max_rows} 行; 全部各行见 {stem}.md, "
+                                f"逐项数据见 {stem}.xlsx 和 {stem}.json。", indent=False, size=10.5)
+        if b.note:
+            self.paragraph(doc, "注: " + b.note, indent=False, size=10.5)
+        else:
+            self.spacer(doc)
 
 
 def _widths(b: Table, n: int) -> list[float]:
@@ -183,63 +216,212 @@ def _cell(cell: object, text: str, width_cm: float, bold: bool = False, center: 
     _font(run, HEADING_FONT if bold else BODY_FONT, 9)
 
 
-#: Cells made by ``_cell`` with a plain text, by (width, bold, centred): the next such cell is a copy with its own
-#: text (python-docx spends ~0.4 ms a cell setting the same properties again, most of a 整改清单's time).
-_MADE: dict[tuple[float, bool, bool], Any] = {}
-_T = qn("w:t")
-
-
-def _plain(text: str) -> bool:
-    """A text python-docx writes as one w:t without xml:space (nothing it turns into w:tab or w:br)."""
-    return bool(text) and text.strip() == text and not any(ch in text for ch in "\t\n\r")
-
-
-def _made(text: str, width_cm: float, bold: bool, center: bool) -> Any | None:
-    """A copy of the cell ``_cell`` made first with these properties (the one remembered), holding ``text``;
-    None if there is none."""
-    made = _MADE.get((width_cm, bold, center))
-    if made is None or not _plain(text):
-        return None
-    tc = deepcopy(made)
-    next(tc.iter(_T)).text = text
-    return tc
-
-
-def _remember(tc: Any, text: str, width_cm: float, bold: bool, center: bool) -> None:
-    if _plain(text):
-        _MADE.setdefault((width_cm, bold, center), deepcopy(tc))
-
-
-def _header(t: DocxTable, header: Sequence[str], widths: list[float]) -> None:
-    """The header row (made with the table) filled as ``_cell`` fills it."""
+def _grid(doc: DocxDocument, header: Sequence[str], widths: list[float]) -> DocxTable:
+    """The table with its header row (repeated on every page), no other row yet."""
+    t = doc.add_table(rows=1, cols=len(header))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    _fixed_layout(t)
+    for col, w in zip(t.columns, widths, strict=True):
+        col.width = Cm(w)  # the grid (LibreOffice reads this) as well as each cell (Word reads that)
     for cell, text, w in zip(t.rows[0].cells, header, widths, strict=True):
-        text = clean(text)
-        tc = _made(text, w, True, True)
-        row = cell._tc.getparent()
-        if tc is not None and row is not None:
-            row.replace(cell._tc, tc)
-        else:
-            _cell(cell, text, w, bold=True, center=True)
-            _remember(cell._tc, text, w, True, True)
+        _cell(cell, text, w, bold=True, center=True)
+    _repeat_header(t.rows[0])
+    return t
 
 
 def _add_row(t: DocxTable, row: Sequence[str], widths: list[float]) -> None:
-    """A body row as python-docx's ``add_row`` and ``_cell`` make it."""
+    """A body row through python-docx's ``add_tr`` and ``_cell``."""
     if len(row) != len(widths):
         raise ValueError(f"a row of {len(row)} cells in a table of {len(widths)} columns")
     tr = t._tbl.add_tr()
-    for i, (grid, text, w) in enumerate(zip(t._tbl.tblGrid.gridCol_lst, row, widths, strict=True)):
-        center = i > 0 and _numeric(text)
-        text = clean(text)
-        tc = _made(text, w, False, center)
-        if tc is not None:
-            tr.append(tc)
-            continue
-        tc = tr.add_tc()
-        if grid.w is not None:
-            tc.width = grid.w
-        _cell(_Cell(tc, t), text, w, center=center)
-        _remember(tc, text, w, False, center)
+    for i, text in enumerate(row):
+        _body_cell(t, tr, i, text, widths[i])
+
+
+def _body_cell(t: DocxTable, tr: CT_Row, i: int, text: str, width_cm: float) -> CT_Tc:
+    """The ``i``-th cell of the body row ``tr`` of ``t``, appended (numbers centred, but in the label column)."""
+    tc = tr.add_tc()
+    grid = t._tbl.tblGrid.gridCol_lst[i]
+    if grid.w is not None:
+        tc.width = grid.w
+    _cell(_Cell(tc, t), text, width_cm, center=i > 0 and _numeric(text))
+    return tc
+
+
+_T, _TAB, _BR, _P, _R, _RPR, _TR, _TC, _SECT = (
+    qn(t) for t in ("w:t", "w:tab", "w:br", "w:p", "w:r", "w:rPr", "w:tr", "w:tc", "w:sectPr"))
+_SPACE = qn("xml:space")
+_E = TypeVar("_E", bound=etree._Element)
+_BREAKS = re.compile("([\\t\\n])")
+
+
+class Writer(PythonDocx):
+    """Blocks added fast to the documents of one template (``new_document``'s, or a DocumentMaker's over it).
+
+    The first paragraph of each kind (heading level; indent and size), the first cell of each kind (width,
+    header or body, centred) and the first table of each set of column widths are made through python-docx
+    (``PythonDocx``); later ones are copies of them, emptied of text, with their own text added as python-docx
+    adds it: the same XML, byte for byte (tests/test_batch_docx_writer.py), without python-docx's ~0.4 ms a
+    cell and ~1 ms a table (it looks the style "Table Grid" up among all styles) setting the same properties
+    again. A table's copy holds the template's id of that style: one Writer for documents of one template."""
+
+    def __init__(self) -> None:
+        self._paras: dict[tuple[object, ...], BaseOxmlElement] = {}
+        self._cells: dict[tuple[int, bool], CT_Tc] = {}  # a body cell by width (EMU) and centred
+        self._tables: dict[tuple[float, ...], tuple[CT_Tbl, list[CT_Tc]]] = {}  # by widths: header cells apart
+
+    def heading(self, doc: DocxDocument, text: str, level: int) -> None:
+        key = ("heading", min(max(level, 1), 3))
+        if not self._copy(doc, key, text):
+            self._paras[key] = _emptied(heading(doc, text, level)._p)
+
+    def paragraph(self, doc: DocxDocument, text: str, indent: bool = True, size: float | None = None) -> None:
+        key = ("paragraph", indent, size)
+        if not self._copy(doc, key, text):
+            self._paras[key] = _emptied(paragraph(doc, text, indent, size)._p)
+
+    def caption(self, doc: DocxDocument, text: str) -> None:
+        if not self._copy(doc, ("caption",), text):
+            super().caption(doc, text)
+            self._paras[("caption",)] = _emptied(_last(doc))
+
+    def spacer(self, doc: DocxDocument) -> None:
+        if not self._copy(doc, ("spacer",), None):
+            super().spacer(doc)
+            self._paras[("spacer",)] = deepcopy(_last(doc))
+
+    def page_break(self, doc: DocxDocument) -> None:
+        if not self._copy(doc, ("page break",), None):
+            super().page_break(doc)
+            self._paras[("page break",)] = deepcopy(_last(doc))
+
+    def table(self, doc: DocxDocument, b: Table, max_rows: int | None = None, stem: str = "summary") -> None:
+        widths = _widths(b, len(b.header))
+        made = self._tables.get(tuple(widths))
+        t: DocxTable | None = None
+        if made is None:  # through python-docx; its header cells remembered with it
+            t = _grid(doc, b.header, widths)
+            tbl = t._tbl
+            self._tables[tuple(widths)] = (_skeleton(tbl), [_emptied(tc) for tc in tbl.tr_lst[0].tc_lst])
+        else:
+            skeleton, cells = made
+            tbl = copy(skeleton)  # lxml copies an element with its children
+            head = tbl[-1]
+            for text, header_cell in zip(b.header, cells, strict=True):
+                head.append(_filled(header_cell, text))
+            _append(doc, tbl)
+        emu = [int(Cm(w)) for w in widths]
+        n = len(widths)
+        for row in islice(b.rows, max_rows):
+            if len(row) != n:
+                raise ValueError(f"a row of {len(row)} cells in a table of {n} columns")
+            tr = cast(CT_Row, etree.SubElement(tbl, _TR))  # a CT_Row (the parser's classes), as add_tr makes
+            for i, text in enumerate(row):
+                key = (emu[i], i > 0 and _numeric(text))
+                cell = self._cells.get(key)
+                if cell is None:
+                    t = t or DocxTable(tbl, doc._body)
+                    self._cells[key] = _emptied(_body_cell(t, tr, i, text, widths[i]))
+                else:
+                    tr.append(_filled(cell, text))
+        self._notes(doc, b, max_rows, stem)
+
+    def _copy(self, doc: DocxDocument, key: tuple[object, ...], text: str | None) -> bool:
+        """Add a copy of the paragraph remembered under ``key`` with ``text`` (None: as it is); False if none is."""
+        made = self._paras.get(key)
+        if made is None:
+            return False
+        _append(doc, copy(made) if text is None else _filled(made, text))
+        return True
+
+
+def _run(el: etree._Element) -> CT_R:
+    """The run of a paragraph (or of a cell's paragraph) made by the functions above: its last child."""
+    p = el[-1] if el.tag == _TC else el
+    r = p[-1]
+    if r.tag != _R:
+        raise ValueError(f"not a paragraph with a run last: {p.tag}")
+    return cast(CT_R, r)
+
+
+def _emptied(el: _E) -> _E:
+    """A copy of a paragraph or cell whose run holds (after its properties) only an empty w:t."""
+    clone = deepcopy(el)
+    r = _run(clone)
+    for child in list(r):
+        if child.tag != _RPR:
+            r.remove(child)
+    etree.SubElement(r, _T)
+    return clone
+
+
+def _filled(made: _E, text: str) -> _E:
+    """A copy of ``made`` (an ``_emptied`` paragraph or cell) holding ``text``, cleaned, as python-docx's
+    ``add_run(text)`` holds it."""
+    clone = copy(made)  # lxml copies an element with its children, without deepcopy's memo
+    r = _run(clone)
+    t = r[-1]
+    text = clean(text)
+    if text and not _breaks(text):
+        _set_t(t, text)
+    else:
+        r.remove(t)
+        _set_text(r, text)
+    return clone
+
+
+def _breaks(text: str) -> bool:
+    """Whether a cleaned text (no carriage return left) holds a tab or a newline."""
+    return "\t" in text or "\n" in text
+
+
+def _set_text(r: CT_R, text: str) -> None:
+    """What python-docx's ``run.text = text`` adds to an empty run for a cleaned text: a w:t a stretch, w:tab
+    a tab, w:br a newline."""
+    for piece in _BREAKS.split(text) if _breaks(text) else (text,):
+        if piece == "\t":
+            etree.SubElement(r, _TAB)
+        elif piece == "\n":
+            etree.SubElement(r, _BR)
+        elif piece:
+            _set_t(etree.SubElement(r, _T), piece)
+
+
+def _set_t(t: etree._Element, text: str) -> None:
+    """A w:t's text, xml:space="preserve" when it has white space at an end."""
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_SPACE, "preserve")
+
+
+def _append(doc: DocxDocument, el: BaseOxmlElement) -> None:
+    """``el`` as the body's last block, before its section properties (where python-docx adds one)."""
+    body = doc.element.body
+    last = body[-1] if len(body) else None
+    if last is not None and last.tag == _SECT:
+        last.addprevious(el)
+    else:
+        body.insert_element_before(el, "w:sectPr")
+
+
+def _last(doc: DocxDocument) -> BaseOxmlElement:
+    """The body's last block (the one python-docx added last)."""
+    body = doc.element.body
+    last = body[-1]
+    return cast(BaseOxmlElement, last.getprevious() if last.tag == _SECT else last)
+
+
+def _skeleton(tbl: CT_Tbl) -> CT_Tbl:
+    """A copy of a table made by ``_grid`` with its header row's cells taken out (the row's properties kept)."""
+    clone = deepcopy(tbl)
+    head = clone[-1]
+    if head.tag != _TR:
+        raise ValueError("not a table with its header row last")
+    for tc in list(head.iterchildren(_TC)):
+        head.remove(tc)
+    return clone
 
 
 def _font(run: Run, face: str, size: float) -> None:

@@ -98,8 +98,8 @@ class SheetRows:
     def __init__(self, ws: Sheet, styles: Styles, percent: Sequence[int] = (), wide: Sequence[int] = (),
                  spill: Path | None = None) -> None:
         self.ws, self.styles = ws, styles
-        self.percent0 = frozenset(c - 1 for c in percent)  # from 0
-        self.wide0 = frozenset(c - 1 for c in wide)
+        self._percent = frozenset(c - 1 for c in percent)  # columns from 0
+        self._wide = frozenset(c - 1 for c in wide)
         self.count = 0  # rows written, the header's included
         self.ncols = 0  # the most cells in a row
         self._letters: list[str] = []
@@ -125,7 +125,10 @@ class SheetRows:
         sid = self.styles.id(self.ws, _HEADER)
         out = [f'<row r="{r}">']
         for i, title in enumerate(titles):
-            text = _text(title)
+            # a title openpyxl takes for an error value or a formula (a header is not made inert), or with a
+            # control character (not removed from a header: openpyxl refuses it), goes to openpyxl
+            awkward = title in _ERRORS or (len(title) > 1 and title[0] == "=") or not title.isprintable()
+            text = None if awkward else _text(title)
             if text is None:
                 out.append(self._openpyxl(title, i + 1, r, _HEADER))
             else:
@@ -140,7 +143,7 @@ class SheetRows:
         r = self.count = self.count + 1
         n = len(row)
         letters = self._columns(n)
-        percent, wide, style = self.percent0, self.wide0, self._style
+        percent, wide, style = self._percent, self._wide, self._style
         out = [f'<row r="{r}">']
         for i, v in enumerate(row):
             t = type(v)
