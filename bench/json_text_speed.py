@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import operator
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -86,28 +84,9 @@ def child(files: list[Path], rounds: int, labels_path: Path) -> None:
 
 
 def counted(files: list[Path], rounds: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out_dir, labels_path = Path(tmp), Path(tmp) / "labels.txt"
-        cmd = ["valgrind", "--tool=callgrind", "--dump-before=_operator_call",
-               f"--callgrind-out-file={out_dir / 'cg.out'}", sys.executable, __file__, "--rounds", str(rounds),
-               "--labels", str(labels_path), *map(str, files)]
-        try:
-            run = subprocess.run(cmd, env={**os.environ, CHILD: "1"}, capture_output=True, text=True)
-        except FileNotFoundError:
-            print("valgrind 未安装(apt-get install valgrind)", file=sys.stderr)
-            return 2
-        if run.returncode != 0 or not labels_path.exists():
-            print(f"callgrind 运行失败: {run.stderr.strip().splitlines()[-1:] or run.returncode}", file=sys.stderr)
-            return 1
-        labels = labels_path.read_text(encoding="utf-8").split("\n")
-        dumps = sorted(out_dir.glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
-        totals = []
-        for dump in dumps:
-            with dump.open(encoding="utf-8", errors="replace") as fh:
-                totals.append(next(int(ln.split()[1]) for ln in fh if ln.startswith(("summary:", "totals:"))))
-    if len(totals) != len(labels):
-        print(f"callgrind 输出 {len(totals)} 份计数, 应为 {len(labels)} 份", file=sys.stderr)
-        return 1
+    from stage_instructions import run_callgrind  # this folder is the script's sys.path[0]
+
+    labels, totals = run_callgrind(__file__, CHILD, ["--rounds", str(rounds), *map(str, files)])
     per = {label: total / rounds / len(files) / 1e6 for label, total in zip(labels[1:], totals[1:], strict=True)}
     print(f"files: {len(files)}, rounds: {rounds}; millions of instructions a report (callgrind)")
     for indent in INDENTS:

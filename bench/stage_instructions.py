@@ -100,6 +100,31 @@ def child(files: list[Path], rounds: int, narrative: bool, labels_path: Path) ->
     labels_path.write_text("\n".join(labels), encoding="utf-8")
 
 
+def run_callgrind(script: str, child_env: str, argv: list[str]) -> tuple[list[str], list[int]]:
+    """Run ``script argv --labels FILE`` under callgrind with ``child_env`` set (the script's child side marks
+    each stage with ``_mark``): the labels of its marks and the instructions of each dump, one a mark.
+    Exits with a one-line message when valgrind is missing or the run fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out_dir, labels_path = Path(tmp), Path(tmp) / "labels.txt"
+        cmd = ["valgrind", "--tool=callgrind", "--dump-before=_operator_call",
+               f"--callgrind-out-file={out_dir / 'cg.out'}", sys.executable, script, *argv,
+               "--labels", str(labels_path)]
+        try:
+            run = subprocess.run(cmd, env={**os.environ, child_env: "1"}, capture_output=True, text=True)
+        except FileNotFoundError:
+            print("valgrind 未安装(apt-get install valgrind)", file=sys.stderr)
+            raise SystemExit(2) from None
+        if run.returncode != 0 or not labels_path.exists():
+            print(f"callgrind 运行失败: {run.stderr.strip().splitlines()[-1:] or run.returncode}", file=sys.stderr)
+            raise SystemExit(1)
+        labels = labels_path.read_text(encoding="utf-8").split("\n")
+        totals = _totals(out_dir)
+    if len(totals) != len(labels):  # one numbered dump a mark (the one at exit is cg.out, not counted)
+        print(f"callgrind 输出 {len(totals)} 份计数, 应为 {len(labels)} 份", file=sys.stderr)
+        raise SystemExit(1)
+    return labels, totals
+
+
 def _totals(out_dir: Path) -> list[int]:
     """Instructions of each dump, in the order callgrind wrote them."""
     dumps = sorted(out_dir.glob("cg.out.*"), key=lambda p: int(p.suffix[1:]))
@@ -121,26 +146,10 @@ def main() -> int:
     if os.environ.get(CHILD):
         child(files, args.rounds, args.narrative, args.labels)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        out_dir, labels_path = Path(tmp), Path(tmp) / "labels.txt"
-        cmd = ["valgrind", "--tool=callgrind", "--dump-before=_operator_call",
-               f"--callgrind-out-file={out_dir / 'cg.out'}", sys.executable, __file__, "--rounds", str(args.rounds),
-               "--labels", str(labels_path), *(["--narrative"] if args.narrative else []), *map(str, files)]
-        try:
-            run = subprocess.run(cmd, env={**os.environ, CHILD: "1"}, capture_output=True, text=True)
-        except FileNotFoundError:
-            print("valgrind 未安装(apt-get install valgrind)", file=sys.stderr)
-            return 2
-        if run.returncode != 0 or not labels_path.exists():
-            print(f"callgrind 运行失败: {run.stderr.strip().splitlines()[-1:] or run.returncode}", file=sys.stderr)
-            return 1
-        labels = labels_path.read_text(encoding="utf-8").split("\n")
-        totals = _totals(out_dir)
+    labels, totals = run_callgrind(__file__, CHILD, ["--rounds", str(args.rounds),
+                                                     *(["--narrative"] if args.narrative else []), *map(str, files)])
     # Dump k+1 holds what ran between mark k-1 and mark k (the first dump: start-up and the warm-up).
     sums: dict[str, int] = {}
-    if len(totals) != len(labels):  # one numbered dump a mark (the one at exit is cg.out, not counted)
-        print(f"callgrind 输出 {len(totals)} 份计数, 应为 {len(labels)} 份", file=sys.stderr)
-        return 1
     for label, total in zip(labels[1:], totals[1:], strict=True):
         sums[label] = sums.get(label, 0) + total
     per = {label: total / args.rounds / len(files) / 1e6 for label, total in sums.items()}
