@@ -156,20 +156,10 @@ class SheetRows:
                     v = v[:MAX_TEXT]
                 quote = v.startswith(FORMULA_START)
                 key = (False, False, True, quote) if i in wide else (_QUOTED if quote else None)
-                if not v:
-                    body = '></c>'
-                elif v in _ERRORS or (not v.isprintable() and _AWKWARD_RE.search(v)):
+                body = None if v in _ERRORS else _text(v)
+                if body is None:
                     out.append(self._openpyxl(v, i + 1, r, key))
                     continue
-                else:
-                    open_t = '><is><t xml:space="preserve">' if v[0].isspace() or v[-1].isspace() else "><is><t>"
-                    if "&" in v:
-                        v = v.replace("&", "&amp;")
-                    if "<" in v:
-                        v = v.replace("<", "&lt;")
-                    if ">" in v:
-                        v = v.replace(">", "&gt;")
-                    body = f"{open_t}{v}</t></is></c>"
                 if key is None:
                     out.append(f'<c r="{letters[i]}{r}" t="inlineStr"{body}')
                 else:
