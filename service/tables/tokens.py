@@ -39,7 +39,7 @@ _PLAIN_ROW_RE = re.compile(r"(.*?[^\d\s|*`_])((?:[\t| ]+\d+)+)[\t| ]*$")
 _DIGITS_RE = re.compile(r"\d+")
 _VALUE_CHAR_RE = re.compile(r"[0-9/\\\-—–―]")
 #: A zero's look-alike standing alone (ZERO_LOOKALIKES): a value too, in a line without any other.
-_LOOKALIKE_RE = re.compile(r"(?<![^\s|])[Oo〇○◯](?![^\s|])")
+_LOOKALIKE_RE = re.compile(r"(?<![^\s|])[" + "".join(sorted(ZERO_LOOKALIKES)) + r"](?![^\s|])")
 _SEP_RE = re.compile(r"[\s|*`_]+")
 _STRIP = "*`_"
 
